@@ -1,0 +1,36 @@
+// How Redis is started and probed. Kept apart from the container resource so the exact command
+// can be run against a real redis-server in the tests.
+
+export const REDIS_PORT = 6379;
+
+export interface RedisSettings {
+    maxmemory: string;
+    maxmemoryPolicy: string;
+}
+
+export const redisSettings: RedisSettings = { maxmemory: "512mb", maxmemoryPolicy: "allkeys-lru" };
+
+/**
+ * The container command. The password comes from $REDIS_PASSWORD at start, so rotating it needs
+ * no new image; redis-server quotes each argv value itself, so any character is safe, and it
+ * rewrites its process title, so the password does not show in `ps`.
+ */
+export function redisCommand(settings: RedisSettings = redisSettings, dataDir = "/data"): string[] {
+    return [
+        "sh",
+        "-c",
+        [
+            'exec redis-server --requirepass "$REDIS_PASSWORD"',
+            "--appendonly yes",
+            `--dir ${dataDir}`,
+            `--maxmemory ${settings.maxmemory}`,
+            `--maxmemory-policy ${settings.maxmemoryPolicy}`,
+            `--port ${REDIS_PORT}`,
+        ].join(" "),
+    ];
+}
+
+/** redis-cli reads the password from REDISCLI_AUTH, which keeps it off the command line. */
+export function redisHealthcheck(): string[] {
+    return ["CMD-SHELL", `REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p ${REDIS_PORT} ping | grep -q PONG`];
+}

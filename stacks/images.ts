@@ -1,0 +1,48 @@
+// Image references: parsing, pinning policy, and the pinned defaults the program deploys.
+// Parsing follows the Docker reference grammar closely enough to catch what bit the old
+// deployment: tags that do not exist because they were mistyped, `latest`, and tagless refs.
+
+export interface ImageRef {
+    /** Registry host, if the reference names one (e.g. `ghcr.io`, `europe-docker.pkg.dev`). */
+    registry?: string;
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+const component = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const domain = "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)";
+const referencePattern = new RegExp(
+    `^(?:(${domain})/)?(${component}(?:/${component})*)(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$`,
+);
+
+/** Parses an image reference, or returns undefined when it is malformed. */
+export function parseImageRef(ref: string): ImageRef | undefined {
+    const m = referencePattern.exec(ref);
+    if (!m) return undefined;
+    let registry: string | undefined = m[1];
+    let repository = m[2];
+    const [, , , tag, digest] = m;
+    // "localhost:5000/x" or "ghcr.io/x" name a registry; "library/x" does not.
+    if (registry && !/[.:]/.test(registry) && registry !== "localhost") {
+        repository = `${registry}/${repository}`;
+        registry = undefined;
+    }
+    return { registry, repository, tag, digest };
+}
+
+/** A pinned image has a digest, or an explicit tag other than `latest`. */
+export function isPinned(ref: ImageRef): boolean {
+    return ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== "latest");
+}
+
+/**
+ * Upstream images deployed by the program, pinned. Bumping one of these replaces only the
+ * containers that run it.
+ */
+export const defaultImages = {
+    postgres: "postgres:17.6-bookworm",
+    redis: "redis:7.4.5-bookworm",
+    /** Runs the demo stand-ins of the app services: a public image, no build. */
+    standIn: "python:3.12.11-slim-bookworm",
+} as const;

@@ -1,0 +1,181 @@
+// Runs the Pulumi program under mocks, with stack config set the way the CLI sets it, and
+// records what it registers. Mocks stand in for the providers: they return the computed values
+// a provider would (generated passwords, image ids), so the program's flows can be followed.
+
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface Registered {
+    type: string;
+    name: string;
+    /** Inputs as the engine receives them; secret values are wrapped `{ [sig]: SECRET_SIG, value }`. */
+    inputs: Record<string, unknown>;
+    provider: string;
+}
+
+export interface ProgramRun {
+    resources: Registered[];
+    outputs: Record<string, unknown>;
+    error?: Error;
+    /** Every generated value the mocks handed out (the plaintext of generated secrets). */
+    generated: string[];
+}
+
+export interface StackSettings {
+    stack?: string;
+    /** Keys without the `minimarket:` prefix; objects and lists are stored as JSON, like `--path`. */
+    config?: Record<string, unknown>;
+    /** Keys set with `--secret`. */
+    secretKeys?: string[];
+    /** Other namespaces, e.g. `{ "gcp:project": "p" }`. */
+    rawConfig?: Record<string, string>;
+}
+
+function hash(text: string, length = 16): string {
+    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/**
+ * A generated password as random.RandomPassword would make it: deterministic for its name, length
+ * and keepers, and full of the punctuation that broke the old deploys, to prove it survives.
+ */
+export function mockPassword(name: string, inputs: Record<string, unknown>): string {
+    const seed = hash(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, 24);
+    const length = Number(inputs.length ?? 32);
+    const special = inputs.special ? "&?!)($'\" " : "";
+    return (special + seed + "Aa0").padEnd(length, "x").slice(0, Math.max(length, special.length + 3));
+}
+
+export async function runProgram(settings: StackSettings = {}): Promise<ProgramRun> {
+    const stack = settings.stack ?? "staging";
+    const resources: Registered[] = [];
+    const generated: string[] = [];
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+                const inputs = args.inputs as Record<string, unknown>;
+                resources.push({ type: args.type, name: args.name, inputs, provider: args.provider ?? "" });
+                const state: Record<string, unknown> = { ...inputs };
+                switch (args.type) {
+                    case "random:index/randomPassword:RandomPassword": {
+                        const value = mockPassword(args.name, inputs);
+                        generated.push(value);
+                        state.result = value;
+                        break;
+                    }
+                    case "docker:index/remoteImage:RemoteImage":
+                        state.imageId = `sha256:${hash(String(inputs.name), 64)}`;
+                        state.repoDigest = `${inputs.name}@sha256:${hash(String(inputs.name), 64)}`;
+                        break;
+                    case "command:local:Command":
+                        state.stdout = "";
+                        state.stderr = "";
+                        break;
+                }
+                return { id: `${args.name}-id`, state };
+            },
+            call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+                return args.inputs;
+            },
+        },
+        "minimarket",
+        stack,
+        false,
+    );
+
+    const values: Record<string, string> = { ...settings.rawConfig };
+    for (const [k, v] of Object.entries(settings.config ?? {})) {
+        values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(values, (settings.secretKeys ?? []).map((k) => `minimarket:${k}`));
+
+    // A fresh copy of the program for every run, like a new `pulumi up`.
+    for (const id of Object.keys(require.cache)) {
+        if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];
+    }
+    let outputs: Record<string, unknown> = {};
+    let error: Error | undefined;
+    try {
+        const program = require("../../index") as () => Record<string, unknown>;
+        outputs = await resolveDeep(program());
+    } catch (e) {
+        error = e as Error;
+    }
+    // Let every outstanding registration reach the mocks.
+    await settle(() => resources.length);
+    return { resources, outputs, error, generated };
+}
+
+/** Waits until the count of registrations stops growing (registrations resolve asynchronously). */
+async function settle(count: () => number): Promise<void> {
+    let last = -1;
+    let stable = 0;
+    for (let i = 0; i < 400 && stable < 5; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const now = count();
+        stable = now === last ? stable + 1 : 0;
+        last = now;
+    }
+}
+
+/** Resolves Outputs in the program's exports, keeping secretness visible as `{ secret: value }`. */
+async function resolveDeep(value: unknown): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
+        out[k] = await resolveOne(v);
+    }
+    return out;
+}
+
+async function resolveOne(v: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(v)) {
+        const secret = await pulumi.isSecret(v);
+        const resolved = await new Promise((resolve) => (v as pulumi.Output<unknown>).apply((x) => resolve(x)));
+        return secret ? { secret: resolved } : resolved;
+    }
+    return v;
+}
+
+export function isSecretWrapper(v: unknown): v is { value: unknown } {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+}
+
+/** Removes secret wrappers, for reading values. */
+export function unwrap(v: unknown): unknown {
+    if (isSecretWrapper(v)) return unwrap(v.value);
+    if (Array.isArray(v)) return v.map(unwrap);
+    if (typeof v === "object" && v !== null) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
+    }
+    return v;
+}
+
+/** Paths at which `needle` occurs in plain text, outside any secret wrapper. */
+export function plainOccurrences(v: unknown, needle: string, path = ""): string[] {
+    if (isSecretWrapper(v)) return [];
+    if (typeof v === "string") return v.includes(needle) ? [path || "(value)"] : [];
+    if (Array.isArray(v)) return v.flatMap((x, i) => plainOccurrences(x, needle, `${path}[${i}]`));
+    if (typeof v === "object" && v !== null) {
+        return Object.entries(v).flatMap(([k, x]) => plainOccurrences(x, needle, path ? `${path}.${k}` : k));
+    }
+    return [];
+}
+
+export function byType(run: ProgramRun, type: string): Registered[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+export function named(run: ProgramRun, type: string, name: string): Registered {
+    const found = run.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; registered: ${run.resources.map((r) => `${r.type}/${r.name}`).join(", ")}`);
+    return found;
+}
+
+/** `KEY=value` lines of a container as a map. */
+export function containerEnv(container: Registered): Record<string, string> {
+    const list = (unwrap(container.inputs.envs) ?? []) as string[];
+    return Object.fromEntries(list.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
