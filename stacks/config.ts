@@ -91,6 +91,8 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const DEFAULT_MIGRATION = ["alembic", "upgrade", "head"];
+/** Variables that carry credentials: overriding them in plain config would leak them. */
+const SECRET_VARS = /^(DATABASE_URL|REDIS_URL|JWT_SECRET_[A-Z_]+|DASHBOARD_(UI_)?API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY|.*PASSWORD.*|.*TOKEN.*)$/;
 
 const topLevelKeys = new Set<string>([
     "environment",
@@ -114,7 +116,7 @@ const topLevelKeys = new Set<string>([
 ]);
 
 /** Collects problems while reading typed values out of the raw config. */
-class Reader {
+export class Reader {
     readonly problems: string[] = [];
     constructor(private readonly raw: RawConfig) {}
 
@@ -326,6 +328,9 @@ function readServices(r: Reader, opts: { allowUnpinnedImages: boolean; isProd: b
 
         const memoryMb = s.memoryMb === undefined ? 512 : r.checkInteger(`${key}.memoryMb`, s.memoryMb, 64, 65536) ?? 512;
         const env = readEnvMap(r, `${key}.env`, s.env);
+        for (const v of Object.keys(env).filter((n) => SECRET_VARS.test(n))) {
+            r.problem(`${key}.env.${v}`, `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${v}' <value>\``);
+        }
         const secretEnv = readEnvMap(r, `secretEnv.${name}`, secretEnvRaw[name]);
 
         let migrationCommand: string[] | undefined = DEFAULT_MIGRATION;

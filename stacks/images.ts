@@ -25,6 +25,7 @@ export function parseImageRef(ref: string): ImageRef | undefined {
     const [, , , tag, digest] = m;
     // "localhost:5000/x" or "ghcr.io/x" name a registry; "library/x" does not.
     if (registry && !/[.:]/.test(registry) && registry !== "localhost") {
+        if (!new RegExp(`^${component}$`).test(registry)) return undefined;
         repository = `${registry}/${repository}`;
         registry = undefined;
     }

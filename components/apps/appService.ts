@@ -23,6 +23,8 @@ export interface AppServiceArgs {
     memoryMb: number;
     /** The service's variables (secret as a whole: it carries credentials). */
     environment: pulumi.Output<AppEnvironment>;
+    /** Names of those variables, known without the secrets, so release commands stay readable. */
+    variableNames: string[];
     /** Release step run from the same image before it serves; undefined skips it. */
     migrationCommand?: string[];
     publish?: PublishedPort;
@@ -35,6 +37,7 @@ export class AppService extends pulumi.ComponentResource {
     readonly container: docker.Container;
     readonly migration?: command.local.Command;
     readonly isStandIn: boolean;
+    readonly name: string;
     /** Base URL on the service network. */
     readonly url: string;
 
@@ -43,6 +46,7 @@ export class AppService extends pulumi.ComponentResource {
         const { platform, spec } = args;
         const env = platform.environment;
         this.isStandIn = args.image === undefined;
+        this.name = spec.name;
         this.url = `http://${spec.name}:${spec.port}`;
 
         const imageRef = args.image ?? defaultImages.standIn;
@@ -58,14 +62,14 @@ export class AppService extends pulumi.ComponentResource {
             this.migration = new command.local.Command(
                 `${name}-migrate`,
                 {
-                    create: pulumi.all([variables, platform.dataNetwork.name]).apply(([vars, network]) =>
+                    create: platform.dataNetwork.name.apply((network) =>
                         shellCommand([
                             "docker", "run", "--rm",
                             "--name", `${containerName(env, spec.name)}-migrate`,
                             "--network", network,
                             "--label", "com.minimarket.role=release",
                             "--label", `com.minimarket.service=${spec.name}`,
-                            ...Object.keys(vars).sort().flatMap((k) => ["-e", k]),
+                            ...[...args.variableNames].sort().flatMap((k) => ["-e", k]),
                             imageRef,
                             ...args.migrationCommand!,
                         ]),

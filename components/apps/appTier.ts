@@ -55,6 +55,9 @@ export class AppTier extends pulumi.ComponentResource {
         // Declared in dependency order: each service waits for those the SPEC lists.
         for (const spec of services) {
             const svc = config.services[spec.name];
+            const overrides = { plain: svc.env, secret: svc.secretEnv };
+            const blank = { databaseUrl: "", redisUrl: "", jwtSecret: "", dashboardApiKey: "", dashboardUiApiKey: "" };
+            const names = appEnvironment(spec.name, settings, blank, overrides);
             const environment = pulumi.secret(
                 pulumi
                     .all([databaseUrl, redisUrlValue, s[jwtSecretKey[spec.name]], s.dashboardApiKey, s.dashboardUiApiKey])
@@ -63,7 +66,7 @@ export class AppTier extends pulumi.ComponentResource {
                             spec.name,
                             settings,
                             { databaseUrl: db, redisUrl: redis, jwtSecret: jwt, dashboardApiKey: apiKey, dashboardUiApiKey: uiKey },
-                            { plain: svc.env, secret: svc.secretEnv },
+                            overrides,
                         ),
                     ),
             );
@@ -75,6 +78,7 @@ export class AppTier extends pulumi.ComponentResource {
                     image: svc.image,
                     memoryMb: svc.memoryMb,
                     environment,
+                    variableNames: [...Object.keys(names.plain), ...Object.keys(names.secret)],
                     migrationCommand: svc.migrationCommand,
                     publish: args.publish[spec.name],
                     dependsOn: [...(spec.needsData ? data.ready : []), ...spec.waitsFor.map((w) => this.services[w].container)],

@@ -5,6 +5,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
+/** How the engine marks a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface Registered {
@@ -13,6 +15,21 @@ export interface Registered {
     /** Inputs as the engine receives them; secret values are wrapped `{ [sig]: SECRET_SIG, value }`. */
     inputs: Record<string, unknown>;
     provider: string;
+    /** URNs this resource waits for (dependsOn and inputs from other resources). */
+    dependencies: string[];
+    parent: string;
+    urn: string;
+    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean };
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getDependenciesList(): string[];
+    getDeletebeforereplace(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getProtect(): boolean | undefined;
 }
 
 export interface ProgramRun {
@@ -57,7 +74,17 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
                 const inputs = args.inputs as Record<string, unknown>;
-                resources.push({ type: args.type, name: args.name, inputs, provider: args.provider ?? "" });
+                const req = requests.get(`${args.type}::${args.name}`);
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs,
+                    provider: args.provider ?? "",
+                    dependencies: req?.dependencies ?? [],
+                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false },
+                    parent: req?.parent ?? "",
+                    urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
+                });
                 const state: Record<string, unknown> = { ...inputs };
                 switch (args.type) {
                     case "random:index/randomPassword:RandomPassword": {
@@ -85,6 +112,23 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         stack,
         false,
     );
+
+    // The mocks' newResource does not see dependencies; the monitor's request has them.
+    const requests = new Map<string, Pick<Registered, "dependencies" | "parent" | "options">>();
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        requests.set(`${req.getType()}::${req.getName()}`, {
+            dependencies: req.getDependenciesList(),
+            parent: req.getParent(),
+            options: {
+                deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+                retainOnDelete: req.getRetainondelete() ?? false,
+                protect: req.getProtect() ?? false,
+            },
+        });
+        return register(req, cb);
+    };
 
     const values: Record<string, string> = { ...settings.rawConfig };
     for (const [k, v] of Object.entries(settings.config ?? {})) {
@@ -121,7 +165,7 @@ async function settle(count: () => number): Promise<void> {
     }
 }
 
-/** Resolves Outputs in the program's exports, keeping secretness visible as `{ secret: value }`. */
+/** Resolves Outputs in the program's exports, keeping secretness visible as the engine's wrapper. */
 async function resolveDeep(value: unknown): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries((value ?? {}) as Record<string, unknown>)) {
@@ -134,13 +178,13 @@ async function resolveOne(v: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(v)) {
         const secret = await pulumi.isSecret(v);
         const resolved = await new Promise((resolve) => (v as pulumi.Output<unknown>).apply((x) => resolve(x)));
-        return secret ? { secret: resolved } : resolved;
+        return secret ? { [SIG_KEY]: SECRET_SIG, value: resolved } : resolved;
     }
     return v;
 }
 
 export function isSecretWrapper(v: unknown): v is { value: unknown } {
-    return typeof v === "object" && v !== null && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
 /** Removes secret wrappers, for reading values. */
@@ -178,4 +222,18 @@ export function named(run: ProgramRun, type: string, name: string): Registered {
 export function containerEnv(container: Registered): Record<string, string> {
     const list = (unwrap(container.inputs.envs) ?? []) as string[];
     return Object.fromEntries(list.map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+}
+
+/** The resource a URN names, by its type and name. */
+export function resourceOf(run: ProgramRun, urn: string): Registered | undefined {
+    const [type, name] = urn.slice(urn.lastIndexOf("::", urn.lastIndexOf("::") - 1) + 2).split("::");
+    return run.resources.find((r) => r.type === type.split("$").pop() && r.name === name);
+}
+
+/** `type/name` of everything `resource` waits for. */
+export function dependenciesOf(run: ProgramRun, resource: Registered): string[] {
+    return resource.dependencies.map((u) => {
+        const r = resourceOf(run, u);
+        return r ? `${r.type}/${r.name}` : u;
+    });
 }

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AppTier } from "../components/apps/appTier";
+import { StackSecrets } from "../components/secrets";
+import { StackConfig } from "./config";
+import { defaultImages } from "./images";
+
+/** What `pulumi stack output` shows, the same on every platform. */
+export interface StackOutputs {
+    environment: string;
+    dashboardUrl: pulumi.Output<string> | string;
+    /** Services running the demo stand-in instead of their real image. */
+    standIns: string[];
+    images: Record<string, string>;
+    /** Every credential, only ever as a secret: `pulumi stack output secrets --show-secrets`. */
+    secrets: pulumi.Output<Record<string, string>>;
+    [extra: string]: unknown;
+}
+
+export function stackOutputs(config: StackConfig, secrets: StackSecrets, dashboardUrl: StackOutputs["dashboardUrl"], apps: AppTier): StackOutputs {
+    return {
+        environment: config.environment,
+        dashboardUrl,
+        standIns: Object.values(apps.services)
+            .filter((s) => s.isStandIn)
+            .map((s) => s.name),
+        images: Object.fromEntries(
+            Object.entries(config.services).map(([name, s]) => [name, s.image ?? `${defaultImages.standIn} (demo stand-in)`]),
+        ),
+        secrets: pulumi.secret(pulumi.all(secrets.values)),
+    };
+}
