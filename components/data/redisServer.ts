@@ -26,7 +26,10 @@ export function redisCommand(settings: RedisSettings = redisSettings, dataDir = 
             `--maxmemory ${settings.maxmemory}`,
             `--maxmemory-policy ${settings.maxmemoryPolicy}`,
             `--port ${REDIS_PORT}`,
+            // Extra arguments after the command (none in the container) override the above.
+            '"$@"',
         ].join(" "),
+        "redis-server",
     ];
 }
 
