@@ -179,7 +179,7 @@ describe("invalid config in a real program run", () => {
     it("rejects a latest image on prod, where staging would only need allowUnpinnedImages", async () => {
         const staging = await runProgram({ config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } } });
         expect(staging.error).to.equal(undefined);
-        const prod = await runProgram({ stack: "prod", config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } } });
+        const prod = await runProgram({ stack: "prod", useStackFile: false, config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } } });
         expect(prod.error?.message).to.include("minimarket:allowUnpinnedImages: prod never deploys `latest`");
         expect(prod.error?.message).to.include("minimarket:services.dashboard.image");
         expect(prod.resources).to.deep.equal([]);

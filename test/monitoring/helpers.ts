@@ -247,7 +247,7 @@ export function slackText(message: ReceivedMessage): string {
 }
 
 /**
- * Starts Alertmanager on 127.0.0.1 with a free port, clustering off, its own storage dir.
+ * Starts Alertmanager on 127.0.0.1 (given or free port), clustering off, its own storage dir.
  * Returns its base URL once /-/ready answers.
  */
 export async function startAlertmanager(
@@ -256,8 +256,9 @@ export async function startAlertmanager(
     configFile: string,
     storageDir: string,
     name = "alertmanager",
+    port?: number,
 ): Promise<string> {
-    const port = await freePort();
+    port ??= await freePort();
     procs.start(name, bin, [
         `--config.file=${configFile}`,
         `--storage.path=${storageDir}`,

@@ -3,7 +3,10 @@
 // a provider would (generated passwords, image ids), so the program's flows can be followed.
 
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
 
 /** How the engine marks a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -48,6 +51,28 @@ export interface StackSettings {
     secretKeys?: string[];
     /** Other namespaces, e.g. `{ "gcp:project": "p" }`. */
     rawConfig?: Record<string, string>;
+    /** Start from the committed Pulumi.<stack>.yaml, as `pulumi up --stack <stack>` does (default true). */
+    useStackFile?: boolean;
+}
+
+/**
+ * The committed config of a stack, as the CLI hands it to the program: every value a string,
+ * structured values as JSON. Encrypted (`secure:`) values cannot be decrypted here; they are
+ * reported so a test can supply them.
+ */
+export function stackFileConfig(stack: string): { values: Record<string, string>; secure: string[] } {
+    const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
+    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const values: Record<string, string> = {};
+    const secure: string[] = [];
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        if (typeof value === "object" && value !== null && "secure" in value) {
+            secure.push(key);
+            continue;
+        }
+        values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { values, secure };
 }
 
 function hash(text: string, length = 16): string {
@@ -130,7 +155,8 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         return register(req, cb);
     };
 
-    const values: Record<string, string> = { ...settings.rawConfig };
+    const fromFile = settings.useStackFile === false ? {} : stackFileConfig(stack).values;
+    const values: Record<string, string> = { ...fromFile, ...settings.rawConfig };
     for (const [k, v] of Object.entries(settings.config ?? {})) {
         values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
     }
