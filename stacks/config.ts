@@ -61,8 +61,6 @@ export interface StackConfig {
     dashboardForceHttps: boolean;
     services: Record<ServiceName, ServiceConfig>;
     hostPorts: HostPorts;
-    /** Bound on 127.0.0.1 unless a person must reach it from elsewhere. */
-    exposeToLan: boolean;
     secretOverrides: Partial<Record<GeneratedSecretName, string>>;
     rotations: Record<GeneratedSecretName, number>;
     slackWebhookUrl?: string;
@@ -107,7 +105,6 @@ const topLevelKeys = new Set<string>([
     "services",
     "secretEnv",
     "hostPorts",
-    "exposeToLan",
     "rotations",
     "slackWebhookUrl",
     "postgresMemoryMb",
@@ -277,7 +274,6 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         dashboardForceHttps: r.boolean("dashboardForceHttps", isProd),
         services,
         hostPorts,
-        exposeToLan: r.boolean("exposeToLan", false),
         secretOverrides,
         rotations,
         slackWebhookUrl,

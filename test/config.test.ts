@@ -84,7 +84,7 @@ describe("stack configuration", () => {
         ["plain-text secretEnv", { secretEnv: { dashboard: { OPENAI_API_KEY: "x" } } }, [], /minimarket:secretEnv: is stored in plain text/],
         ["credential in plain env", { services: { dashboard: { env: { DATABASE_URL: "postgresql://x" } } } }, [], /minimarket:services\.dashboard\.env\.DATABASE_URL: carries a credential; set it as a secret with `pulumi config set --secret --path 'secretEnv\.dashboard\.DATABASE_URL'/],
         ["bad env var name", { services: { dashboard: { env: { "lower-case": "1" } } } }, [], /minimarket:services\.dashboard\.env\.lower-case: is not a valid environment variable name/],
-        ["wrong type boolean", { exposeToLan: "yes" }, [], /minimarket:exposeToLan: expected true or false, got "yes"/],
+        ["wrong type boolean", { dashboardForceHttps: "yes" }, [], /minimarket:dashboardForceHttps: expected true or false, got "yes"/],
         ["wrong type object", { services: "agente-deposito" }, [], /minimarket:services: expected an object/],
         ["wrong type list", { corsOrigins: "https://a.example.com" }, [], /minimarket:corsOrigins: expected a list of strings/],
         ["bad origin", { corsOrigins: ["shop.example.com"] }, [], /minimarket:corsOrigins: "shop\.example\.com" is not an origin/],
