@@ -22,6 +22,7 @@ export const generatedSecrets = {
     dashboardApiKey: { description: "Dashboard API key", length: 48, minLength: 32 },
     dashboardUiApiKey: { description: "Dashboard UI API key", length: 48, minLength: 32 },
     grafanaAdminPassword: { description: "Grafana admin password", length: 32, minLength: 32 },
+    grafanaSecretKey: { description: "Grafana's key for data it encrypts (its built-in default is public)", length: 48, minLength: 32 },
 } as const;
 export type GeneratedSecretName = keyof typeof generatedSecrets;
 export const generatedSecretNames = Object.keys(generatedSecrets) as GeneratedSecretName[];

@@ -2,10 +2,11 @@ import { AppTier } from "../components/apps/appTier";
 import { PostgresContainer } from "../components/data/postgres";
 import { RedisContainer } from "../components/data/redis";
 import { DockerPlatform } from "../components/docker/platform";
+import { ObservabilityStack } from "../components/observability/observabilityStack";
 import { StackSecrets } from "../components/secrets";
 import { StackConfig } from "./config";
 import { defaultImages } from "./images";
-import { StackOutputs, stackOutputs } from "./outputs";
+import { observabilityOutputs, StackOutputs, stackOutputs } from "./outputs";
 
 /** Staging: one Docker host (local or over ssh://) running data services, apps and observability. */
 export function deployOnDockerHost(config: StackConfig): StackOutputs {
@@ -40,6 +41,20 @@ export function deployOnDockerHost(config: StackConfig): StackOutputs {
         },
         publish: { dashboard: { port: config.hostPorts.dashboard, ip: "0.0.0.0" } },
     });
-    return stackOutputs(config, secrets, `http://localhost:${config.hostPorts.dashboard}`, apps);
+    const grafanaUrl = `http://localhost:${config.hostPorts.grafana}`;
+    const observability = new ObservabilityStack("observability", {
+        platform,
+        config,
+        secrets,
+        postgres: { endpoint: postgres.monitorEndpoint, sslmode: "disable" },
+        redis: redis.endpoint,
+        operatorIp: "127.0.0.1",
+        grafana: { ip: "0.0.0.0", rootUrl: grafanaUrl },
+        dataReady: [postgres.rolesReady, redis.container],
+    });
+    return {
+        ...stackOutputs(config, secrets, `http://localhost:${config.hostPorts.dashboard}`, apps),
+        ...observabilityOutputs(config, observability, grafanaUrl),
+    };
 }
 

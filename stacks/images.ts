@@ -46,4 +46,14 @@ export const defaultImages = {
     redis: "redis:7.4.5-bookworm",
     /** Runs the demo stand-ins of the app services: a public image, no build. */
     standIn: "python:3.12.11-slim-bookworm",
+    prometheus: "prom/prometheus:v3.5.0",
+    alertmanager: "prom/alertmanager:v0.28.1",
+    nodeExporter: "prom/node-exporter:v1.9.1",
+    /** cAdvisor publishes to ghcr.io since v0.54.0; gcr.io/cadvisor gets no new versions. */
+    cadvisor: "ghcr.io/google/cadvisor:v0.54.0",
+    postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
+    redisExporter: "oliver006/redis_exporter:v1.74.0",
+    grafana: "grafana/grafana:12.1.1",
+    loki: "grafana/loki:3.5.3",
+    alloy: "grafana/alloy:v1.10.2",
 } as const;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppTier } from "../components/apps/appTier";
+import { ObservabilityStack } from "../components/observability/observabilityStack";
 import { StackSecrets } from "../components/secrets";
 import { StackConfig } from "./config";
 import { defaultImages } from "./images";
@@ -27,5 +28,17 @@ export function stackOutputs(config: StackConfig, secrets: StackSecrets, dashboa
             Object.entries(config.services).map(([name, s]) => [name, s.image ?? `${defaultImages.standIn} (demo stand-in)`]),
         ),
         secrets: pulumi.secret(pulumi.all(secrets.values)),
+    };
+}
+
+/** Where operators find the observability UIs, and whether alerts reach anyone. */
+export function observabilityOutputs(config: StackConfig, observability: ObservabilityStack, grafanaUrl: string) {
+    return {
+        grafanaUrl,
+        prometheusUrl: `http://127.0.0.1:${config.hostPorts.prometheus} (on the Docker host)`,
+        alertmanagerUrl: `http://127.0.0.1:${config.hostPorts.alertmanager} (on the Docker host)`,
+        notifications: observability.notificationsEnabled
+            ? "on: Slack"
+            : "off: alerts reach Alertmanager but no Slack webhook is set (pulumi config set --secret slackWebhookUrl <url>)",
     };
 }

@@ -9,6 +9,14 @@ export interface DockerPlatformArgs {
     sshOpts?: string[];
     /** Resources that must exist before the daemon is usable (prod: the VM's readiness check). */
     dependsOn?: pulumi.Resource[];
+    /**
+     * Whether the data network is cut off from everything outside the host (default true). Set
+     * false when the databases live outside it (Cloud SQL, Memorystore): the release steps, which
+     * join the data network only, must reach them.
+     */
+    dataNetworkInternal?: boolean;
+    /** Credentials for private registries; the provider hands them to the daemon on each pull. */
+    registryAuth?: docker.types.input.ProviderRegistryAuth[];
 }
 
 /**
@@ -32,13 +40,17 @@ export class DockerPlatform extends pulumi.ComponentResource {
         this.host = args.host;
         this.provider = new docker.Provider(
             `${name}-docker`,
-            { host: args.host, sshOpts: args.sshOpts && args.sshOpts.length > 0 ? args.sshOpts : undefined },
+            {
+                host: args.host,
+                sshOpts: args.sshOpts && args.sshOpts.length > 0 ? args.sshOpts : undefined,
+                registryAuth: args.registryAuth,
+            },
             { parent: this, dependsOn: args.dependsOn },
         );
         const child = { parent: this, provider: this.provider };
         this.dataNetwork = new docker.Network(
             `${name}-data`,
-            { name: `minimarket-${args.environment}-data`, driver: "bridge", internal: true, labels: [envLabel(args.environment)] },
+            { name: `minimarket-${args.environment}-data`, driver: "bridge", internal: args.dataNetworkInternal ?? true, labels: [envLabel(args.environment)] },
             child,
         );
         this.serviceNetwork = new docker.Network(

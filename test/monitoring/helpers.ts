@@ -88,9 +88,9 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls fn until it returns a value other than undefined, or fails after timeoutMs. */
+/** Polls fn until it returns a value other than undefined, or fails after timeoutMs. `what` may be lazy (logs). */
 export async function waitFor<T>(
-    what: string,
+    what: string | (() => string),
     fn: () => Promise<T | undefined> | T | undefined,
     timeoutMs: number,
     intervalMs = 500,
@@ -106,7 +106,8 @@ export async function waitFor<T>(
         }
         await sleep(intervalMs);
     }
-    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}`);
+    const description = typeof what === "function" ? what() : what;
+    throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${description}${lastError ? ` (last error: ${lastError})` : ""}`);
 }
 
 /** fetch + JSON, with a short timeout so a hung server cannot stall a test. */
@@ -266,7 +267,7 @@ export async function startAlertmanager(
         "--cluster.listen-address=", // no gossip port: single instance
     ]);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(`${name} ready\n${procs.logOf(name)}`, async () => {
+    await waitFor(() => `${name} ready\n${procs.logOf(name)}`, async () => {
         if (!procs.isRunning(name)) throw new Error(`${name} exited:\n${procs.logOf(name)}`);
         const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
         return r.ok ? true : undefined;
