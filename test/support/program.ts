@@ -3,10 +3,9 @@
 // a provider would (generated passwords, image ids), so the program's flows can be followed.
 
 import * as crypto from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { readStackFile, StackFile, stackFilePath } from "../../stacks/stackFile";
 
 /** How the engine marks a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -55,24 +54,9 @@ export interface StackSettings {
     useStackFile?: boolean;
 }
 
-/**
- * The committed config of a stack, as the CLI hands it to the program: every value a string,
- * structured values as JSON. Encrypted (`secure:`) values cannot be decrypted here; they are
- * reported so a test can supply them.
- */
-export function stackFileConfig(stack: string): { values: Record<string, string>; secure: string[] } {
-    const file = path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`);
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const values: Record<string, string> = {};
-    const secure: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        if (typeof value === "object" && value !== null && "secure" in value) {
-            secure.push(key);
-            continue;
-        }
-        values[key] = typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return { values, secure };
+/** The committed config of a stack, as the CLI hands it to the program. */
+export function stackFileConfig(stack: string): StackFile {
+    return readStackFile(stackFilePath(stack, path.join(__dirname, "..", "..")));
 }
 
 function hash(text: string, length = 16): string {

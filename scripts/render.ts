@@ -1,0 +1,59 @@
+// npm run render -- --stack <name> --out <dir> [--project-dir <dir>]
+//
+// Writes every config file the stack delivers to its containers, laid out as
+// <out>/<container>/<path inside the container>, rendered by the same functions the deployment
+// uses. Secrets are replaced by visible placeholders; nothing here needs the Pulumi CLI.
+
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError, parseConfig } from "../stacks/config";
+import { RENDER_PLACEHOLDERS, renderStackFiles } from "../stacks/configFiles";
+import { rawConfigOf, readStackFile, stackFilePath } from "../stacks/stackFile";
+
+interface Options {
+    stack: string;
+    out: string;
+    projectDir: string;
+}
+
+function parseArgs(argv: string[]): Options {
+    const opts: Partial<Options> = { projectDir: path.join(__dirname, "..") };
+    for (let i = 0; i < argv.length; i++) {
+        const [flag, value] = [argv[i], argv[i + 1]];
+        if (flag === "--stack") opts.stack = value;
+        else if (flag === "--out") opts.out = value;
+        else if (flag === "--project-dir") opts.projectDir = value;
+        else throw new Error(`unknown argument ${flag}; usage: npm run render -- --stack <name> --out <dir>`);
+        i++;
+    }
+    if (!opts.stack || !opts.out) throw new Error("usage: npm run render -- --stack <name> --out <dir>");
+    return opts as Options;
+}
+
+export function render(opts: Options): string[] {
+    const file = stackFilePath(opts.stack, opts.projectDir);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${file}; the stacks are the Pulumi.<stack>.yaml files`);
+    const stackFile = readStackFile(file, { "minimarket:slackWebhookUrl": RENDER_PLACEHOLDERS.slackWebhookUrl });
+    const config = parseConfig(rawConfigOf(stackFile), opts.stack);
+    const { files } = renderStackFiles(config, { slackWebhookUrl: config.slackWebhookUrl });
+    const written: string[] = [];
+    for (const [key, content] of Object.entries(files).sort()) {
+        const target = path.join(opts.out, key);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+        written.push(key);
+    }
+    return written;
+}
+
+if (require.main === module) {
+    try {
+        const opts = parseArgs(process.argv.slice(2));
+        const written = render(opts);
+        for (const f of written) console.log(path.join(opts.out, f));
+        console.error(`render: ${written.length} files for stack ${opts.stack} in ${opts.out}`);
+    } catch (e) {
+        console.error(e instanceof ConfigError ? e.message : `render: ${(e as Error).message}`);
+        process.exit(1);
+    }
+}
