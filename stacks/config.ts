@@ -67,6 +67,8 @@ export interface StackConfig {
     slackWebhookUrl?: string;
     postgresMemoryMb: number;
     redisMemoryMb: number;
+    /** How long Prometheus keeps samples. */
+    metricsRetention: string;
 }
 
 /** What the config reader sees: raw strings as the Pulumi CLI passes them, plus secretness. */
@@ -110,6 +112,7 @@ const topLevelKeys = new Set<string>([
     "slackWebhookUrl",
     "postgresMemoryMb",
     "redisMemoryMb",
+    "metricsRetention",
     ...generatedSecretNames,
 ]);
 
@@ -280,7 +283,11 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         slackWebhookUrl,
         postgresMemoryMb: r.integer("postgresMemoryMb", 1024, 256, 65536),
         redisMemoryMb: r.integer("redisMemoryMb", 768, 600, 65536),
+        metricsRetention: r.string("metricsRetention", isProd ? "30d" : "7d"),
     };
+    if (!/^[1-9][0-9]*(h|d|w|y)$/.test(config.metricsRetention)) {
+        r.problem("metricsRetention", `expected a duration such as 7d or 30d, got ${JSON.stringify(config.metricsRetention)}`);
+    }
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return config;

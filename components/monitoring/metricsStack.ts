@@ -124,6 +124,8 @@ export interface PostgresExporterArgs {
     endpoint: PostgresEndpoint;
     password: pulumi.Output<string>;
     sslmode: "disable" | "require";
+    /** The database must be up and its monitoring role set first. */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 export class PostgresExporter extends UpstreamService {
@@ -143,6 +145,7 @@ export class PostgresExporter extends UpstreamService {
                 })),
                 onDataNetwork: true,
                 healthcheck: httpProbe("http://127.0.0.1:9187/metrics"),
+                dependsOn: args.dependsOn,
             },
             opts,
         );
@@ -153,6 +156,7 @@ export interface RedisExporterArgs {
     platform: DockerPlatform;
     endpoint: RedisEndpoint;
     password: pulumi.Output<string>;
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The image is built FROM scratch: no shell to probe with; Prometheus' `up` watches it. */
@@ -170,6 +174,7 @@ export class RedisExporter extends UpstreamService {
                 env: { REDIS_ADDR: `${args.endpoint.tls ? "rediss" : "redis"}://${args.endpoint.host}:${args.endpoint.port}` },
                 secretEnv: args.password.apply((p): Record<string, string> => ({ REDIS_PASSWORD: p })),
                 onDataNetwork: true,
+                dependsOn: args.dependsOn,
             },
             opts,
         );

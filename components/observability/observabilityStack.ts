@@ -43,7 +43,6 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             ? pulumi.secret(filesOf(files, "alertmanager"))
             : filesOf(publicFiles, "alertmanager");
 
-        const retention = config.stack === "prod" || config.environment === "prod" ? "30d" : "7d";
         this.alertmanager = new Alertmanager(
             "alertmanager",
             { platform, files: alertmanagerFiles, publish: { port: config.hostPorts.alertmanager, ip: args.operatorIp } },
@@ -51,17 +50,27 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         );
         this.prometheus = new Prometheus(
             "prometheus",
-            { platform, files: filesOf(publicFiles, "prometheus"), retention, publish: { port: config.hostPorts.prometheus, ip: args.operatorIp } },
+            { platform, files: filesOf(publicFiles, "prometheus"), retention: config.metricsRetention, publish: { port: config.hostPorts.prometheus, ip: args.operatorIp } },
             child,
         );
         new NodeExporter("node-exporter", { platform }, child);
         new Cadvisor("cadvisor", { platform }, child);
         new PostgresExporter(
             "postgres-exporter",
-            { platform, endpoint: args.postgres.endpoint, password: secrets.values.postgresMonitorPassword, sslmode: args.postgres.sslmode },
-            { ...child, dependsOn: args.dataReady },
+            {
+                platform,
+                endpoint: args.postgres.endpoint,
+                password: secrets.values.postgresMonitorPassword,
+                sslmode: args.postgres.sslmode,
+                dependsOn: args.dataReady,
+            },
+            child,
         );
-        new RedisExporter("redis-exporter", { platform, endpoint: args.redis, password: secrets.values.redisPassword }, { ...child, dependsOn: args.dataReady });
+        new RedisExporter(
+            "redis-exporter",
+            { platform, endpoint: args.redis, password: secrets.values.redisPassword, dependsOn: args.dataReady },
+            child,
+        );
 
         this.loki = new Loki("loki", { platform, files: filesOf(publicFiles, "loki") }, child);
         this.grafana = new Grafana(

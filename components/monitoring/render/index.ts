@@ -3,7 +3,7 @@
  * stack from one input. Pure functions, no Pulumi resources; a component writes the
  * returned files into the containers.
  */
-import { renderAlertmanagerConfig, SlackChannels } from "./alertmanager";
+import { ALERTMANAGER_CONFIG_FILE, renderAlertmanagerConfig, SlackChannels } from "./alertmanager";
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_DIR, renderPrometheusConfig, ScrapeTargets } from "./prometheus";
 import { renderRuleFiles } from "./rules";
 import { toYaml } from "./yaml";
@@ -12,8 +12,6 @@ export * from "./alertmanager";
 export * from "./prometheus";
 export * from "./rules";
 export { toYaml } from "./yaml";
-
-export const ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/alertmanager.yml";
 
 export interface MonitoringInput {
     /** Stack name; becomes external_labels.environment on every alert and series sent out. */
