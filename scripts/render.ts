@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { RENDER_PLACEHOLDERS, renderStackFiles } from "../stacks/configFiles";
-import { rawConfigOf, readStackFile, stackFilePath } from "../stacks/stackFile";
+import { rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../stacks/stackFile";
 
 interface Options {
     stack: string;
@@ -34,7 +34,13 @@ export function render(opts: Options): string[] {
     const file = stackFilePath(opts.stack, opts.projectDir);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}; the stacks are the Pulumi.<stack>.yaml files`);
     const stackFile = readStackFile(file, { "minimarket:slackWebhookUrl": RENDER_PLACEHOLDERS.slackWebhookUrl });
-    const config = parseConfig(rawConfigOf(stackFile), opts.stack);
+    const raw = rawConfigOf(stackFile);
+    // Deploy-only credentials are not needed to render; stand in for one that is not set yet.
+    if (raw.values.registryPassword === undefined) {
+        raw.values.registryPassword = SECRET_PLACEHOLDER;
+        raw.secretKeys.add("registryPassword");
+    }
+    const config = parseConfig(raw, opts.stack);
     const { files } = renderStackFiles(config, { slackWebhookUrl: config.slackWebhookUrl });
     const written: string[] = [];
     for (const [key, content] of Object.entries(files).sort()) {

@@ -4,6 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { GcpConfig, readGcpConfig } from "./gcpConfig";
 import { isPinned, parseImageRef } from "./images";
 import { isServiceName, ServiceName, serviceNames } from "./services";
 
@@ -65,6 +66,10 @@ export interface StackConfig {
     secretOverrides: Partial<Record<GeneratedSecretName, string>>;
     rotations: Record<GeneratedSecretName, number>;
     slackWebhookUrl?: string;
+    /** Password or key of the private registry of `gcp.registry`. */
+    registryPassword?: string;
+    /** Google Cloud settings; present when platform is gcp. */
+    gcp?: GcpConfig;
     postgresMemoryMb: number;
     redisMemoryMb: number;
     /** How long Prometheus keeps samples. */
@@ -110,6 +115,8 @@ const topLevelKeys = new Set<string>([
     "hostPorts",
     "rotations",
     "slackWebhookUrl",
+    "registryPassword",
+    "gcp",
     "postgresMemoryMb",
     "redisMemoryMb",
     "metricsRetention",
@@ -265,6 +272,15 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         }
     }
 
+    const registryPassword = r.string("registryPassword");
+    if (registryPassword !== undefined && !r.isSecret("registryPassword")) {
+        r.problem("registryPassword", "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
+    }
+    const gcp = readGcpConfig(r, { required: platform === "gcp" });
+    if (gcp?.registry && registryPassword === undefined) {
+        r.problem("registryPassword", "gcp.registry is set but its password is not; run `pulumi config set --secret registryPassword <password or key>`");
+    }
+
     const config: StackConfig = {
         stack,
         environment,
@@ -281,6 +297,8 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         secretOverrides,
         rotations,
         slackWebhookUrl,
+        registryPassword,
+        gcp,
         postgresMemoryMb: r.integer("postgresMemoryMb", 1024, 256, 65536),
         redisMemoryMb: r.integer("redisMemoryMb", 768, 600, 65536),
         metricsRetention: r.string("metricsRetention", isProd ? "30d" : "7d"),

@@ -56,4 +56,6 @@ export const defaultImages = {
     grafana: "grafana/grafana:12.1.1",
     loki: "grafana/loki:3.5.3",
     alloy: "grafana/alloy:v1.10.2",
+    /** The prod entry point (automatic HTTPS). */
+    caddy: "caddy:2.10.2",
 } as const;

@@ -1,6 +1,8 @@
 import { StackConfig } from "./config";
 import { StackOutputs } from "./outputs";
+import * as pulumi from "@pulumi/pulumi";
 import { deployOnDockerHost } from "./dockerHost";
+import { deployOnGcp } from "./gcp";
 
 export { StackOutputs };
 
@@ -10,6 +12,9 @@ export function deploy(config: StackConfig): StackOutputs {
         case "docker":
             return deployOnDockerHost(config);
         case "gcp":
-            throw new Error("minimarket:platform gcp is not available yet; set `pulumi config set platform docker`");
+            // parseConfig guarantees the gcp settings when the platform is gcp.
+            return deployOnGcp(config, config.gcp!, {
+                registryPassword: config.registryPassword === undefined ? undefined : pulumi.secret(config.registryPassword),
+            });
     }
 }

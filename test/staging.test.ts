@@ -13,6 +13,7 @@ import {
     StackSettings,
     unwrap,
 } from "./support/program";
+import { observabilityResources } from "./support/expected";
 
 const CONTAINER = "docker:index/container:Container";
 const COMMAND = "command:local:Command";
@@ -31,30 +32,6 @@ const realImages: StackSettings = {
         },
     },
 };
-
-/** The metrics, alerting, logs and dashboards half of every stack. */
-const observabilityResources = [
-    "minimarket:observability:ObservabilityStack/observability",
-    ...[
-        ["monitoring:Prometheus", "prometheus", "prom/prometheus:v3.5.0"],
-        ["monitoring:Alertmanager", "alertmanager", "prom/alertmanager:v0.28.1"],
-        ["monitoring:NodeExporter", "node-exporter", "prom/node-exporter:v1.9.1"],
-        ["monitoring:Cadvisor", "cadvisor", "ghcr.io/google/cadvisor:v0.54.0"],
-        ["monitoring:PostgresExporter", "postgres-exporter", "quay.io/prometheuscommunity/postgres-exporter:v0.17.1"],
-        ["monitoring:RedisExporter", "redis-exporter", "oliver006/redis_exporter:v1.74.0"],
-        ["observability:Loki", "loki", "grafana/loki:3.5.3"],
-        ["observability:Grafana", "grafana", "grafana/grafana:12.1.1"],
-        ["observability:Alloy", "alloy", "grafana/alloy:v1.10.2"],
-    ].flatMap(([type, name, image]) => [
-        `minimarket:${type}/${name}`,
-        `${CONTAINER}/${name}`,
-        `${IMAGE}/image-${image.replace(/[^a-zA-Z0-9.-]+/g, "-")}`,
-    ]),
-    ...["prometheus-data", "alertmanager-data", "loki-data", "grafana-data", "alloy-data"].map((v) => `${VOLUME}/${v}`),
-    `${COMMAND}/loki-ready`,
-    `${COMMAND}/alloy-ready`,
-    `${COMMAND}/grafana-admin-password`,
-];
 
 function withConfig(base: StackSettings, extra: Record<string, unknown>, secretKeys: string[] = []): StackSettings {
     return { ...base, config: { ...base.config, ...extra }, secretKeys: [...(base.secretKeys ?? []), ...secretKeys] };

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
 /** What part of the system a container is; cAdvisor exposes these labels to Prometheus. */
-export type Role = "app" | "data" | "observability" | "release";
+export type Role = "app" | "data" | "observability" | "edge" | "release";
 
 export interface ContainerConventions {
     environment: string;

@@ -74,11 +74,58 @@ export function mockPassword(name: string, inputs: Record<string, unknown>): str
     return (special + seed + "Aa0").padEnd(length, "x").slice(0, Math.max(length, special.length + 3));
 }
 
-export async function runProgram(settings: StackSettings = {}): Promise<ProgramRun> {
-    const stack = settings.stack ?? "staging";
+/** What Google computes for the resources the prod stack declares. */
+export const MOCK_CLOUD = {
+    project: "minimarket-prod-4711",
+    sqlPrivateIp: "10.77.0.3",
+    vmAddress: "34.95.10.20",
+    redisHost: "10.77.1.4",
+    redisAuth: "memorystore-auth-9f8e7d6c5b4a",
+    redisCa: "-----BEGIN CERTIFICATE-----\nMIIBmockca\n-----END CERTIFICATE-----",
+    instanceId: "4815162342",
+};
+
+/** The values a provider would compute for a resource, beyond its inputs. */
+export function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const M = MOCK_CLOUD;
+    switch (type) {
+        case "random:index/randomPassword:RandomPassword":
+            return { result: mockPassword(name, inputs) };
+        case "docker:index/remoteImage:RemoteImage":
+            return { imageId: `sha256:${hash(String(inputs.name), 64)}`, repoDigest: `${inputs.name}@sha256:${hash(String(inputs.name), 64)}` };
+        case "command:local:Command":
+            return { stdout: "", stderr: "" };
+        case "gcp:sql/databaseInstance:DatabaseInstance":
+            return { privateIpAddress: M.sqlPrivateIp, connectionName: `${M.project}:southamerica-east1:${inputs.name}`, publicIpAddress: "" };
+        case "gcp:compute/address:Address":
+            return { address: M.vmAddress };
+        case "gcp:compute/instance:Instance":
+            return { instanceId: M.instanceId };
+        case "gcp:compute/disk:Disk":
+            return { selfLink: `https://www.googleapis.com/compute/v1/projects/${M.project}/zones/${inputs.zone}/disks/${inputs.name}` };
+        case "gcp:serviceaccount/account:Account":
+            return { email: `${inputs.accountId}@${M.project}.iam.gserviceaccount.com` };
+        case "gcp:redis/instance:Instance":
+            return { host: M.redisHost, port: 6378, authString: M.redisAuth, serverCaCerts: [{ cert: M.redisCa }] };
+        default:
+            return {};
+    }
+}
+
+export interface MockedRun<T> {
+    resources: Registered[];
+    /** Resources by `type/name`. */
+    byKey: Map<string, Registered>;
+    result?: T;
+    error?: Error;
+    /** Every generated password the mocks handed out. */
+    generated: string[];
+}
+
+/** Declares resources with `declare` under mocks for `stack`, and waits until every registration arrived. */
+export async function underMocks<T>(stack: string, declare: () => T, configure: () => void = () => undefined): Promise<MockedRun<T>> {
     const resources: Registered[] = [];
     const generated: string[] = [];
-
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
@@ -94,24 +141,9 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
                     parent: req?.parent ?? "",
                     urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
                 });
-                const state: Record<string, unknown> = { ...inputs };
-                switch (args.type) {
-                    case "random:index/randomPassword:RandomPassword": {
-                        const value = mockPassword(args.name, inputs);
-                        generated.push(value);
-                        state.result = value;
-                        break;
-                    }
-                    case "docker:index/remoteImage:RemoteImage":
-                        state.imageId = `sha256:${hash(String(inputs.name), 64)}`;
-                        state.repoDigest = `${inputs.name}@sha256:${hash(String(inputs.name), 64)}`;
-                        break;
-                    case "command:local:Command":
-                        state.stdout = "";
-                        state.stderr = "";
-                        break;
-                }
-                return { id: `${args.name}-id`, state };
+                const computed = computedState(args.type, args.name, inputs);
+                if (typeof computed.result === "string") generated.push(computed.result);
+                return { id: `${args.name}-id`, state: { ...inputs, ...computed } };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 return args.inputs;
@@ -121,8 +153,7 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         stack,
         false,
     );
-
-    // The mocks' newResource does not see dependencies; the monitor's request has them.
+    // The mocks' newResource does not see dependencies or options; the monitor's request has them.
     const requests = new Map<string, Pick<Registered, "dependencies" | "parent" | "options">>();
     const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
     const register = monitor.registerResource.bind(monitor);
@@ -138,41 +169,56 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         });
         return register(req, cb);
     };
-
-    const fromFile = settings.useStackFile === false ? {} : stackFileConfig(stack).values;
-    const values: Record<string, string> = { ...fromFile, ...settings.rawConfig };
-    for (const [k, v] of Object.entries(settings.config ?? {})) {
-        values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-    }
-    pulumi.runtime.setAllConfig(values, (settings.secretKeys ?? []).map((k) => `minimarket:${k}`));
-
-    // A fresh copy of the program for every run, like a new `pulumi up`.
-    for (const id of Object.keys(require.cache)) {
-        if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];
-    }
-    let outputs: Record<string, unknown> = {};
+    configure();
+    let result: T | undefined;
     let error: Error | undefined;
     try {
-        const program = require("../../index") as () => Record<string, unknown>;
-        outputs = await resolveDeep(program());
+        result = declare();
     } catch (e) {
         error = e as Error;
     }
-    // Let every outstanding registration reach the mocks.
-    await settle(() => resources.length);
-    return { resources, outputs, error, generated };
+    await settle();
+    return { resources, byKey: new Map(resources.map((r) => [`${r.type}/${r.name}`, r])), result, error, generated };
 }
 
-/** Waits until the count of registrations stops growing (registrations resolve asynchronously). */
-async function settle(count: () => number): Promise<void> {
-    let last = -1;
-    let stable = 0;
-    for (let i = 0; i < 400 && stable < 5; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        const now = count();
-        stable = now === last ? stable + 1 : 0;
-        last = now;
+export async function runProgram(settings: StackSettings = {}): Promise<ProgramRun> {
+    const stack = settings.stack ?? "staging";
+    const configure = () => {
+        const fromFile = settings.useStackFile === false ? {} : stackFileConfig(stack).values;
+        const values: Record<string, string> = { ...fromFile, ...settings.rawConfig };
+        for (const [k, v] of Object.entries(settings.config ?? {})) {
+            values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+        pulumi.runtime.setAllConfig(values, (settings.secretKeys ?? []).map((k) => `minimarket:${k}`));
+        // A fresh copy of the program for every run, like a new `pulumi up`.
+        for (const id of Object.keys(require.cache)) {
+            if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];
+        }
+    };
+    let outputs: Record<string, unknown> = {};
+    const run = await underMocks(
+        stack,
+        () => (require("../../index") as () => Record<string, unknown>)(),
+        configure,
+    );
+    let error = run.error;
+    if (!error) {
+        try {
+            outputs = await resolveDeep(run.result);
+        } catch (e) {
+            error = e as Error;
+        }
     }
+    return { resources: run.resources, outputs, error, generated: run.generated };
+}
+
+/**
+ * Waits until every outstanding registration has reached the mocks: the SDK counts them, as
+ * `pulumi up` does before it exits. (waitForRPCs is exported by the SDK's runtime but not typed.)
+ */
+async function settle(): Promise<void> {
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
 }
 
 /** Resolves Outputs in the program's exports, keeping secretness visible as the engine's wrapper. */

@@ -1,0 +1,40 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface GcpApisArgs {
+    /** Whether Memorystore is used: its API is enabled only then. */
+    memorystore: boolean;
+}
+
+/** Google APIs the platform calls. A fresh project has most of them off. */
+export function requiredApis(args: GcpApisArgs): string[] {
+    return [
+        "compute.googleapis.com",
+        "servicenetworking.googleapis.com",
+        "sqladmin.googleapis.com",
+        "dns.googleapis.com",
+        "iam.googleapis.com",
+        ...(args.memorystore ? ["redis.googleapis.com"] : []),
+    ];
+}
+
+/**
+ * Enables the APIs of the platform. They stay enabled on destroy: turning an API off also
+ * deletes whatever else in the project uses it.
+ */
+export class GcpApis extends pulumi.ComponentResource {
+    readonly services: gcp.projects.Service[];
+
+    constructor(name: string, args: GcpApisArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("minimarket:gcp:Apis", name, {}, opts);
+        this.services = requiredApis(args).map(
+            (api) =>
+                new gcp.projects.Service(
+                    `${name}-${api.split(".")[0]}`,
+                    { service: api, disableOnDestroy: false, disableDependentServices: false },
+                    { parent: this },
+                ),
+        );
+        this.registerOutputs({ services: requiredApis(args) });
+    }
+}
