@@ -100,7 +100,8 @@ const DEFAULT_MIGRATION = ["alembic", "upgrade", "head"];
 /** Variables that carry credentials: overriding them in plain config would leak them. */
 const SECRET_VARS = /^(DATABASE_URL|REDIS_URL|JWT_SECRET_[A-Z_]+|DASHBOARD_(UI_)?API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY|.*PASSWORD.*|.*TOKEN.*)$/;
 
-const topLevelKeys = new Set<string>([
+/** Every `minimarket:*` key the program reads. */
+export const topLevelKeys: ReadonlySet<string> = new Set<string>([
     "environment",
     "platform",
     "dockerHost",
