@@ -34,6 +34,8 @@ export interface ServiceConfig {
     /** Image reference; undefined means the demo stand-in runs in its place. */
     image?: string;
     memoryMb: number;
+    /** CPU limit in cores; CPUHigh measures use against it. */
+    cpus: number;
     /** Extra or overriding plain variables. */
     env: Record<string, string>;
     /** Extra or overriding secret variables (from `secretEnv.<service>.<VAR>`). */
@@ -329,7 +331,7 @@ function readServices(r: Reader, opts: { allowUnpinnedImages: boolean; isProd: b
         }
     }
 
-    const known = new Set(["image", "memoryMb", "env", "migrationCommand"]);
+    const known = new Set(["image", "memoryMb", "cpus", "env", "migrationCommand"]);
     const result = {} as Record<ServiceName, ServiceConfig>;
     for (const name of serviceNames) {
         const key = `services.${name}`;
@@ -350,6 +352,7 @@ function readServices(r: Reader, opts: { allowUnpinnedImages: boolean; isProd: b
         }
 
         const memoryMb = s.memoryMb === undefined ? 512 : r.checkInteger(`${key}.memoryMb`, s.memoryMb, 64, 65536) ?? 512;
+        const cpus = s.cpus === undefined ? 1 : checkCpus(r, `${key}.cpus`, s.cpus);
         const env = readEnvMap(r, `${key}.env`, s.env);
         for (const v of Object.keys(env).filter((n) => SECRET_VARS.test(n))) {
             r.problem(`${key}.env.${v}`, `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${v}' <value>\``);
@@ -368,9 +371,18 @@ function readServices(r: Reader, opts: { allowUnpinnedImages: boolean; isProd: b
         // A stand-in has nothing to migrate.
         if (image === undefined) migrationCommand = undefined;
 
-        result[name] = { image, memoryMb, env, secretEnv, migrationCommand };
+        result[name] = { image, memoryMb, cpus, env, secretEnv, migrationCommand };
     }
     return result;
+}
+
+function checkCpus(r: Reader, key: string, value: unknown): number {
+    const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : NaN;
+    if (!Number.isFinite(n) || n < 0.1 || n > 64) {
+        r.problem(key, `expected a number of CPU cores from 0.1 to 64, got ${JSON.stringify(value)}`);
+        return 1;
+    }
+    return n;
 }
 
 function checkImage(r: Reader, key: string, value: unknown, allowUnpinned: boolean): string | undefined {

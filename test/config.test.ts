@@ -94,6 +94,7 @@ describe("stack configuration", () => {
         ["bad timezone", { timezone: "Mars/Olympus" }, [], /minimarket:timezone: unknown IANA time zone/],
         ["unknown rotation", { rotations: { redis: 1 } }, [], /minimarket:rotations\.redis: unknown secret/],
         ["negative rotation", { rotations: { redisPassword: -1 } }, [], /minimarket:rotations\.redisPassword: expected a whole number from 0/],
+        ["cpus out of range", { services: { dashboard: { cpus: 0 } } }, [], /minimarket:services\.dashboard\.cpus: expected a number of CPU cores from 0\.1 to 64/],
         ["bad migration command", { services: { dashboard: { migrationCommand: "alembic upgrade head" } } }, [], /minimarket:services\.dashboard\.migrationCommand: expected a list of arguments/],
         ["secret inside services", { services: { dashboard: { env: { X: "1" } } } }, ["services"], /minimarket:services: holds a secret value/],
         ["plain-text slack webhook", { slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" }, [], /minimarket:slackWebhookUrl: is stored in plain text/],

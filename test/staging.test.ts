@@ -27,7 +27,7 @@ const realImages: StackSettings = {
         services: {
             "agente-deposito": { image: "registry.example.com/minimarket/agente-deposito:1.4.2" },
             "agente-negocio": { image: "registry.example.com/minimarket/agente-negocio:1.4.2" },
-            "ml-service": { image: "registry.example.com/minimarket/ml-service:2.0.1", memoryMb: 2048 },
+            "ml-service": { image: "registry.example.com/minimarket/ml-service:2.0.1", memoryMb: 2048, cpus: 2 },
             dashboard: { image: "registry.example.com/minimarket/dashboard:3.1.0", migrationCommand: false },
         },
     },
@@ -200,6 +200,10 @@ describe("staging stack on one Docker host", () => {
             expect(c.options.deleteBeforeReplace, `${c.name}: a fixed name must be freed before its replacement starts`).to.equal(true);
         }
         expect(named(real, CONTAINER, "ml-service").inputs.memory).to.equal(2048);
+        for (const app of ["agente-deposito", "agente-negocio", "dashboard"]) {
+            expect(named(real, CONTAINER, app).inputs.cpus, `${app}: CPUHigh needs a CPU limit`).to.equal("1");
+        }
+        expect(named(real, CONTAINER, "ml-service").inputs.cpus).to.equal("2");
     });
 
     it("gives the apps the SPEC's environment contract with typed values", () => {

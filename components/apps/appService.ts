@@ -21,6 +21,8 @@ export interface AppServiceArgs {
     /** The service's pinned image; undefined runs the labelled demo stand-in instead. */
     image?: string;
     memoryMb: number;
+    /** CPU limit in cores (cAdvisor reports it as quota/period; CPUHigh alerts against it). */
+    cpus: number;
     /** The service's variables (secret as a whole: it carries credentials). */
     environment: pulumi.Output<AppEnvironment>;
     /** Names of those variables, known without the secrets, so release commands stay readable. */
@@ -91,6 +93,7 @@ export class AppService extends pulumi.ComponentResource {
             {
                 ...conventionalArgs({ environment: env, service: spec.name, role: "app", memoryMb: args.memoryMb, labels }),
                 image: image.imageId,
+                cpus: String(args.cpus),
                 command: this.isStandIn ? standInCommand() : undefined,
                 envs: pulumi.secret(variables.apply(envList)),
                 networksAdvanced: [onNetwork(platform.serviceNetwork, spec.name), onNetwork(platform.dataNetwork, spec.name)],

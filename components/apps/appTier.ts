@@ -77,6 +77,7 @@ export class AppTier extends pulumi.ComponentResource {
                     spec,
                     image: svc.image,
                     memoryMb: svc.memoryMb,
+                    cpus: svc.cpus,
                     environment,
                     variableNames: [...Object.keys(names.plain), ...Object.keys(names.secret)],
                     migrationCommand: svc.migrationCommand,

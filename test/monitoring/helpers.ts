@@ -8,6 +8,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { alertmanagerFlags } from "../../components/monitoring/render";
 
 /** Debian puts the PostgreSQL server binaries outside PATH. */
 const EXTRA_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/sbin"];
@@ -26,6 +27,21 @@ export function which(bin: string): string | undefined {
     return undefined;
 }
 
+/** Debian package providing each binary the tests use. */
+const DEBIAN_PACKAGES: Record<string, string> = {
+    prometheus: "prometheus",
+    promtool: "prometheus",
+    "prometheus-alertmanager": "prometheus-alertmanager",
+    amtool: "prometheus-alertmanager",
+    "prometheus-postgres-exporter": "prometheus-postgres-exporter",
+    "prometheus-redis-exporter": "prometheus-redis-exporter",
+    "prometheus-node-exporter": "prometheus-node-exporter",
+    "redis-server": "redis-server",
+    initdb: "postgresql-15",
+    postgres: "postgresql-15",
+    pg_isready: "postgresql-client-15",
+};
+
 /**
  * Resolves binaries a suite needs. Missing ones fail the suite under CI (process.env.CI set)
  * and skip it otherwise, so a laptop without Prometheus can still run the pure tests.
@@ -39,7 +55,8 @@ export function requireBinaries(ctx: Mocha.Context, bins: string[]): Record<stri
         else missing.push(bin);
     }
     if (missing.length > 0) {
-        const message = `missing binaries: ${missing.join(", ")} (Debian: apt-get install prometheus prometheus-alertmanager ...)`;
+        const packages = [...new Set(missing.map((b) => DEBIAN_PACKAGES[b] ?? b))].join(" ");
+        const message = `missing binaries: ${missing.join(", ")} (Debian: apt-get install ${packages})`;
         if (process.env.CI) throw new Error(`${message}; required because CI is set`);
         console.warn(`      skipping: ${message}`);
         ctx.skip();
@@ -249,7 +266,8 @@ export function slackText(message: ReceivedMessage): string {
 
 /**
  * Starts Alertmanager on 127.0.0.1 (given or free port), clustering off, its own storage dir.
- * Returns its base URL once /-/ready answers.
+ * Returns its base URL once /-/ready answers. With a free port chosen here, a port taken in
+ * the meantime by another process is retried on a new port.
  */
 export async function startAlertmanager(
     procs: ProcessGroup,
@@ -259,18 +277,19 @@ export async function startAlertmanager(
     name = "alertmanager",
     port?: number,
 ): Promise<string> {
-    port ??= await freePort();
-    procs.start(name, bin, [
-        `--config.file=${configFile}`,
-        `--storage.path=${storageDir}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        "--cluster.listen-address=", // no gossip port: single instance
-    ]);
-    const url = `http://127.0.0.1:${port}`;
-    await waitFor(() => `${name} ready\n${procs.logOf(name)}`, async () => {
-        if (!procs.isRunning(name)) throw new Error(`${name} exited:\n${procs.logOf(name)}`);
-        const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-        return r.ok ? true : undefined;
-    }, 30_000, 250);
-    return url;
+    const attempts = port === undefined ? 3 : 1;
+    for (let attempt = 1; ; attempt++) {
+        const listenPort = port ?? (await freePort());
+        procs.start(name, bin, alertmanagerFlags({ configFile, storagePath: storageDir, listenAddress: `127.0.0.1:${listenPort}` }));
+        const url = `http://127.0.0.1:${listenPort}`;
+        const state = await waitFor(() => `${name} ready\n${procs.logOf(name)}`, async () => {
+            if (!procs.isRunning(name)) return "exited";
+            const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+            return r.ok ? "ready" : undefined;
+        }, 30_000, 250);
+        if (state === "ready") return url;
+        const log = procs.logOf(name);
+        await procs.stop(name);
+        if (attempt >= attempts) throw new Error(`${name} exited during startup:\n${log}`);
+    }
 }

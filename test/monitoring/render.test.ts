@@ -5,6 +5,7 @@ import * as path from "path";
 import YAML from "yaml";
 import {
     ALERT_NAMES,
+    alertmanagerFlags,
     alertRules,
     DEFAULT_RUNBOOK_BASE_URL,
     fillSecretPlaceholders,
@@ -233,6 +234,15 @@ describe("monitoring render: alertmanager.yml", () => {
         const receiver = c.receivers.find((r: any) => r.name === "deadmans-switch");
         expect(receiver.webhook_configs[0].url).to.equal("https://hc-ping.com/uuid");
         expect(receiver.slack_configs).to.equal(undefined);
+    });
+
+    it("runs a single instance: config and storage flags, clustering off", () => {
+        expect(alertmanagerFlags()).to.deep.equal([
+            "--config.file=/etc/alertmanager/alertmanager.yml",
+            "--storage.path=/alertmanager",
+            "--cluster.listen-address=",
+        ]);
+        expect(alertmanagerFlags({ externalUrl: "https://am.example" })).to.include("--web.external-url=https://am.example");
     });
 
     it("groups by alertname, severity, service and uses no deprecated match syntax", () => {

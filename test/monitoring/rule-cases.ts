@@ -54,10 +54,10 @@ function histogram(service: string, bucketsPerMinute: Record<string, number>): I
 }
 
 const cadvisor = `job="cadvisor",instance="cadvisor:8080"`;
-/** A Docker container as cAdvisor labels it; app containers also carry the service label. */
-function container(name: string, service?: string, role = service ? "app" : "data"): string {
-    const svc = service ? `,container_label_com_minimarket_service="${service}"` : "";
-    return `${cadvisor},id="/system.slice/docker-${name}.scope",name="${name}",image="minimarket/${name}:1.0",container_label_com_minimarket_role="${role}"${svc}`;
+/** A Docker container as cAdvisor labels it: every container has a service and a role label. */
+function container(name: string, service: string, role = "app"): string {
+    return `${cadvisor},id="/system.slice/docker-${name}.scope",name="${name}",image="minimarket/${name}:1.0",` +
+        `container_label_com_minimarket_role="${role}",container_label_com_minimarket_service="${service}"`;
 }
 
 const nodeFs = (mountpoint: string, fstype: string, device: string) =>
@@ -241,14 +241,16 @@ export const ALERT_CASES: AlertCase[] = [
     // MemoryPressure: app container over 85% of its memory limit, for 5m.
     {
         alert: "MemoryPressure",
-        name: "86% of the limit fires; no-limit and non-app containers are ignored",
+        name: "86% of the limit fires; no-limit, data and observability containers are ignored",
         series: [
             { series: `container_memory_working_set_bytes{${container("minimarket-ml-service", "ml-service")}}`, values: gauge(86, 10) },
             { series: `container_spec_memory_limit_bytes{${container("minimarket-ml-service", "ml-service")}}`, values: gauge(100, 10) },
             { series: `container_memory_working_set_bytes{${container("minimarket-dashboard", "dashboard")}}`, values: gauge(500, 10) },
             { series: `container_spec_memory_limit_bytes{${container("minimarket-dashboard", "dashboard")}}`, values: gauge(0, 10) },
-            { series: `container_memory_working_set_bytes{${container("minimarket-redis")}}`, values: gauge(99, 10) },
-            { series: `container_spec_memory_limit_bytes{${container("minimarket-redis")}}`, values: gauge(100, 10) },
+            { series: `container_memory_working_set_bytes{${container("minimarket-redis", "redis", "data")}}`, values: gauge(99, 10) },
+            { series: `container_spec_memory_limit_bytes{${container("minimarket-redis", "redis", "data")}}`, values: gauge(100, 10) },
+            { series: `container_memory_working_set_bytes{${container("minimarket-prometheus", "prometheus", "observability")}}`, values: gauge(99, 10) },
+            { series: `container_spec_memory_limit_bytes{${container("minimarket-prometheus", "prometheus", "observability")}}`, values: gauge(100, 10) },
         ],
         at: "5m",
         notYetAt: "4m",
@@ -280,13 +282,16 @@ export const ALERT_CASES: AlertCase[] = [
     },
     {
         alert: "CPUHigh",
-        name: "0.39 CPU of 0.5 (78%) and a container without quota do not fire",
+        name: "0.39 CPU of 0.5 (78%), a container without quota and a data container do not fire",
         series: [
             { series: `container_cpu_usage_seconds_total{${container("minimarket-agente-negocio", "agente-negocio")},cpu="total"}`, values: counter(0.39 * 60, 20) },
             { series: `container_spec_cpu_quota{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(50000, 20) },
             { series: `container_spec_cpu_period{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(100000, 20) },
             { series: `container_cpu_usage_seconds_total{${container("minimarket-dashboard", "dashboard")},cpu="total"}`, values: counter(3 * 60, 20) },
             { series: `container_spec_cpu_period{${container("minimarket-dashboard", "dashboard")}}`, values: gauge(100000, 20) },
+            { series: `container_cpu_usage_seconds_total{${container("minimarket-postgres", "postgres", "data")},cpu="total"}`, values: counter(0.5 * 60, 20) },
+            { series: `container_spec_cpu_quota{${container("minimarket-postgres", "postgres", "data")}}`, values: gauge(50000, 20) },
+            { series: `container_spec_cpu_period{${container("minimarket-postgres", "postgres", "data")}}`, values: gauge(100000, 20) },
         ],
         at: "20m",
         expect: [],
@@ -298,13 +303,13 @@ export const ALERT_CASES: AlertCase[] = [
         name: "a restart every minute (10 per 10m) fires, for app and data containers",
         series: [
             restarts(container("minimarket-agente-deposito", "agente-deposito"), 1),
-            restarts(container("minimarket-redis"), 1),
+            restarts(container("minimarket-redis", "redis", "data"), 1),
         ],
         at: "20m",
         notYetAt: "9m",
         expect: [
             { name: "minimarket-agente-deposito", service: "agente-deposito", severity: "medium", category: "deployment" },
-            { name: "minimarket-redis", severity: "medium", category: "deployment" },
+            { name: "minimarket-redis", service: "redis", severity: "medium", category: "deployment" },
         ],
     },
     {

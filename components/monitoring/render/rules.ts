@@ -60,14 +60,16 @@ export const RECORDING_RULE_GROUPS: RuleGroup<RecordingRule>[] = [
 
 // ---- selectors shared by several alerts -------------------------------------------------
 
-/** Docker label com.minimarket.service, as cAdvisor exposes it. Only app containers carry it. */
-const APP_LABEL = "container_label_com_minimarket_service";
-/** Docker label com.minimarket.role: every container of the stack carries it. */
+/** Docker label com.minimarket.service, as cAdvisor exposes it. */
+const SERVICE_LABEL = "container_label_com_minimarket_service";
+/** Docker label com.minimarket.role (app|data|observability|...): every container carries it. */
 const ROLE_LABEL = "container_label_com_minimarket_role";
+/** The four application containers; data and observability containers carry a service label too. */
+const APP = `${ROLE_LABEL}="app"`;
 
 /** Copies the Docker service label of a cAdvisor series into `service`, for inhibition and routing. */
 function withServiceLabel(expr: string): string {
-    return `label_replace(${expr}, "service", "$1", "${APP_LABEL}", "(.+)")`;
+    return `label_replace(${expr}, "service", "$1", "${SERVICE_LABEL}", "(.+)")`;
 }
 
 /** Host filesystems that can fill up: no pseudo, in-memory, image or container-layer filesystems. */
@@ -179,8 +181,8 @@ const ALERT_DEFS: AlertDef[] = [
         alert: "MemoryPressure",
         expr:
             `max by (service, name) (${withServiceLabel(
-                `container_memory_working_set_bytes{${APP_LABEL}!=""}\n` +
-                    `  / (container_spec_memory_limit_bytes{${APP_LABEL}!=""} > 0)`,
+                `container_memory_working_set_bytes{${APP}}\n` +
+                    `  / (container_spec_memory_limit_bytes{${APP}} > 0)`,
             )}) > 0.85`,
         for: "5m",
         severity: "high",
@@ -194,8 +196,8 @@ const ALERT_DEFS: AlertDef[] = [
         // Limit in CPUs = quota / period; no quota (0 or -1) means no limit, so no alert.
         expr:
             `max by (service, name) (${withServiceLabel(
-                `sum by (name, ${APP_LABEL}) (rate(container_cpu_usage_seconds_total{${APP_LABEL}!=""}[5m]))\n` +
-                    `  / sum by (name, ${APP_LABEL}) ((container_spec_cpu_quota{${APP_LABEL}!=""} > 0) / container_spec_cpu_period{${APP_LABEL}!=""})`,
+                `sum by (name, ${SERVICE_LABEL}) (rate(container_cpu_usage_seconds_total{${APP}}[5m]))\n` +
+                    `  / sum by (name, ${SERVICE_LABEL}) ((container_spec_cpu_quota{${APP}} > 0) / container_spec_cpu_period{${APP}})`,
             )}) > 0.8`,
         for: "10m",
         severity: "high",
