@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { roleSyncSql, sqlLiteral } from "../components/data/roleSql";
 import { redisCommand, redisHealthcheck, redisSettings } from "../components/data/redisServer";
-import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "./monitoring/helpers";
+import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 
 const nasty = `P&?!)$'" \\%@/:#[]{}|;,\`*(x-long-enough-to-be-strong`;
 

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml, stringify } from "yaml";
 import { SECRET_PLACEHOLDERS } from "../components/monitoring/render";
-import { makeTempDir, requireBinaries, run } from "./monitoring/helpers";
+import { makeTempDir, requireBinaries, run } from "./support/processes";
 
 const root = path.join(__dirname, "..");
 const stacks = fs

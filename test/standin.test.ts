@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { standInCommand, standInEnv } from "../components/apps/standin";
-import { freePort, ProcessGroup, requireBinaries, waitFor } from "./monitoring/helpers";
+import { freePort, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 
 const expectedMetrics: Record<string, string[]> = {
     "agente-deposito": ["deposito_productos_procesados_total", "deposito_productos_por_categoria"],

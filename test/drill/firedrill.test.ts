@@ -25,7 +25,7 @@ import {
     startWebhookReceiver,
     waitFor,
     WebhookReceiver,
-} from "../monitoring/helpers";
+} from "../support/processes";
 import {
     allocatePorts,
     DRILL_BINARIES,

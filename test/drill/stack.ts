@@ -11,7 +11,7 @@ import * as net from "net";
 import * as path from "path";
 import YAML from "yaml";
 import { prometheusFlags, renderMonitoringFiles } from "../../components/monitoring/render";
-import { freePort, httpJson, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../monitoring/helpers";
+import { freePort, httpJson, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
 
 /** Passwords with the characters that broke `source .env` in the old deployment. */
 export const PG_PASSWORD = "Pg&pa$$?w!rd)#%/:@x";

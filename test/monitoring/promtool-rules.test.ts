@@ -15,7 +15,7 @@ import {
     renderRuleFiles,
     toYaml,
 } from "../../components/monitoring/render";
-import { makeTempDir, requireBinaries, run, writeFiles } from "./helpers";
+import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 import { ALERT_CASES, AlertCase, ExprCase, RECORDING_CASES } from "./rule-cases";
 
 const RULE_FILES = [RECORDING_RULES_FILE, ALERT_RULES_FILE];

@@ -21,7 +21,7 @@ import {
     waitFor,
     WebhookReceiver,
     writeFiles,
-} from "./helpers";
+} from "../support/processes";
 
 const PROM_CONFIG = "prometheus/etc/prometheus/prometheus.yml";
 const AM_CONFIG = "alertmanager/etc/alertmanager/alertmanager.yml";
