@@ -12,21 +12,18 @@ export interface ServiceSpec {
     needsData: boolean;
     /** The env var that repeats the service's own JWT secret. */
     jwtVar: string;
-    /** Whether people reach it: only these get a host port. */
-    public: boolean;
 }
 
 export const services: readonly ServiceSpec[] = [
-    { name: "agente-deposito", port: 8001, waitsFor: [], needsData: true, jwtVar: "JWT_SECRET_DEPOSITO", public: false },
-    { name: "agente-negocio", port: 8002, waitsFor: ["agente-deposito"], needsData: true, jwtVar: "JWT_SECRET_NEGOCIO", public: false },
-    { name: "ml-service", port: 8003, waitsFor: [], needsData: true, jwtVar: "JWT_SECRET_ML", public: false },
+    { name: "agente-deposito", port: 8001, waitsFor: [], needsData: true, jwtVar: "JWT_SECRET_DEPOSITO" },
+    { name: "agente-negocio", port: 8002, waitsFor: ["agente-deposito"], needsData: true, jwtVar: "JWT_SECRET_NEGOCIO" },
+    { name: "ml-service", port: 8003, waitsFor: [], needsData: true, jwtVar: "JWT_SECRET_ML" },
     {
         name: "dashboard",
         port: 8080,
         waitsFor: ["agente-deposito", "agente-negocio", "ml-service"],
         needsData: false,
         jwtVar: "JWT_SECRET_DASHBOARD",
-        public: true,
     },
 ];
 

@@ -2,7 +2,7 @@
 // of plain values. Typed values are rendered the way the apps parse them: booleans as
 // true/false, numbers in decimal, lists as JSON arrays (pydantic-settings).
 
-import { ServiceName } from "../../stacks/services";
+import { ServiceName, serviceSpec } from "../../stacks/services";
 
 export interface AppSecrets {
     databaseUrl: string;
@@ -37,13 +37,6 @@ function renderAll(vars: Record<string, Value>): Record<string, string> {
     return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, render(v)]));
 }
 
-const jwtVar: Record<ServiceName, string> = {
-    "agente-deposito": "JWT_SECRET_DEPOSITO",
-    "agente-negocio": "JWT_SECRET_NEGOCIO",
-    "ml-service": "JWT_SECRET_ML",
-    dashboard: "JWT_SECRET_DASHBOARD",
-};
-
 /**
  * The variables service `name` reads, split into plain and secret. Operator overrides (plain and
  * secret) win over the defaults; a variable set as secret is never also passed in plain.
@@ -64,7 +57,7 @@ export function appEnvironment(
         DATABASE_URL: secrets.databaseUrl,
         REDIS_URL: secrets.redisUrl,
         JWT_SECRET_KEY: secrets.jwtSecret,
-        [jwtVar[name]]: secrets.jwtSecret,
+        [serviceSpec(name).jwtVar]: secrets.jwtSecret,
     };
     const urls = settings.serviceUrls;
     switch (name) {
