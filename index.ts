@@ -1,6 +1,6 @@
 // Entry point of the MiniMarket Pulumi program: validate the stack config first (nothing is
 // declared if it is invalid), then declare the stack for its platform.
-import { loadStackConfig } from "./stacks/config";
-import { deploy } from "./stacks";
+import { loadStackConfig } from "./src/config/load";
+import { deploy } from "./src/deploy";
 
 export = () => deploy(loadStackConfig());

@@ -6,9 +6,8 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, parseConfig } from "../stacks/config";
-import { RENDER_PLACEHOLDERS, renderStackFiles } from "../stacks/configFiles";
-import { rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../stacks/stackFile";
+import { ConfigError, parseConfig, rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../src/config";
+import { renderStackFiles, SECRET_PLACEHOLDERS } from "../src/observability/render";
 
 interface Options {
     stack: string;
@@ -33,7 +32,7 @@ function parseArgs(argv: string[]): Options {
 export function render(opts: Options): string[] {
     const file = stackFilePath(opts.stack, opts.projectDir);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}; the stacks are the Pulumi.<stack>.yaml files`);
-    const stackFile = readStackFile(file, { "minimarket:slackWebhookUrl": RENDER_PLACEHOLDERS.slackWebhookUrl });
+    const stackFile = readStackFile(file, { "minimarket:slackWebhookUrl": SECRET_PLACEHOLDERS.slackWebhookUrl });
     const raw = rawConfigOf(stackFile);
     // Deploy-only credentials are not needed to render; stand in for one that is not set yet.
     if (raw.values.registryPassword === undefined) {
@@ -41,7 +40,7 @@ export function render(opts: Options): string[] {
         raw.secretKeys.add("registryPassword");
     }
     const config = parseConfig(raw, opts.stack);
-    const { files } = renderStackFiles(config, { slackWebhookUrl: config.slackWebhookUrl });
+    const { files } = renderStackFiles({ environment: config.environment, slackWebhookUrl: config.slackWebhookUrl });
     const written: string[] = [];
     for (const [key, content] of Object.entries(files).sort()) {
         const target = path.join(opts.out, key);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, generatedSecretNames, parseConfig, RawConfig } from "../stacks/config";
-import { isPinned, parseImageRef } from "../stacks/images";
+import { ConfigError, parseConfig, RawConfig } from "../src/config";
+import { isPinned, parseImageRef } from "../src/facts/images";
+import { secretNames } from "../src/facts/secrets";
 import { runProgram } from "./support/program";
 
 function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
@@ -127,7 +128,7 @@ describe("stack configuration", () => {
     });
 
     it("lists every generated secret once", () => {
-        expect(generatedSecretNames).to.include.members([
+        expect(secretNames).to.include.members([
             "postgresPassword",
             "redisPassword",
             "jwtSecretDeposito",

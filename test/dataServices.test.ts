@@ -5,8 +5,8 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { roleSyncSql, sqlLiteral } from "../components/data/roleSql";
-import { redisCommand, redisHealthcheck, redisSettings } from "../components/data/redisServer";
+import { roleSyncSql, sqlLiteral } from "../src/data/roleSql";
+import { redisCommand, redisHealthcheck, redisSettings } from "../src/data/redisServer";
 import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 
 const nasty = `P&?!)$'" \\%@/:#[]{}|;,\`*(x-long-enough-to-be-strong`;

@@ -3,10 +3,10 @@
 // the container that reads it.
 
 import { expect } from "chai";
-import { isPinned, parseImageRef } from "../stacks/images";
-import { parseConfig } from "../stacks/config";
-import { filesOf, renderStackFiles } from "../stacks/configFiles";
-import { rawConfigOf } from "../stacks/stackFile";
+import { isPinned, parseImageRef } from "../src/facts/images";
+import { parseConfig } from "../src/config";
+import { filesOf, renderStackFiles } from "../src/observability/render";
+import { rawConfigOf } from "../src/config";
 import {
     byType,
     containerEnv,
@@ -85,7 +85,7 @@ describe("observability stack on staging", () => {
 
     it("delivers exactly the rendered files, so what `npm run render` shows is what runs", () => {
         const config = parseConfig(rawConfigOf(stackFileConfig("staging")), "staging");
-        const { files } = renderStackFiles(config, {});
+        const { files } = renderStackFiles({ environment: config.environment });
         for (const container of ["prometheus", "alertmanager", "grafana", "loki", "alloy"]) {
             expect(uploads(named(run, CONTAINER, container)), container).to.deep.equal(filesOf(files, container));
         }

@@ -4,8 +4,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { dashboards, listPanels } from "../components/observability/render";
-import { generatedSecretNames, topLevelKeys } from "../stacks/config";
+import { dashboards, listPanels } from "../src/observability/render";
+import { topLevelKeys } from "../src/config";
+import { secretNames } from "../src/facts/secrets";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -18,12 +19,12 @@ describe("README", () => {
     });
 
     it("documents every config key", () => {
-        const undocumented = [...topLevelKeys].filter((k) => !generatedSecretNames.includes(k as never) && !readme.includes(`\`${k}`));
+        const undocumented = [...topLevelKeys].filter((k) => !secretNames.includes(k as never) && !readme.includes(`\`${k}`));
         expect(undocumented).to.deep.equal([]);
     });
 
     it("documents every generated secret", () => {
-        const undocumented = generatedSecretNames.filter((k) => !readme.includes(k));
+        const undocumented = secretNames.filter((k) => !readme.includes(k));
         expect(undocumented).to.deep.equal([]);
     });
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { encodeUserinfo } from "../components/apps/urls";
+import { encodeUserinfo } from "../src/data/connections";
 import {
     byType,
     containerEnv,

@@ -10,7 +10,7 @@ import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import YAML from "yaml";
-import { prometheusFlags, renderMonitoringFiles } from "../../components/monitoring/render";
+import { prometheusFlags, renderMonitoringFiles } from "../../src/observability/render";
 import { freePort, httpJson, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
 
 /** Passwords with the characters that broke `source .env` in the old deployment. */

@@ -3,8 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderCaddyfile } from "../../components/proxy/caddyfile";
-import { publicSites } from "../../stacks/gcp";
+import { renderCaddyfile } from "../../src/proxy/caddyfile";
+import { publicSites } from "../../src/platforms/gcp";
 
 const sites = publicSites("minimarket.example.com.ar");
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { CloudSqlPostgres } from "../../components/gcp/cloudSql";
-import { DockerHostVm } from "../../components/gcp/dockerHostVm";
-import { Memorystore } from "../../components/gcp/memorystore";
-import { GcpNetwork } from "../../components/gcp/network";
+import { CloudSqlPostgres } from "../../src/gcp/cloudSql";
+import { DockerHostVm } from "../../src/gcp/dockerHostVm";
+import { Memorystore } from "../../src/gcp/memorystore";
+import { GcpNetwork } from "../../src/gcp/network";
 import { unwrap } from "../support/program";
 import { gcpConfig, get, MOCK, MockedRun, resolve, SSH_KEY, underMocks } from "./harness";
 
@@ -79,9 +79,10 @@ describe("CloudSqlPostgres", () => {
         const monitor = unwrap(get(run, "gcp:sql/user:User", "postgres-monitor").inputs) as Record<string, any>;
         expect(monitor).to.deep.include({ name: "minimarket_monitor", databaseRoles: ["pg_monitor"] });
         const pg = run.result!;
-        expect(pg.endpoint).to.deep.equal({ host: "postgres.prod.minimarket.internal", port: 5432, database: "inventario_retail", user: "minimarket_app" });
-        expect(pg.monitorEndpoint.user).to.equal("minimarket_monitor");
-        expect(pg.postgresParams).to.deep.equal({ sslmode: "require" });
+        const { host, port, database, user } = pg.app;
+        expect({ host, port, database, user }).to.deep.equal({ host: "postgres.prod.minimarket.internal", port: 5432, database: "inventario_retail", user: "minimarket_app" });
+        expect(pg.monitor.user).to.equal("minimarket_monitor");
+        expect(pg.app.params).to.deep.equal({ sslmode: "require" });
         expect((await resolve(pg.privateIpAddress)).value).to.equal(MOCK.sqlPrivateIp);
     });
 });
@@ -127,7 +128,8 @@ describe("Memorystore", () => {
         const store = run.result!;
         const auth = await resolve(store.authString);
         expect(auth).to.deep.equal({ value: MOCK.redisAuth, secret: true });
-        expect(store.endpoint).to.deep.equal({ host: "redis.prod.minimarket.internal", port: 6378, tls: true });
+        const { host, port, tls } = store.connection;
+        expect({ host, port, tls }).to.deep.equal({ host: "redis.prod.minimarket.internal", port: 6378, tls: true });
         const record = unwrap(get(run, "gcp:dns/recordSet:RecordSet", "network-internal-redis").inputs) as Record<string, any>;
         expect(record.rrdatas).to.deep.equal([MOCK.redisHost]);
         const inputs = get(run, "gcp:redis/instance:Instance", "redis").inputs as Record<string, any>;

@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { VM_ROLES } from "../../components/gcp/dockerHostVm";
-import { ConfigError, generatedSecretNames } from "../../stacks/config";
-import { deploy as deployStack } from "../../stacks";
-import { StackOutputs } from "../../stacks/outputs";
+import { VM_ROLES } from "../../src/gcp/dockerHostVm";
+import { ConfigError } from "../../src/config";
+import { secretNames } from "../../src/facts/secrets";
+import { deploy as deployStack } from "../../src/deploy";
+import { StackOutputs } from "../../src/outputs";
 import { containerEnv, isSecretWrapper, plainOccurrences, unwrap } from "../support/program";
 import { observabilityResources } from "../support/expected";
 import { dependsOn, get, MOCK, MockedRun, ofType, prodConfig, resolve, underMocks } from "./harness";
@@ -105,7 +106,7 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
 
     it("declares exactly the expected resources", () => {
         expect(keys(run)).to.deep.equal([...EXPECTED_WITH_REDIS_CONTAINER].sort());
-        expect(ofType(run, RANDOM).map((r) => r.name).sort()).to.deep.equal([...generatedSecretNames].sort());
+        expect(ofType(run, RANDOM).map((r) => r.name).sort()).to.deep.equal([...secretNames].sort());
     });
 
     it("creates every Google resource through the project's provider, which waits for the APIs", () => {
@@ -224,7 +225,7 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
     it("keeps every generated secret out of plain text, in resources and outputs", async () => {
         const outputs = run.result!;
         const values = await generatedValues(outputs);
-        expect(values.length).to.equal(generatedSecretNames.length);
+        expect(values.length).to.equal(secretNames.length);
         for (const value of values) {
             for (const r of run.resources) {
                 expect(plainOccurrences(r.inputs, value), `${r.type}/${r.name}`).to.deep.equal([]);

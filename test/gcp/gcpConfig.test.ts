@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { gcpDefaults, parseCidr } from "../../stacks/gcpConfig";
+import { gcpDefaults, parseCidr } from "../../src/config";
 import { minimalGcp, readGcp } from "./harness";
 
 /** Problems reported under `minimarket:gcp.<key>`. */

@@ -3,8 +3,7 @@
 // string), so the flows from those values into the apps can be followed.
 
 import * as pulumi from "@pulumi/pulumi";
-import { parseConfig, Reader, StackConfig } from "../../stacks/config";
-import { GcpConfig, readGcpConfig } from "../../stacks/gcpConfig";
+import { GcpConfig, GcpStackConfig, parseConfig, parseGcpConfig } from "../../src/config";
 import { MOCK_CLOUD, MockedRun, Registered, underMocks as declareUnderMocks } from "../support/program";
 
 export { MockedRun };
@@ -37,18 +36,17 @@ function rawValues(config: Record<string, unknown>): Record<string, string> {
 }
 
 export function readGcp(gcp: unknown, opts = { required: true }): { gcp?: GcpConfig; problems: string[] } {
-    const values = gcp === undefined ? {} : rawValues({ gcp });
-    const r = new Reader({ values, secretKeys: new Set() });
-    const result = readGcpConfig(r, opts);
-    return { gcp: result, problems: r.problems };
+    return parseGcpConfig(gcp, opts);
 }
 
 /** A valid prod config on the gcp platform; `gcpExtra` goes into `minimarket:gcp`. */
-export function prodConfig(extra: Record<string, unknown> = {}, gcpExtra: Record<string, unknown> = {}): StackConfig {
+export function prodConfig(extra: Record<string, unknown> = {}, gcpExtra: Record<string, unknown> = {}): GcpStackConfig {
     const services = Object.fromEntries(Object.entries(PROD_IMAGES).map(([name, image]) => [name, { image }]));
     const values = rawValues({ platform: "gcp", services, corsOrigins: ["https://minimarket.example.com.ar"], gcp: minimalGcp(gcpExtra), ...extra });
     const secretKeys = new Set(Object.keys(extra).filter((k) => k === "registryPassword"));
-    return parseConfig({ values, secretKeys }, "prod");
+    const config = parseConfig({ values, secretKeys }, "prod");
+    if (config.platform !== "gcp") throw new Error("prodConfig must be on the gcp platform");
+    return config;
 }
 
 export function gcpConfig(extra: Record<string, unknown> = {}): GcpConfig {

@@ -1,5 +1,5 @@
 /** Inputs and expectations shared by the monitoring tests. */
-import { MonitoringInput } from "../../components/monitoring/render";
+import { MonitoringInput } from "../../src/observability/render";
 
 /** The alert table of docs SPEC.md: name → severity and `for`. */
 export const SPEC_ALERTS: Record<string, { severity: string; for?: string }> = {

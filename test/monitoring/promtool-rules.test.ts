@@ -14,7 +14,7 @@ import {
     RECORDING_RULES_FILE,
     renderRuleFiles,
     toYaml,
-} from "../../components/monitoring/render";
+} from "../../src/observability/render";
 import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 import { ALERT_CASES, AlertCase, ExprCase, RECORDING_CASES } from "./rule-cases";
 

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { renderMonitoringFiles, MonitoringInput } from "../../components/monitoring/render";
+import { renderMonitoringFiles, MonitoringInput } from "../../src/observability/render";
 import { stagingInput, TRICKY_SLACK_URL } from "./fixtures";
 import {
     httpJson,

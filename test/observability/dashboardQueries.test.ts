@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { dashboards, listPanels } from "../../components/observability/render/dashboards";
+import { dashboards, listPanels } from "../../src/observability/render/dashboards";
 import {
     APP_METRICS,
     KNOWN_METRICS,

@@ -6,7 +6,7 @@ import {
     grafanaEnv,
     renderDashboardProvider,
     renderDatasources,
-} from "../../components/observability/render/grafana";
+} from "../../src/observability/render/grafana";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;

@@ -5,7 +5,7 @@ import {
     LOKI_DATA_DIR,
     lokiConfig,
     renderLokiConfig,
-} from "../../components/observability/render/loki";
+} from "../../src/observability/render/loki";
 
 // The rendered file, parsed back: what Loki will actually read.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

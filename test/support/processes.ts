@@ -8,7 +8,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { alertmanagerFlags } from "../../components/monitoring/render";
+import { alertmanagerFlags } from "../../src/observability/render";
 
 /** Debian puts the PostgreSQL server binaries outside PATH. */
 const EXTRA_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/sbin"];

@@ -5,7 +5,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile, StackFile, stackFilePath } from "../../stacks/stackFile";
+import { readStackFile, StackFile, stackFilePath } from "../../src/config";
 
 /** How the engine marks a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";

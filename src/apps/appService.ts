@@ -1,0 +1,121 @@
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSpec } from "../facts/services";
+import { defaultImages } from "../facts/images";
+import { conventionalArgs, containerName, envList, onNetwork, replaceInPlace } from "../docker/container";
+import { DockerPlatform } from "../docker/platform";
+import { dockerCliEnvironment, shellCommand } from "../docker/shell";
+import { AppEnvironment } from "./environment";
+import { STANDIN_LABEL, standInCommand, standInEnv } from "./standin";
+
+export interface PublishedPort {
+    port: number;
+    /** Host address to bind; 0.0.0.0 for services meant for people. */
+    ip: string;
+}
+
+export interface AppServiceArgs {
+    platform: DockerPlatform;
+    spec: ServiceSpec;
+    /** The service's pinned image; undefined runs the labelled demo stand-in instead. */
+    image?: string;
+    memoryMb: number;
+    /** CPU limit in cores (cAdvisor reports it as quota/period; CPUHigh alerts against it). */
+    cpus: number;
+    /** The service's variables (secret as a whole: it carries credentials). */
+    environment: pulumi.Output<AppEnvironment>;
+    /** Names of those variables, known without the secrets, so release commands stay readable. */
+    variableNames: string[];
+    /** Release step run from the same image before it serves; undefined skips it. */
+    migrationCommand?: string[];
+    publish?: PublishedPort;
+    /** What must be healthy (or done) before this service starts. */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** One MiniMarket service: its release step (migrations) and its container. */
+export class AppService extends pulumi.ComponentResource {
+    readonly container: docker.Container;
+    readonly migration?: command.local.Command;
+    readonly isStandIn: boolean;
+    readonly name: string;
+    /** Base URL on the service network. */
+    readonly url: string;
+
+    constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("minimarket:apps:AppService", name, {}, opts);
+        const { platform, spec } = args;
+        const env = platform.environment;
+        this.isStandIn = args.image === undefined;
+        this.name = spec.name;
+        this.url = `http://${spec.name}:${spec.port}`;
+
+        const imageRef = args.image ?? defaultImages.standIn;
+        const image = platform.image(imageRef);
+        const variables = args.environment.apply((e) => ({
+            ...e.plain,
+            ...e.secret,
+            ...(this.isStandIn ? standInEnv(spec.name, spec.port) : {}),
+        }));
+
+        const dependsOn: pulumi.Input<pulumi.Resource>[] = [...args.dependsOn];
+        if (args.migrationCommand && !this.isStandIn) {
+            this.migration = new command.local.Command(
+                `${name}-migrate`,
+                {
+                    create: platform.dataNetwork.name.apply((network) =>
+                        shellCommand([
+                            "docker", "run", "--rm",
+                            "--name", `${containerName(env, spec.name)}-migrate`,
+                            "--network", network,
+                            "--label", "com.minimarket.role=release",
+                            "--label", `com.minimarket.service=${spec.name}`,
+                            ...[...args.variableNames].sort().flatMap((k) => ["-e", k]),
+                            imageRef,
+                            ...args.migrationCommand!,
+                        ]),
+                    ),
+                    // Values reach `docker run -e NAME` through the environment, never the command line.
+                    environment: pulumi.secret(dockerCliEnvironment(platform.host, variables)),
+                    // A rotated secret must not re-run migrations; a new image (or host) must.
+                    update: "true",
+                    triggers: [image.imageId, platform.dataNetwork.id, args.migrationCommand.join(" ")],
+                },
+                { parent: this, dependsOn: [...args.dependsOn, image], additionalSecretOutputs: ["environment"] },
+            );
+            dependsOn.push(this.migration);
+        }
+
+        const labels: Record<string, string> = this.isStandIn ? { [STANDIN_LABEL]: "true" } : {};
+        this.container = new docker.Container(
+            name,
+            {
+                ...conventionalArgs({ environment: env, service: spec.name, role: "app", memoryMb: args.memoryMb, labels }),
+                image: image.imageId,
+                cpus: String(args.cpus),
+                command: this.isStandIn ? standInCommand() : undefined,
+                envs: pulumi.secret(variables.apply(envList)),
+                networksAdvanced: [onNetwork(platform.serviceNetwork, spec.name), onNetwork(platform.dataNetwork, spec.name)],
+                ports: args.publish ? [{ internal: spec.port, external: args.publish.port, ip: args.publish.ip }] : [],
+                healthcheck: {
+                    // The app images are Python; curl is not guaranteed to be there.
+                    tests: [
+                        "CMD",
+                        "python",
+                        "-c",
+                        `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${spec.port}/health', timeout=4)`,
+                    ],
+                    interval: "15s",
+                    timeout: "5s",
+                    retries: 3,
+                    startPeriod: "30s",
+                },
+                wait: true,
+                waitTimeout: 180,
+            },
+            platform.childOpts(this, { ...replaceInPlace, dependsOn }),
+        );
+        this.registerOutputs({ container: this.container.name, url: this.url, standIn: this.isStandIn });
+    }
+}

@@ -1,0 +1,8 @@
+// Stack configuration: the schema of every `minimarket:*` key, how raw CLI values are parsed
+// against it, and the committed stack files read the way the CLI reads them.
+export * from "./cidr";
+export * from "./gcpSchema";
+export * from "./load";
+export * from "./parse";
+export * from "./schema";
+export * from "./stackFile";

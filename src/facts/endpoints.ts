@@ -1,0 +1,87 @@
+// Names and addresses every part of the program agrees on: how containers, networks and volumes
+// are named on a host, the Docker labels that logs and metrics are keyed by, and where each
+// service answers on its network. Renderers, components and platforms all read them here.
+
+/** Prefix of everything the program names on a host or in a cloud project. */
+export function resourcePrefix(environment: string): string {
+    return `minimarket-${environment}`;
+}
+
+/** Container name on the host: fixed and readable (`docker logs minimarket-staging-redis`). */
+export function containerName(environment: string, service: string): string {
+    return `${resourcePrefix(environment)}-${service}`;
+}
+
+export type NetworkRole = "data" | "services";
+
+export function networkName(environment: string, role: NetworkRole): string {
+    return `${resourcePrefix(environment)}-${role}`;
+}
+
+/** Named volumes, by what they hold. Renaming one orphans its data: never do it. */
+export const VOLUMES = {
+    postgres: "pgdata",
+    redis: "redisdata",
+    prometheus: "prometheus-data",
+    alertmanager: "alertmanager-data",
+    grafana: "grafana-data",
+    loki: "loki-data",
+    alloy: "alloy-data",
+    caddy: "caddy-data",
+} as const;
+
+export function volumeName(environment: string, volume: string): string {
+    return `${resourcePrefix(environment)}-${volume}`;
+}
+
+/** Docker labels of every container; cAdvisor and Alloy turn them into `service`/`environment`. */
+export const LABELS = {
+    environment: "com.minimarket.environment",
+    service: "com.minimarket.service",
+    role: "com.minimarket.role",
+    /** Marks a container running the demo stand-in instead of its real image. */
+    standIn: "com.minimarket.standin",
+} as const;
+
+export interface Endpoint {
+    /** DNS alias on the Docker networks. */
+    host: string;
+    port: number;
+}
+
+/** Where the data and observability services answer on their Docker networks. */
+export const ENDPOINTS = {
+    postgres: { host: "postgres", port: 5432 },
+    redis: { host: "redis", port: 6379 },
+    prometheus: { host: "prometheus", port: 9090 },
+    alertmanager: { host: "alertmanager", port: 9093 },
+    nodeExporter: { host: "node-exporter", port: 9100 },
+    cadvisor: { host: "cadvisor", port: 8080 },
+    postgresExporter: { host: "postgres-exporter", port: 9187 },
+    redisExporter: { host: "redis-exporter", port: 9121 },
+    grafana: { host: "grafana", port: 3000 },
+    loki: { host: "loki", port: 3100 },
+    alloy: { host: "alloy", port: 12345 },
+} as const satisfies Record<string, Endpoint>;
+
+export function hostPort(e: Endpoint): string {
+    return `${e.host}:${e.port}`;
+}
+
+export function httpUrl(e: Endpoint): string {
+    return `http://${hostPort(e)}`;
+}
+
+/** Memorystore serves TLS on this port when in-transit encryption is on. */
+export const MEMORYSTORE_TLS_PORT = 6378;
+
+/** The application database and its roles. */
+export const DATABASE = "inventario_retail";
+export const ROLES = {
+    /** Owns the database; the apps and their migrations connect as this role. */
+    app: "minimarket_app",
+    /** Member of pg_monitor; postgres-exporter connects as this role. */
+    monitor: "minimarket_monitor",
+    /** The staging container's superuser. */
+    superuser: "postgres",
+} as const;

@@ -1,0 +1,35 @@
+// Names shared by the Prometheus config, the alert and recording rules, and the Grafana
+// dashboards. A rename here reaches all three; a rename in one place alone would break the others.
+
+/** Scrape job names. */
+export const JOBS = {
+    apps: "apps",
+    nodeExporter: "node-exporter",
+    cadvisor: "cadvisor",
+    postgresExporter: "postgres-exporter",
+    redisExporter: "redis-exporter",
+    prometheus: "prometheus",
+    alertmanager: "alertmanager",
+    loki: "loki",
+    grafana: "grafana",
+} as const;
+
+/** Recording rules; each series carries label `service`. */
+export const RECORDING_RULES = {
+    requestRate: "service:http_requests:rate5m",
+    errorRatio: "service:http_errors:ratio_rate5m",
+    p95: "service:http_request_duration_seconds:p95_5m",
+    p99: "service:http_request_duration_seconds:p99_5m",
+} as const;
+
+/** Intervals of the SPEC: apps every 15 s, exporters every 30 s, rules every 15 s. */
+export const INTERVALS = {
+    scrape: "15s",
+    exporterScrape: "30s",
+    evaluation: "15s",
+} as const;
+
+/** cAdvisor's name for the Docker label `com.minimarket.service` (see LABELS). */
+export const CADVISOR_SERVICE_LABEL = "container_label_com_minimarket_service";
+/** cAdvisor's name for the Docker label `com.minimarket.role`. */
+export const CADVISOR_ROLE_LABEL = "container_label_com_minimarket_role";

@@ -1,0 +1,145 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { PostgresConnection } from "../data/connections";
+import { DATABASE, ENDPOINTS, resourcePrefix, ROLES } from "../facts/endpoints";
+import { GcpNetwork } from "./network";
+
+/** The instance's settings (the `gcp.cloudSql` config). */
+export interface CloudSqlSettings {
+    tier: string;
+    edition: "ENTERPRISE" | "ENTERPRISE_PLUS";
+    databaseVersion: string;
+    /** REGIONAL (a standby in a second zone) when true, ZONAL otherwise. */
+    highAvailability: boolean;
+    backupRetentionDays: number;
+    /** Daily backup start, UTC `HH:MM`. */
+    backupStartTime: string;
+    pointInTimeRecovery: boolean;
+    transactionLogRetentionDays: number;
+    /** Day 1-7 (Monday = 1) and hour 0-23, UTC. */
+    maintenanceWindow: { day: number; hour: number };
+    diskSizeGb: number;
+    /** Pulumi `protect`, the provider's deletionProtection and Google's deletionProtectionEnabled. */
+    deletionProtection: boolean;
+}
+
+export interface CloudSqlPostgresArgs {
+    environment: string;
+    region: string;
+    /** Zone of the primary: the Docker host's, to keep queries in one zone. */
+    zone: string;
+    network: GcpNetwork;
+    settings: CloudSqlSettings;
+    /** The application role's password (generated secret): a rotation updates the user in place. */
+    appPassword: pulumi.Output<string>;
+    /** Password of the read-only monitoring role of postgres-exporter. */
+    monitorPassword: pulumi.Output<string>;
+}
+
+/** libpq's sslmode for Cloud SQL: the server only accepts TLS (sslMode ENCRYPTED_ONLY). */
+export const CLOUD_SQL_PARAMS: Readonly<Record<string, string>> = { sslmode: "require" };
+
+/**
+ * Cloud SQL for PostgreSQL reachable on a private IP only, TLS required, with automated backups,
+ * point-in-time recovery, high availability and deletion protection on three levels (Pulumi,
+ * the provider, Google's API). The apps reach it as `postgres.<env>.minimarket.internal`.
+ */
+export class CloudSqlPostgres extends pulumi.ComponentResource {
+    readonly instance: gcp.sql.DatabaseInstance;
+    readonly database: gcp.sql.Database;
+    readonly appUser: gcp.sql.User;
+    readonly monitorUser: gcp.sql.User;
+    readonly dnsRecord: gcp.dns.RecordSet;
+    readonly privateIpAddress: pulumi.Output<string>;
+    /** `project:region:instance`, for the Cloud SQL Auth Proxy and gcloud. */
+    readonly connectionName: pulumi.Output<string>;
+    /** The application role: the apps and their migrations. */
+    readonly app: PostgresConnection;
+    /** The monitoring role: postgres-exporter. */
+    readonly monitor: PostgresConnection;
+
+    constructor(name: string, args: CloudSqlPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("minimarket:gcp:CloudSqlPostgres", name, {}, opts);
+        const s = args.settings;
+        // Losing the database is the one unrecoverable mistake: Pulumi refuses to delete it too.
+        const guarded: pulumi.CustomResourceOptions = { parent: this, protect: s.deletionProtection };
+
+        this.instance = new gcp.sql.DatabaseInstance(
+            name,
+            {
+                name: `${resourcePrefix(args.environment)}-postgres`,
+                region: args.region,
+                databaseVersion: s.databaseVersion,
+                deletionProtection: s.deletionProtection,
+                settings: instanceSettings(args),
+            },
+            { ...guarded, dependsOn: [args.network.privateServices] },
+        );
+        this.database = new gcp.sql.Database(
+            `${name}-db`,
+            // Users and databases with objects cannot be dropped through the API; abandon on delete.
+            { name: DATABASE, instance: this.instance.name, deletionPolicy: "ABANDON" },
+            guarded,
+        );
+        // Users created through the API are members of cloudsqlsuperuser, which owns the databases
+        // Cloud SQL creates: what the app role needs to run migrations in inventario_retail.
+        this.appUser = new gcp.sql.User(
+            `${name}-app`,
+            { name: ROLES.app, instance: this.instance.name, type: "BUILT_IN", password: args.appPassword, deletionPolicy: "ABANDON" },
+            { parent: this, additionalSecretOutputs: ["password"] },
+        );
+        // Explicit roles replace the default cloudsqlsuperuser membership: read-only statistics only.
+        this.monitorUser = new gcp.sql.User(
+            `${name}-monitor`,
+            {
+                name: ROLES.monitor,
+                instance: this.instance.name,
+                type: "BUILT_IN",
+                password: args.monitorPassword,
+                databaseRoles: ["pg_monitor"],
+                deletionPolicy: "ABANDON",
+            },
+            { parent: this, additionalSecretOutputs: ["password"] },
+        );
+
+        this.privateIpAddress = this.instance.privateIpAddress;
+        this.connectionName = this.instance.connectionName;
+        const { record, host } = args.network.privateName(this, "postgres", this.privateIpAddress);
+        this.dnsRecord = record;
+        const at = { host, port: ENDPOINTS.postgres.port, database: DATABASE, params: { ...CLOUD_SQL_PARAMS } };
+        this.app = { ...at, user: ROLES.app, password: args.appPassword, ready: [this.database, this.appUser, this.dnsRecord] };
+        this.monitor = { ...at, user: ROLES.monitor, password: args.monitorPassword, ready: [this.database, this.monitorUser, this.dnsRecord] };
+        this.registerOutputs({ connectionName: this.connectionName, privateIpAddress: this.privateIpAddress, host });
+    }
+}
+
+function instanceSettings(args: CloudSqlPostgresArgs): gcp.types.input.sql.DatabaseInstanceSettings {
+    const s = args.settings;
+    return {
+        tier: s.tier,
+        edition: s.edition,
+        availabilityType: s.highAvailability ? "REGIONAL" : "ZONAL",
+        locationPreference: { zone: args.zone },
+        diskType: "PD_SSD",
+        diskSize: s.diskSizeGb,
+        diskAutoresize: true,
+        deletionProtectionEnabled: s.deletionProtection,
+        ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: args.network.network.id,
+            allocatedIpRange: args.network.privateServicesRange.name,
+            authorizedNetworks: [],
+            sslMode: "ENCRYPTED_ONLY",
+        },
+        backupConfiguration: {
+            enabled: true,
+            startTime: s.backupStartTime,
+            pointInTimeRecoveryEnabled: s.pointInTimeRecovery,
+            transactionLogRetentionDays: s.transactionLogRetentionDays,
+            backupRetentionSettings: { retainedBackups: s.backupRetentionDays, retentionUnit: "COUNT" },
+        },
+        maintenanceWindow: { day: s.maintenanceWindow.day, hour: s.maintenanceWindow.hour, updateTrack: "stable" },
+        insightsConfig: { queryInsightsEnabled: true },
+        userLabels: { app: "minimarket", environment: args.environment },
+    };
+}

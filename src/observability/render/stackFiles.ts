@@ -1,0 +1,65 @@
+// Every config file the stack delivers to upstream images, rendered by pure functions from a few
+// plain settings. The deployment and `npm run render` both call renderStackFiles, so what is
+// rendered for review is what is deployed (with secrets replaced by visible placeholders).
+
+import { ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
+import { services } from "../../facts/services";
+import { renderObservabilityFiles } from "./logsAndDashboardsFiles";
+import { renderMonitoring } from "./monitoringFiles";
+import { ScrapeTargets } from "./prometheus";
+
+export function scrapeTargets(): ScrapeTargets {
+    const e = ENDPOINTS;
+    return {
+        apps: services.map((s) => ({ service: s.name, address: `${s.name}:${s.port}` })),
+        nodeExporter: hostPort(e.nodeExporter),
+        cadvisor: hostPort(e.cadvisor),
+        postgresExporter: hostPort(e.postgresExporter),
+        redisExporter: hostPort(e.redisExporter),
+        prometheus: hostPort(e.prometheus),
+        alertmanager: hostPort(e.alertmanager),
+        loki: hostPort(e.loki),
+        grafana: hostPort(e.grafana),
+    };
+}
+
+export interface StackFilesInput {
+    /** Stack environment: external label of every series and alert, label of every log line. */
+    environment: string;
+    /** The real secret when deploying, a placeholder when rendering for review; unset: notifications off. */
+    slackWebhookUrl?: string;
+}
+
+export interface StackFiles {
+    /** Content by `<container>/<absolute path inside it>`. */
+    files: Record<string, string>;
+    notificationsEnabled: boolean;
+}
+
+/** Renders every file; notifications are on whenever a webhook is given. */
+export function renderStackFiles(input: StackFilesInput): StackFiles {
+    const e = ENDPOINTS;
+    const monitoring = renderMonitoring({
+        environment: input.environment,
+        targets: scrapeTargets(),
+        alertmanagers: [hostPort(e.alertmanager)],
+        ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
+    });
+    const observability = renderObservabilityFiles({
+        environment: input.environment,
+        prometheusUrl: httpUrl(e.prometheus),
+        lokiUrl: httpUrl(e.loki),
+        alertmanagerUrl: httpUrl(e.alertmanager),
+    });
+    return { files: { ...monitoring.files, ...observability }, notificationsEnabled: monitoring.notificationsEnabled };
+}
+
+/** The files of one container, as paths inside it. */
+export function filesOf(files: Record<string, string>, container: string): Record<string, string> {
+    const prefix = `${container}/`;
+    return Object.fromEntries(
+        Object.entries(files)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(container.length), v]),
+    );
+}

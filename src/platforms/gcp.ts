@@ -1,0 +1,144 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { GcpConfig, GcpStackConfig } from "../config";
+import { RedisConnection } from "../data/connections";
+import { RedisContainer } from "../data/redis";
+import { DockerPlatform } from "../docker/platform";
+import { ENDPOINTS, hostPort } from "../facts/endpoints";
+import { defaultImages } from "../facts/images";
+import { serviceSpec } from "../facts/services";
+import { GcpApis } from "../gcp/apis";
+import { CloudSqlPostgres } from "../gcp/cloudSql";
+import { DockerHostVm } from "../gcp/dockerHostVm";
+import { Memorystore } from "../gcp/memorystore";
+import { GcpNetwork } from "../gcp/network";
+import { CaddyProxy } from "../proxy/caddy";
+import { CaddySite } from "../proxy/caddyfile";
+import { StackOutputs } from "../outputs";
+import { StackSecrets } from "../secrets/stackSecrets";
+import { declareWorkloads } from "../workloads";
+
+/** Public host names and where the proxy sends them. */
+export function publicSites(domain: string): CaddySite[] {
+    const dashboard = serviceSpec("dashboard");
+    return [
+        { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
+        { host: `grafana.${domain}`, upstream: hostPort(ENDPOINTS.grafana) },
+    ];
+}
+
+/**
+ * Prod on Google Cloud: Cloud SQL, a Compute Engine VM as the Docker host for the apps (and
+ * Redis, unless Memorystore), Caddy in front with automatic HTTPS, in a dedicated VPC that is
+ * open only on 80/443 (and SSH from the deploy ranges).
+ */
+export function deployOnGcp(config: GcpStackConfig): StackOutputs {
+    const g = config.gcp;
+    const env = config.environment;
+    const secrets = new StackSecrets("secrets", { overrides: config.secretOverrides, rotations: config.rotations });
+    const s = secrets.values;
+
+    const provider = gcpProvider(g, env);
+    const onGcp: pulumi.ComponentResourceOptions = { providers: [provider] };
+
+    const network = new GcpNetwork("network", { environment: env, region: g.region, cidr: g.networkCidr, sshSourceRanges: g.sshSourceRanges }, onGcp);
+    const postgres = new CloudSqlPostgres(
+        "postgres",
+        {
+            environment: env,
+            region: g.region,
+            zone: g.zone,
+            network,
+            settings: g.cloudSql,
+            appPassword: s.postgresPassword,
+            monitorPassword: s.postgresMonitorPassword,
+        },
+        onGcp,
+    );
+    const vm = new DockerHostVm(
+        "docker-host",
+        {
+            environment: env,
+            project: g.project,
+            region: g.region,
+            zone: g.zone,
+            network,
+            machineType: g.machineType,
+            image: g.vmImage,
+            bootDiskGb: g.bootDiskGb,
+            dataDiskGb: g.dataDiskGb,
+            sshUser: g.sshUser,
+            sshPublicKey: g.sshPublicKey,
+            sshOpts: config.dockerSshOpts,
+        },
+        onGcp,
+    );
+    const platform = new DockerPlatform("host", {
+        environment: env,
+        host: vm.dockerHost,
+        sshOpts: config.dockerSshOpts,
+        dependsOn: [vm.ready],
+        // The databases are off the host: release steps on the data network must reach them.
+        dataNetworkInternal: false,
+        registryAuth: registryCredentials(config),
+    });
+
+    let redis: RedisConnection;
+    let memorystoreCa: pulumi.Output<string> | undefined;
+    if (g.redis.mode === "memorystore") {
+        const store = new Memorystore(
+            "redis",
+            { environment: env, region: g.region, zone: g.zone, network, tier: g.redis.memorystoreTier, memorySizeGb: g.redis.memorySizeGb },
+            onGcp,
+        );
+        redis = store.connection;
+        memorystoreCa = store.caCertificates;
+    } else {
+        redis = new RedisContainer("redis", { platform, image: defaultImages.redis, memoryMb: config.redisMemoryMb, password: s.redisPassword }).connection;
+    }
+
+    const sites = publicSites(g.domain);
+    const grafanaUrl = `https://grafana.${g.domain}`;
+    const { apps, observability, outputs } = declareWorkloads(config, {
+        platform,
+        secrets,
+        postgres: { app: postgres.app, monitor: postgres.monitor },
+        redis,
+        // Only the proxy is published: it fronts the dashboard (and Grafana) over HTTPS.
+        dashboardUrl: `https://${g.domain}`,
+        // People reach Grafana through the proxy; on the host it answers on loopback only.
+        grafana: { url: grafanaUrl, ip: "127.0.0.1" },
+    });
+    new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [apps.services.dashboard.container, observability.grafana.container] });
+
+    return {
+        ...outputs,
+        publicUrls: sites.map((site) => `https://${site.host}`),
+        vmAddress: vm.publicIp,
+        /** The A records to create at the domain's DNS provider. */
+        dnsRecords: vm.publicIp.apply((ip) => Object.fromEntries(sites.map((site) => [site.host, ip]))),
+        dockerHost: vm.dockerHost,
+        cloudSqlConnectionName: postgres.connectionName,
+        cloudSqlPrivateIp: postgres.privateIpAddress,
+        redisMode: g.redis.mode,
+        ...(memorystoreCa ? { memorystoreCaCertificates: memorystoreCa } : {}),
+    };
+}
+
+/**
+ * An explicit provider for the configured project, so `minimarket:gcp.project` is the one source
+ * of truth. It depends on the APIs being enabled, and everything created through it waits for that.
+ */
+function gcpProvider(g: GcpConfig, environment: string): gcp.Provider {
+    const scope = { project: g.project, region: g.region, zone: g.zone };
+    const bootstrap = new gcp.Provider("gcp-apis", scope);
+    const apis = new GcpApis("apis", { memorystore: g.redis.mode === "memorystore" }, { providers: [bootstrap] });
+    return new gcp.Provider("gcp", { ...scope, defaultLabels: { app: "minimarket", environment, "managed-by": "pulumi" } }, { dependsOn: apis.services });
+}
+
+/** The schema has made sure a configured registry comes with its password. */
+function registryCredentials(config: GcpStackConfig) {
+    const registry = config.gcp.registry;
+    if (!registry || config.registryPassword === undefined) return undefined;
+    return [{ address: registry.server, username: registry.username, password: pulumi.secret(config.registryPassword) }];
+}
