@@ -16,16 +16,19 @@ export interface StackOutputs {
     [extra: string]: unknown;
 }
 
-export function stackOutputs(config: StackConfig, secrets: Record<string, pulumi.Output<string>>, dashboardUrl: StackOutputs["dashboardUrl"], apps: AppTier): StackOutputs {
+export function stackOutputs(
+    config: StackConfig,
+    secrets: Record<string, pulumi.Output<string>>,
+    dashboardUrl: StackOutputs["dashboardUrl"],
+    apps: AppTier,
+): StackOutputs {
     return {
         environment: config.environment,
         dashboardUrl,
         standIns: Object.values(apps.services)
             .filter((s) => s.isStandIn)
             .map((s) => s.name),
-        images: Object.fromEntries(
-            Object.entries(config.services).map(([name, s]) => [name, s.image ?? `${defaultImages.standIn} (demo stand-in)`]),
-        ),
+        images: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.image ?? `${defaultImages.standIn} (demo stand-in)`])),
         secrets: pulumi.secret(pulumi.all(secrets)),
     };
 }

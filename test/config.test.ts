@@ -41,7 +41,11 @@ describe("stack configuration", () => {
             raw(
                 {
                     services: {
-                        "ml-service": { image: "registry.example.com/minimarket/ml-service:2.3.1", memoryMb: 2048, env: { INFLATION_RATE_MONTHLY: 0.05, FEATURES: ["a", "b"] } },
+                        "ml-service": {
+                            image: "registry.example.com/minimarket/ml-service:2.3.1",
+                            memoryMb: 2048,
+                            env: { INFLATION_RATE_MONTHLY: 0.05, FEATURES: ["a", "b"] },
+                        },
                         dashboard: { image: "ghcr.io/minimarket/dashboard@sha256:" + "a".repeat(64), migrationCommand: false },
                         "agente-negocio": { image: "minimarket/agente-negocio:1.0.0", migrationCommand: ["python", "-m", "app.migrate"] },
                     },
@@ -71,20 +75,55 @@ describe("stack configuration", () => {
 
     const cases: Array<[string, Record<string, unknown>, string[], RegExp, string?]> = [
         ["unknown top-level key", { redisPasword: "x" }, [], /minimarket:redisPasword: unknown key; remove it with `pulumi config rm redisPasword`/],
-        ["unknown service name", { services: { "agente-deposit": { image: "a/b:1" } } }, [], /minimarket:services\.agente-deposit: unknown service; the services are agente-deposito, agente-negocio, ml-service, dashboard/],
+        [
+            "unknown service name",
+            { services: { "agente-deposit": { image: "a/b:1" } } },
+            [],
+            /minimarket:services\.agente-deposit: unknown service; the services are agente-deposito, agente-negocio, ml-service, dashboard/,
+        ],
         ["unknown service field", { services: { dashboard: { imag: "a/b:1" } } }, [], /minimarket:services\.dashboard\.imag: unknown field/],
-        ["malformed image", { services: { dashboard: { image: "Registry/UPPER CASE:1" } } }, [], /minimarket:services\.dashboard\.image: "Registry\/UPPER CASE:1" is not a valid image reference/],
-        ["latest image", { services: { dashboard: { image: "minimarket/dashboard:latest" } } }, [], /minimarket:services\.dashboard\.image: "minimarket\/dashboard:latest" is not pinned; give an explicit version tag/],
-        ["tagless image", { services: { "ml-service": { image: "minimarket/ml-service" } } }, [], /minimarket:services\.ml-service\.image: "minimarket\/ml-service" is not pinned/],
+        [
+            "malformed image",
+            { services: { dashboard: { image: "Registry/UPPER CASE:1" } } },
+            [],
+            /minimarket:services\.dashboard\.image: "Registry\/UPPER CASE:1" is not a valid image reference/,
+        ],
+        [
+            "latest image",
+            { services: { dashboard: { image: "minimarket/dashboard:latest" } } },
+            [],
+            /minimarket:services\.dashboard\.image: "minimarket\/dashboard:latest" is not pinned; give an explicit version tag/,
+        ],
+        [
+            "tagless image",
+            { services: { "ml-service": { image: "minimarket/ml-service" } } },
+            [],
+            /minimarket:services\.ml-service\.image: "minimarket\/ml-service" is not pinned/,
+        ],
         ["missing image in prod", {}, [], /minimarket:services\.agente-deposito\.image: prod runs real images only/, "prod"],
         ["allowUnpinnedImages in prod", { allowUnpinnedImages: "true" }, [], /minimarket:allowUnpinnedImages: prod never deploys `latest`/, "prod"],
         ["duplicate host ports", { hostPorts: { grafana: 8080 } }, [], /minimarket:hostPorts\.grafana: host port 8080 is already used by hostPorts\.dashboard/],
         ["host port out of range", { hostPorts: { dashboard: 70000 } }, [], /minimarket:hostPorts\.dashboard: expected a whole number from 1 to 65535/],
         ["short secret override", { redisPassword: "short&pw" }, ["redisPassword"], /minimarket:redisPassword: is 8 characters long; it must have at least 32/],
-        ["plain-text secret override", { jwtSecretMl: strong }, [], /minimarket:jwtSecretMl: is stored in plain text; run `pulumi config set --secret jwtSecretMl <value>`/],
+        [
+            "plain-text secret override",
+            { jwtSecretMl: strong },
+            [],
+            /minimarket:jwtSecretMl: is stored in plain text; run `pulumi config set --secret jwtSecretMl <value>`/,
+        ],
         ["plain-text secretEnv", { secretEnv: { dashboard: { OPENAI_API_KEY: "x" } } }, [], /minimarket:secretEnv: is stored in plain text/],
-        ["credential in plain env", { services: { dashboard: { env: { DATABASE_URL: "postgresql://x" } } } }, [], /minimarket:services\.dashboard\.env\.DATABASE_URL: carries a credential; set it as a secret with `pulumi config set --secret --path 'secretEnv\.dashboard\.DATABASE_URL'/],
-        ["bad env var name", { services: { dashboard: { env: { "lower-case": "1" } } } }, [], /minimarket:services\.dashboard\.env\.lower-case: is not a valid environment variable name/],
+        [
+            "credential in plain env",
+            { services: { dashboard: { env: { DATABASE_URL: "postgresql://x" } } } },
+            [],
+            /minimarket:services\.dashboard\.env\.DATABASE_URL: carries a credential; set it as a secret with `pulumi config set --secret --path 'secretEnv\.dashboard\.DATABASE_URL'/,
+        ],
+        [
+            "bad env var name",
+            { services: { dashboard: { env: { "lower-case": "1" } } } },
+            [],
+            /minimarket:services\.dashboard\.env\.lower-case: is not a valid environment variable name/,
+        ],
         ["wrong type boolean", { dashboardForceHttps: "yes" }, [], /minimarket:dashboardForceHttps: expected true or false, got "yes"/],
         ["wrong type object", { services: "agente-deposito" }, [], /minimarket:services: expected an object/],
         ["wrong type list", { corsOrigins: "https://a.example.com" }, [], /minimarket:corsOrigins: expected a list of strings/],
@@ -95,8 +134,18 @@ describe("stack configuration", () => {
         ["bad timezone", { timezone: "Mars/Olympus" }, [], /minimarket:timezone: unknown IANA time zone/],
         ["unknown rotation", { rotations: { redis: 1 } }, [], /minimarket:rotations\.redis: unknown secret/],
         ["negative rotation", { rotations: { redisPassword: -1 } }, [], /minimarket:rotations\.redisPassword: expected a whole number from 0/],
-        ["cpus out of range", { services: { dashboard: { cpus: 0 } } }, [], /minimarket:services\.dashboard\.cpus: expected a number of CPU cores from 0\.1 to 64/],
-        ["bad migration command", { services: { dashboard: { migrationCommand: "alembic upgrade head" } } }, [], /minimarket:services\.dashboard\.migrationCommand: expected a list of arguments/],
+        [
+            "cpus out of range",
+            { services: { dashboard: { cpus: 0 } } },
+            [],
+            /minimarket:services\.dashboard\.cpus: expected a number of CPU cores from 0\.1 to 64/,
+        ],
+        [
+            "bad migration command",
+            { services: { dashboard: { migrationCommand: "alembic upgrade head" } } },
+            [],
+            /minimarket:services\.dashboard\.migrationCommand: expected a list of arguments/,
+        ],
         ["secret inside services", { services: { dashboard: { env: { X: "1" } } } }, ["services"], /minimarket:services: holds a secret value/],
         ["plain-text slack webhook", { slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" }, [], /minimarket:slackWebhookUrl: is stored in plain text/],
     ];
@@ -115,7 +164,10 @@ describe("stack configuration", () => {
     it("reports every problem at once in one message", () => {
         let error: ConfigError | undefined;
         try {
-            parseConfig(raw({ logLevel: "loud", hostPorts: { grafana: 8080 }, services: { dashboard: { image: "x:latest" } }, redisPassword: "short" }), "staging");
+            parseConfig(
+                raw({ logLevel: "loud", hostPorts: { grafana: 8080 }, services: { dashboard: { image: "x:latest" } }, redisPassword: "short" }),
+                "staging",
+            );
         } catch (e) {
             error = e as ConfigError;
         }
@@ -181,7 +233,11 @@ describe("invalid config in a real program run", () => {
     it("rejects a latest image on prod, where staging would only need allowUnpinnedImages", async () => {
         const staging = await runProgram({ config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } } });
         expect(staging.error).to.equal(undefined);
-        const prod = await runProgram({ stack: "prod", useStackFile: false, config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } } });
+        const prod = await runProgram({
+            stack: "prod",
+            useStackFile: false,
+            config: { allowUnpinnedImages: true, services: { dashboard: { image: "minimarket/dashboard:latest" } } },
+        });
         expect(prod.error?.message).to.include("minimarket:allowUnpinnedImages: prod never deploys `latest`");
         expect(prod.error?.message).to.include("minimarket:services.dashboard.image");
         expect(prod.resources).to.deep.equal([]);

@@ -91,10 +91,23 @@ describe("PostgreSQL password rotation on a live database", function () {
         fs.mkdirSync(socketDir);
         if (asRoot) spawnSync("chown", ["-R", "postgres:postgres", base]);
         // The same authentication the container's POSTGRES_INITDB_ARGS set up.
-        const init = spawnSync(...asPostgres(bins.initdb, ["-D", dataDir, "-U", "postgres", "--auth-host=scram-sha-256", "--auth-local=trust"]), { encoding: "utf8" });
+        const init = spawnSync(...asPostgres(bins.initdb, ["-D", dataDir, "-U", "postgres", "--auth-host=scram-sha-256", "--auth-local=trust"]), {
+            encoding: "utf8",
+        });
         expect(init.status, init.stderr).to.equal(0);
         const start = spawnSync(
-            ...asPostgres(bins.pg_ctl, ["-D", dataDir, "-w", "-t", "60", "-l", path.join(base, "log"), "-o", `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1`, "start"]),
+            ...asPostgres(bins.pg_ctl, [
+                "-D",
+                dataDir,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                path.join(base, "log"),
+                "-o",
+                `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1`,
+                "start",
+            ]),
             { encoding: "utf8" },
         );
         expect(start.status, start.stderr + start.stdout).to.equal(0);
@@ -124,7 +137,10 @@ describe("PostgreSQL password rotation on a live database", function () {
     it("creates the roles and lets the app role own the database", () => {
         const r = superuser(roles(nasty));
         expect(r.status, r.stderr).to.equal(0);
-        const created = asApp(nasty, "CREATE TABLE productos (id serial primary key, nombre text); INSERT INTO productos (nombre) VALUES ('yerba'); SELECT count(*) FROM productos;");
+        const created = asApp(
+            nasty,
+            "CREATE TABLE productos (id serial primary key, nombre text); INSERT INTO productos (nombre) VALUES ('yerba'); SELECT count(*) FROM productos;",
+        );
         expect(created.status, created.stderr).to.equal(0);
         expect(created.stdout.trim().split("\n").pop()).to.equal("1");
         const monitor = asApp("monitor-password-0123456789-abcdef", "SELECT count(*) >= 0 FROM pg_stat_activity;", "minimarket_monitor");
@@ -132,7 +148,7 @@ describe("PostgreSQL password rotation on a live database", function () {
     });
 
     it("after a rotation refuses the old password, accepts the new one, and keeps the data", () => {
-        const rotated = "N3w p&ss'word \"with\" every $ ? ! ) character-and-more";
+        const rotated = 'N3w p&ss\'word "with" every $ ? ! ) character-and-more';
         const r = superuser(roles(rotated));
         expect(r.status, r.stderr).to.equal(0);
         const old = asApp(nasty, "SELECT 1;");
@@ -144,7 +160,7 @@ describe("PostgreSQL password rotation on a live database", function () {
     });
 
     it("is idempotent: running it again with the same secrets changes nothing", () => {
-        const rotated = "N3w p&ss'word \"with\" every $ ? ! ) character-and-more";
+        const rotated = 'N3w p&ss\'word "with" every $ ? ! ) character-and-more';
         expect(superuser(roles(rotated)).status).to.equal(0);
         expect(asApp(rotated, "SELECT count(*) FROM productos;").stdout.trim()).to.equal("1");
     });

@@ -161,7 +161,9 @@ describe("observability stack on staging", () => {
 
     it("mounts the Docker socket read-only for the log shipper, and nowhere else", () => {
         for (const c of byType(run, CONTAINER)) {
-            const socket = ((unwrap(c.inputs.volumes) ?? []) as Array<{ hostPath?: string; readOnly?: boolean }>).filter((v) => v.hostPath === "/var/run/docker.sock");
+            const socket = ((unwrap(c.inputs.volumes) ?? []) as Array<{ hostPath?: string; readOnly?: boolean }>).filter(
+                (v) => v.hostPath === "/var/run/docker.sock",
+            );
             if (c.name === "alloy") expect(socket).to.deep.equal([{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }]);
             else expect(socket, c.name).to.deep.equal([]);
         }
@@ -171,7 +173,9 @@ describe("observability stack on staging", () => {
         expect(named(run, CONTAINER, "loki").inputs.healthcheck).to.equal(undefined);
         expect(named(run, CONTAINER, "redis-exporter").inputs.healthcheck).to.equal(undefined);
         const ready = named(run, COMMAND, "loki-ready");
-        expect(ready.inputs.create).to.match(/^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.0 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/loki:3100\/ready$/);
+        expect(ready.inputs.create).to.match(
+            /^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.0 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/loki:3100\/ready$/,
+        );
         for (const name of ["prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "postgres-exporter"]) {
             const c = named(run, CONTAINER, name);
             expect((c.inputs.healthcheck as { tests: string[] }).tests[0], name).to.equal("CMD");

@@ -93,7 +93,10 @@ describe("npm run render", () => {
         const bins = requireBinaries(this, ["amtool"]);
         const project = makeTempDir("render-project");
         const staging = fs.readFileSync(path.join(root, "Pulumi.staging.yaml"), "utf8");
-        fs.writeFileSync(path.join(project, "Pulumi.demo.yaml"), `${staging}  minimarket:slackWebhookUrl:\n    secure: AAABAHrealciphertextthatcannotbereadhere\n`);
+        fs.writeFileSync(
+            path.join(project, "Pulumi.demo.yaml"),
+            `${staging}  minimarket:slackWebhookUrl:\n    secure: AAABAHrealciphertextthatcannotbereadhere\n`,
+        );
         const out = makeTempDir("render-out");
         const r = renderCommand(["--stack", "demo", "--out", out, "--project-dir", project]);
         expect(r.status, r.stderr).to.equal(0);

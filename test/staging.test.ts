@@ -67,9 +67,18 @@ describe("staging stack on one Docker host", () => {
             [
                 "minimarket:secrets:StackSecrets/secrets",
                 ...[
-                    "postgresPassword", "postgresAdminPassword", "postgresMonitorPassword", "redisPassword",
-                    "jwtSecretDeposito", "jwtSecretNegocio", "jwtSecretMl", "jwtSecretDashboard",
-                    "dashboardApiKey", "dashboardUiApiKey", "grafanaAdminPassword", "grafanaSecretKey",
+                    "postgresPassword",
+                    "postgresAdminPassword",
+                    "postgresMonitorPassword",
+                    "redisPassword",
+                    "jwtSecretDeposito",
+                    "jwtSecretNegocio",
+                    "jwtSecretMl",
+                    "jwtSecretDashboard",
+                    "dashboardApiKey",
+                    "dashboardUiApiKey",
+                    "grafanaAdminPassword",
+                    "grafanaSecretKey",
                 ].map((n) => `${PASSWORD}/${n}`),
                 "minimarket:platform:DockerPlatform/host",
                 "pulumi:providers:docker/host-docker",
@@ -89,10 +98,7 @@ describe("staging stack on one Docker host", () => {
                 `${VOLUME}/redis-data`,
                 `${CONTAINER}/redis`,
                 "minimarket:apps:AppTier/apps",
-                ...["agente-deposito", "agente-negocio", "ml-service", "dashboard"].flatMap((s) => [
-                    `minimarket:apps:AppService/${s}`,
-                    `${CONTAINER}/${s}`,
-                ]),
+                ...["agente-deposito", "agente-negocio", "ml-service", "dashboard"].flatMap((s) => [`minimarket:apps:AppService/${s}`, `${CONTAINER}/${s}`]),
                 ...["agente-deposito", "agente-negocio", "ml-service"].map((s) => `${COMMAND}/${s}-migrate`),
                 ...observabilityResources,
             ].sort(),
@@ -116,7 +122,10 @@ describe("staging stack on one Docker host", () => {
     it("keeps operator-supplied secrets and secret env secret too", async () => {
         const supplied = "Operator-supplied &?!) $'\" value, long enough!!";
         const run = await runProgram(
-            withConfig(realImages, { jwtSecretMl: supplied, secretEnv: { "ml-service": { OPENAI_API_KEY: "sk-operator-openai-key" } } }, ["jwtSecretMl", "secretEnv"]),
+            withConfig(realImages, { jwtSecretMl: supplied, secretEnv: { "ml-service": { OPENAI_API_KEY: "sk-operator-openai-key" } } }, [
+                "jwtSecretMl",
+                "secretEnv",
+            ]),
         );
         expect(run.error).to.equal(undefined);
         for (const needle of [supplied, "sk-operator-openai-key"]) {
@@ -256,7 +265,10 @@ describe("staging stack on one Docker host", () => {
                 {
                     services: {
                         ...(realImages.config!.services as object),
-                        "agente-negocio": { image: "registry.example.com/minimarket/agente-negocio:1.4.2", env: { OCR_TIMEOUT_SECONDS: 45, FEATURE_FLAGS: ["ocr-v2", "bulk"] } },
+                        "agente-negocio": {
+                            image: "registry.example.com/minimarket/agente-negocio:1.4.2",
+                            env: { OCR_TIMEOUT_SECONDS: 45, FEATURE_FLAGS: ["ocr-v2", "bulk"] },
+                        },
                     },
                     secretEnv: { "agente-negocio": { AWS_SECRET_ACCESS_KEY: "aws-secret", S3_BUCKET_NAME: "facturas" } },
                 },
@@ -264,7 +276,12 @@ describe("staging stack on one Docker host", () => {
             ),
         );
         const env = containerEnv(named(run, CONTAINER, "agente-negocio"));
-        expect(env).to.include({ OCR_TIMEOUT_SECONDS: "45", FEATURE_FLAGS: '["ocr-v2","bulk"]', AWS_SECRET_ACCESS_KEY: "aws-secret", S3_BUCKET_NAME: "facturas" });
+        expect(env).to.include({
+            OCR_TIMEOUT_SECONDS: "45",
+            FEATURE_FLAGS: '["ocr-v2","bulk"]',
+            AWS_SECRET_ACCESS_KEY: "aws-secret",
+            S3_BUCKET_NAME: "facturas",
+        });
         expect(containerEnv(named(run, CONTAINER, "agente-deposito"))).not.to.have.property("AWS_SECRET_ACCESS_KEY");
     });
 
@@ -314,14 +331,26 @@ describe("staging stack on one Docker host", () => {
         expect(migrate.inputs.update, "a changed secret must not re-run migrations").to.equal("true");
         const triggers = unwrap(migrate.inputs.triggers) as string[];
         expect(triggers[0]).to.match(/^sha256:/);
-        expect(dependenciesOf(real, migrate)).to.include.members([`${COMMAND}/postgres-roles`, `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.1`]);
-        expect(real.resources.find((r) => r.name === "dashboard-migrate"), "skipped by config").to.equal(undefined);
+        expect(dependenciesOf(real, migrate)).to.include.members([
+            `${COMMAND}/postgres-roles`,
+            `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.1`,
+        ]);
+        expect(
+            real.resources.find((r) => r.name === "dashboard-migrate"),
+            "skipped by config",
+        ).to.equal(undefined);
     });
 
     it("honours a per-service migration command", async () => {
         const run = await runProgram(
             withConfig(realImages, {
-                services: { ...(realImages.config!.services as object), "agente-negocio": { image: "registry.example.com/minimarket/agente-negocio:1.4.2", migrationCommand: ["python", "-m", "negocio.migrate", "--to", "head's"] } },
+                services: {
+                    ...(realImages.config!.services as object),
+                    "agente-negocio": {
+                        image: "registry.example.com/minimarket/agente-negocio:1.4.2",
+                        migrationCommand: ["python", "-m", "negocio.migrate", "--to", "head's"],
+                    },
+                },
             }),
         );
         expect(named(run, COMMAND, "agente-negocio-migrate").inputs.create).to.match(/ python -m negocio\.migrate --to 'head'"'"'s'$/);
@@ -329,7 +358,12 @@ describe("staging stack on one Docker host", () => {
 
     it("a changed image version replaces that service's container and migration only", async () => {
         const bumped = await runProgram(
-            withConfig(realImages, { services: { ...(realImages.config!.services as object), "ml-service": { image: "registry.example.com/minimarket/ml-service:2.0.2", memoryMb: 2048 } } }),
+            withConfig(realImages, {
+                services: {
+                    ...(realImages.config!.services as object),
+                    "ml-service": { image: "registry.example.com/minimarket/ml-service:2.0.2", memoryMb: 2048 },
+                },
+            }),
         );
         expect(changed(real, bumped)).to.deep.equal(
             [
@@ -380,7 +414,10 @@ describe("staging stack on one Docker host", () => {
             expect(containerEnv(c)).to.include({ STANDIN_SERVICE: name });
         }
         expect(byType(demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.11-slim-bookworm");
-        expect(byType(demo, COMMAND).filter((c) => c.name.endsWith("-migrate")), "stand-ins have nothing to migrate").to.deep.equal([]);
+        expect(
+            byType(demo, COMMAND).filter((c) => c.name.endsWith("-migrate")),
+            "stand-ins have nothing to migrate",
+        ).to.deep.equal([]);
         expect(real.outputs.standIns).to.deep.equal([]);
         for (const c of byType(real, CONTAINER).filter((c) => role(c) === "app")) {
             expect(c.inputs.command, `${c.name} runs its image's own command`).to.equal(undefined);

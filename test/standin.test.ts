@@ -26,7 +26,12 @@ for (const [service, metrics] of Object.entries(expectedMetrics)) {
             base = `http://127.0.0.1:${port}`;
             const [, ...args] = standInCommand(); // "python" in the image, python3 here
             procs.start("standin", bins.python3, args, { env: { PATH: process.env.PATH, ...standInEnv(service, port) } });
-            await waitFor("the stand-in to answer", async () => ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined), 15_000, 200);
+            await waitFor(
+                "the stand-in to answer",
+                async () => ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined),
+                15_000,
+                200,
+            );
         });
 
         it("answers /health and says it is a stand-in", async () => {
@@ -51,7 +56,11 @@ for (const [service, metrics] of Object.entries(expectedMetrics)) {
         it("logs JSON lines with level and message", async () => {
             await fetch(`${base}/nothing-here`);
             await waitFor("a request log line", () => (procs.logOf("standin").includes('"path": "/nothing-here"') ? true : undefined), 5_000, 100);
-            const lines = procs.logOf("standin").trim().split("\n").map((l) => JSON.parse(l));
+            const lines = procs
+                .logOf("standin")
+                .trim()
+                .split("\n")
+                .map((l) => JSON.parse(l));
             expect(lines[0]).to.include({ level: "WARNING", service, standin: true });
             expect(lines[0].message).to.include("not the real service");
             expect(lines.some((l) => l.status === 404)).to.equal(true);

@@ -66,11 +66,17 @@ export class AppService extends pulumi.ComponentResource {
                 {
                     create: platform.dataNetwork.name.apply((network) =>
                         shellCommand([
-                            "docker", "run", "--rm",
-                            "--name", `${containerName(env, spec.name)}-migrate`,
-                            "--network", network,
-                            "--label", "com.minimarket.role=release",
-                            "--label", `com.minimarket.service=${spec.name}`,
+                            "docker",
+                            "run",
+                            "--rm",
+                            "--name",
+                            `${containerName(env, spec.name)}-migrate`,
+                            "--network",
+                            network,
+                            "--label",
+                            "com.minimarket.role=release",
+                            "--label",
+                            `com.minimarket.service=${spec.name}`,
                             ...[...args.variableNames].sort().flatMap((k) => ["-e", k]),
                             imageRef,
                             ...args.migrationCommand!,
@@ -100,12 +106,7 @@ export class AppService extends pulumi.ComponentResource {
                 ports: args.publish ? [{ internal: spec.port, external: args.publish.port, ip: args.publish.ip }] : [],
                 healthcheck: {
                     // The app images are Python; curl is not guaranteed to be there.
-                    tests: [
-                        "CMD",
-                        "python",
-                        "-c",
-                        `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${spec.port}/health', timeout=4)`,
-                    ],
+                    tests: ["CMD", "python", "-c", `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${spec.port}/health', timeout=4)`],
                     interval: "15s",
                     timeout: "5s",
                     retries: 3,

@@ -33,11 +33,10 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function boolean() {
-    return z
-        .preprocess(
-            (v) => (v === "true" ? true : v === "false" ? false : v),
-            z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}; run \`{set} true\`` }),
-        );
+    return z.preprocess(
+        (v) => (v === "true" ? true : v === "false" ? false : v),
+        z.boolean({ error: (iss) => `expected true or false, got ${show(iss.input)}; run \`{set} true\`` }),
+    );
 }
 
 const WHOLE = /^-?\d+$/;

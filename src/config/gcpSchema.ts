@@ -63,7 +63,9 @@ function required(pattern: RegExp, what: string, opts: { echo?: boolean } = {}) 
     return z
         .string({
             error: (iss) =>
-                iss.input === undefined ? `is required: ${what}; run \`pulumi config set --path '{key}' <value>\`` : `expected a string, got ${show(iss.input)}`,
+                iss.input === undefined
+                    ? `is required: ${what}; run \`pulumi config set --path '{key}' <value>\``
+                    : `expected a string, got ${show(iss.input)}`,
         })
         .refine((v) => pattern.test(v), {
             // Some values must never be repeated: a private key pasted where the public one belongs.
@@ -103,7 +105,11 @@ const cloudSqlSchema = record(
     if (logs > MAX_LOG_DAYS[edition]) {
         problem(ctx, ["transactionLogRetentionDays"], `expected a whole number from 1 to ${MAX_LOG_DAYS[edition]}, got ${logs} (the most ${edition} keeps)`);
     } else if (logs >= backups) {
-        problem(ctx, ["transactionLogRetentionDays"], `must be less than backupRetentionDays (${backups}): point-in-time recovery replays logs on top of a kept backup`);
+        problem(
+            ctx,
+            ["transactionLogRetentionDays"],
+            `must be less than backupRetentionDays (${backups}): point-in-time recovery replays logs on top of a kept backup`,
+        );
     }
 }, always);
 
@@ -137,7 +143,10 @@ const shape = {
     allowSshFromAnywhere: boolean().optional(),
     sshUser: text({ pattern: LINUX_USER, what: "a Linux user name (lowercase letters, digits, _ and -)" }).optional(),
     sshPublicKey: required(SSH_PUBLIC_KEY, "an OpenSSH public key line such as `ssh-ed25519 AAAA… deploy@ci`", { echo: false }),
-    domain: required(HOSTNAME, "the public DNS name of the dashboard, e.g. minimarket.example.com.ar (its A record and grafana.<domain> must point at vmAddress)"),
+    domain: required(
+        HOSTNAME,
+        "the public DNS name of the dashboard, e.g. minimarket.example.com.ar (its A record and grafana.<domain> must point at vmAddress)",
+    ),
     acmeEmail: text({ pattern: EMAIL, what: "an e-mail address for the Let's Encrypt account" }).optional(),
     cloudSql: cloudSqlSchema.optional(),
     redis: redisSchema.optional(),
@@ -146,8 +155,8 @@ const shape = {
 
 export const gcpSchema = record(shape, (_, known) => `unknown field; the fields of gcp are ${known.join(", ")}`)
     .superRefine((g, ctx) => gcpRules(g ?? {}, ctx), always)
-    .transform((g) => toGcpConfig(g as z.output<ReturnType<typeof shapeObject>>));
-const shapeObject = () => z.object(shape);
+    .transform((g) => toGcpConfig(g as GcpValues));
+type GcpValues = z.output<z.ZodObject<typeof shape>>;
 
 function editionOf(tier: string): CloudSqlEdition {
     return tier.startsWith("db-perf-optimized-") ? "ENTERPRISE_PLUS" : "ENTERPRISE";
@@ -209,7 +218,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
     });
 }
 
-function toGcpConfig(g: z.output<ReturnType<typeof shapeObject>>) {
+function toGcpConfig(g: GcpValues) {
     const d = gcpDefaults;
     const region = g.region ?? d.region;
     const sql = g.cloudSql ?? {};

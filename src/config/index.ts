@@ -4,5 +4,7 @@ export * from "./cidr";
 export * from "./gcpSchema";
 export * from "./load";
 export * from "./parse";
+export * from "./rules";
 export * from "./schema";
+export * from "./stackConfig";
 export * from "./stackFile";

@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { parseConfig, RawConfig } from "./parse";
-import { NAMESPACE, StackConfig } from "./schema";
+import { NAMESPACE } from "./schema";
+import { StackConfig } from "./stackConfig";
 
 export function readRawConfig(): RawConfig {
     // isConfigSecret is not in the type declarations, but it is how the SDK itself decides.

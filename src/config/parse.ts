@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { isPlainObject } from "./fields";
 import { GcpConfig, gcpSchema } from "./gcpSchema";
-import { NAMESPACE, ParseContext, StackConfig, stackSchema } from "./schema";
+import { ParseContext } from "./rules";
+import { NAMESPACE } from "./schema";
+import { StackConfig, stackSchema } from "./stackConfig";
 
 /** What the config reader sees: raw strings as the Pulumi CLI passes them, plus secretness. */
 export interface RawConfig {

@@ -82,21 +82,17 @@ export class PostgresContainer extends pulumi.ComponentResource {
 
         // Local socket connections inside the container are trusted (initdb --auth-local=trust),
         // so the superuser needs no password here and the SQL arrives on stdin, never as an argument.
-        const sql = pulumi
-            .all([args.appPassword, args.adminPassword, args.monitorPassword])
-            .apply(([app, admin, monitor]) =>
-                roleSyncSql(DATABASE, [
-                    { name: SUPERUSER, password: admin },
-                    { name: ROLES.app, password: app, ownsDatabase: true },
-                    { name: ROLES.monitor, password: monitor, memberOf: ["pg_monitor"] },
-                ]),
-            );
+        const sql = pulumi.all([args.appPassword, args.adminPassword, args.monitorPassword]).apply(([app, admin, monitor]) =>
+            roleSyncSql(DATABASE, [
+                { name: SUPERUSER, password: admin },
+                { name: ROLES.app, password: app, ownsDatabase: true },
+                { name: ROLES.monitor, password: monitor, memberOf: ["pg_monitor"] },
+            ]),
+        );
         this.rolesReady = new command.local.Command(
             `${name}-roles`,
             {
-                create: this.container.name.apply((c) =>
-                    shellCommand(["docker", "exec", "-i", c, "psql", "-q", "-U", SUPERUSER, "-d", DATABASE]),
-                ),
+                create: this.container.name.apply((c) => shellCommand(["docker", "exec", "-i", c, "psql", "-q", "-U", SUPERUSER, "-d", DATABASE])),
                 stdin: pulumi.secret(sql),
                 environment: dockerCliEnvironment(platform.host),
                 // Re-run when the container is replaced too: a new container may sit on an old volume.
@@ -111,4 +107,3 @@ export class PostgresContainer extends pulumi.ComponentResource {
         this.registerOutputs({ container: this.container.name, volume: this.volume.name });
     }
 }
-

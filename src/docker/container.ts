@@ -22,10 +22,9 @@ export interface ContainerConventions {
  * limit, rotated json-file logs (lesson 8: disks filled with logs), and labels that the log shipper
  * and cAdvisor turn into `service`/`environment` labels.
  */
-export function conventionalArgs(c: ContainerConventions): Pick<
-    docker.ContainerArgs,
-    "name" | "restart" | "memory" | "logDriver" | "logOpts" | "labels" | "hostname"
-> {
+export function conventionalArgs(
+    c: ContainerConventions,
+): Pick<docker.ContainerArgs, "name" | "restart" | "memory" | "logDriver" | "logOpts" | "labels" | "hostname"> {
     const labels: Record<string, string> = {
         [LABELS.environment]: c.environment,
         [LABELS.service]: c.service,

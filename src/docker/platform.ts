@@ -74,11 +74,7 @@ export class DockerPlatform extends pulumi.ComponentResource {
     image(ref: string): docker.RemoteImage {
         let image = this.images.get(ref);
         if (!image) {
-            image = new docker.RemoteImage(
-                `image-${imageResourceName(ref)}`,
-                { name: ref, keepLocally: true },
-                { parent: this, provider: this.provider },
-            );
+            image = new docker.RemoteImage(`image-${imageResourceName(ref)}`, { name: ref, keepLocally: true }, { parent: this, provider: this.provider });
             this.images.set(ref, image);
         }
         return image;

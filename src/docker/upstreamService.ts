@@ -64,9 +64,7 @@ export class UpstreamService extends pulumi.ComponentResource {
         });
 
         const plain = args.env ?? {};
-        const envs = args.secretEnv
-            ? pulumi.secret(args.secretEnv.apply((s) => envList({ ...plain, ...s })))
-            : envList(plain);
+        const envs = args.secretEnv ? pulumi.secret(args.secretEnv.apply((s) => envList({ ...plain, ...s }))) : envList(plain);
         const uploads = args.files
             ? pulumi.output(args.files).apply((files) =>
                   Object.keys(files)
@@ -83,18 +81,13 @@ export class UpstreamService extends pulumi.ComponentResource {
                 command: args.command,
                 envs,
                 uploads,
-                volumes: [
-                    ...volumeMounts,
-                    ...(args.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly })),
-                ],
+                volumes: [...volumeMounts, ...(args.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly }))],
                 networksAdvanced: [
                     onNetwork(platform.serviceNetwork, args.service),
                     ...(args.onDataNetwork ? [onNetwork(platform.dataNetwork, args.service)] : []),
                 ],
                 ports: args.ports ?? [],
-                healthcheck: args.healthcheck
-                    ? { tests: args.healthcheck, interval: "15s", timeout: "5s", retries: 5, startPeriod: "20s" }
-                    : undefined,
+                healthcheck: args.healthcheck ? { tests: args.healthcheck, interval: "15s", timeout: "5s", retries: 5, startPeriod: "20s" } : undefined,
                 wait: args.healthcheck !== undefined,
                 waitTimeout: 120,
                 privileged: args.privileged,
@@ -102,7 +95,7 @@ export class UpstreamService extends pulumi.ComponentResource {
                 user: args.user,
                 devices: args.devices?.map((d) => ({ hostPath: d, containerPath: d })),
             },
-            platform.childOpts(this, { ...replaceInPlace, dependsOn: [...volumeMounts.length ? this.volumes : [], ...(args.dependsOn ?? [])] }),
+            platform.childOpts(this, { ...replaceInPlace, dependsOn: [...(volumeMounts.length ? this.volumes : []), ...(args.dependsOn ?? [])] }),
         );
         this.registerOutputs({ container: this.container.name });
     }

@@ -85,9 +85,7 @@ export class DockerHostVm extends pulumi.ComponentResource {
                 labels,
                 bootDisk: { autoDelete: true, initializeParams: { image: args.image, size: args.bootDiskGb, type: "pd-balanced" } },
                 attachedDisks: [{ source: this.dataDisk.selfLink, deviceName: DATA_DEVICE_NAME, mode: "READ_WRITE" }],
-                networkInterfaces: [
-                    { subnetwork: args.network.subnet.id, accessConfigs: [{ natIp: this.address.address, networkTier: "PREMIUM" }] },
-                ],
+                networkInterfaces: [{ subnetwork: args.network.subnet.id, accessConfigs: [{ natIp: this.address.address, networkTier: "PREMIUM" }] }],
                 serviceAccount: { email: this.serviceAccount.email, scopes: ["cloud-platform"] },
                 metadata: instanceMetadata(args),
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },

@@ -20,10 +20,22 @@ export const ANYWHERE = "0.0.0.0/0";
  */
 export function ingressRules(sshSourceRanges: string[]): IngressRule[] {
     const rules: IngressRule[] = [
-        { name: "web", description: "HTTPS to the reverse proxy, and HTTP for ACME challenges and the redirect", ports: ["80", "443"], sourceRanges: [ANYWHERE], log: false },
+        {
+            name: "web",
+            description: "HTTPS to the reverse proxy, and HTTP for ACME challenges and the redirect",
+            ports: ["80", "443"],
+            sourceRanges: [ANYWHERE],
+            log: false,
+        },
     ];
     if (sshSourceRanges.length > 0) {
-        rules.push({ name: "ssh", description: "SSH for deploys (Docker over ssh://) from the configured ranges only", ports: ["22"], sourceRanges: [...sshSourceRanges], log: true });
+        rules.push({
+            name: "ssh",
+            description: "SSH for deploys (Docker over ssh://) from the configured ranges only",
+            ports: ["22"],
+            sourceRanges: [...sshSourceRanges],
+            log: true,
+        });
     }
     return rules;
 }

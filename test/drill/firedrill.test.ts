@@ -114,7 +114,8 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
 
     async function waitForNotification(alert: string, status: "FIRING" | "RESOLVED", since: number, timeoutMs: number) {
         const message = await waitFor(
-            () => `${status} ${alert} in ${CRITICAL} (got ${receiver.messages.length} messages: ${receiver.messages.map((m) => slackText(m).split("\n")[0]).join(" | ")})`,
+            () =>
+                `${status} ${alert} in ${CRITICAL} (got ${receiver.messages.length} messages: ${receiver.messages.map((m) => slackText(m).split("\n")[0]).join(" | ")})`,
             () => findNotification(receiver, CRITICAL, alert, status, since),
             timeoutMs,
             250,
@@ -130,10 +131,14 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
     it("every scrape target is up (passwords with special characters work)", async function () {
         this.timeout(60_000);
         const started = Date.now();
-        await waitFor("all targets up", async () => {
-            const down = await targetsNotUp(prometheusUrl);
-            return down.length === 0 ? true : undefined;
-        }, 45_000).catch(async (e) => {
+        await waitFor(
+            "all targets up",
+            async () => {
+                const down = await targetsNotUp(prometheusUrl);
+                return down.length === 0 ? true : undefined;
+            },
+            45_000,
+        ).catch(async (e) => {
             throw new Error(`${e.message}\nnot up: ${(await targetsNotUp(prometheusUrl)).join("\n")}`);
         });
         expect(await queryValue(prometheusUrl, "pg_up")).to.equal(1);

@@ -123,11 +123,11 @@ export class Postgres {
         if (uid !== undefined && gid !== undefined) {
             for (const p of [path.dirname(this.dataDir), this.socketDir, pwFile]) fs.chownSync(p, uid, gid);
         }
-        const r = spawnSync(
-            this.bins.initdb,
-            ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", `--pwfile=${pwFile}`],
-            { ...this.identity, encoding: "utf8", timeout: 60_000 },
-        );
+        const r = spawnSync(this.bins.initdb, ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", `--pwfile=${pwFile}`], {
+            ...this.identity,
+            encoding: "utf8",
+            timeout: 60_000,
+        });
         if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}${r.stdout}`);
     }
 
@@ -139,10 +139,14 @@ export class Postgres {
             this.identity,
             "SIGINT", // fast shutdown: does not wait for the exporter's connection to close
         );
-        await waitFor(() => `postgres ready\n${this.procs.logOf("postgres")}`, () => {
-            const r = spawnSync(this.bins.pg_isready, ["-h", "127.0.0.1", "-p", String(this.port)], { timeout: 5_000 });
-            return r.status === 0 ? true : undefined;
-        }, 30_000);
+        await waitFor(
+            () => `postgres ready\n${this.procs.logOf("postgres")}`,
+            () => {
+                const r = spawnSync(this.bins.pg_isready, ["-h", "127.0.0.1", "-p", String(this.port)], { timeout: 5_000 });
+                return r.status === 0 ? true : undefined;
+            },
+            30_000,
+        );
     }
 
     stop(): Promise<void> {
@@ -167,14 +171,25 @@ export class Redis {
     async start(bin: string): Promise<void> {
         fs.mkdirSync(this.dir, { recursive: true });
         this.procs.start("redis", bin, [
-            "--port", String(this.port),
-            "--bind", "127.0.0.1",
-            "--requirepass", REDIS_PASSWORD,
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", this.dir,
+            "--port",
+            String(this.port),
+            "--bind",
+            "127.0.0.1",
+            "--requirepass",
+            REDIS_PASSWORD,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            this.dir,
         ]);
-        await waitFor(() => `redis listening\n${this.procs.logOf("redis")}`, () => canConnect(this.port), 15_000, 200);
+        await waitFor(
+            () => `redis listening\n${this.procs.logOf("redis")}`,
+            () => canConnect(this.port),
+            15_000,
+            200,
+        );
     }
 
     stop(): Promise<void> {
@@ -196,12 +211,9 @@ function canConnect(port: number): Promise<true | undefined> {
 // ---- exporters, Prometheus, Alertmanager --------------------------------------------------------
 
 export function startExporters(procs: ProcessGroup, bins: Record<string, string>, ports: Ports, pg: Postgres): void {
-    procs.start(
-        "postgres-exporter",
-        bins["prometheus-postgres-exporter"],
-        [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
-        { env: { ...process.env, DATA_SOURCE_NAME: pg.dsn() } },
-    );
+    procs.start("postgres-exporter", bins["prometheus-postgres-exporter"], [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`], {
+        env: { ...process.env, DATA_SOURCE_NAME: pg.dsn() },
+    });
     // Password via the environment: it never shows up in `ps`.
     procs.start(
         "redis-exporter",
@@ -255,11 +267,16 @@ export async function startPrometheus(procs: ProcessGroup, bin: string, configFi
     const args = prometheusFlags({ retention: "1d", configFile, storagePath: dataDir, listenAddress: `127.0.0.1:${port}` });
     procs.start("prometheus", bin, args);
     const url = `http://127.0.0.1:${port}`;
-    await waitFor(() => `prometheus ready\n${procs.logOf("prometheus")}`, async () => {
-        if (!procs.isRunning("prometheus")) throw new Error(`prometheus exited:\n${procs.logOf("prometheus")}`);
-        const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-        return r.ok ? true : undefined;
-    }, 30_000, 250);
+    await waitFor(
+        () => `prometheus ready\n${procs.logOf("prometheus")}`,
+        async () => {
+            if (!procs.isRunning("prometheus")) throw new Error(`prometheus exited:\n${procs.logOf("prometheus")}`);
+            const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+            return r.ok ? true : undefined;
+        },
+        30_000,
+        250,
+    );
     return url;
 }
 
@@ -275,9 +292,7 @@ export const DRILL_TARGET_COUNT = 10;
 export async function targetsNotUp(prometheusUrl: string): Promise<string[]> {
     const data = await httpJson(`${prometheusUrl}/api/v1/targets?state=active`);
     const targets: any[] = data.data.activeTargets;
-    const problems = targets
-        .filter((t) => t.health !== "up")
-        .map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
+    const problems = targets.filter((t) => t.health !== "up").map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
     if (targets.length < DRILL_TARGET_COUNT) problems.push(`only ${targets.length} of ${DRILL_TARGET_COUNT} targets discovered`);
     return problems;
 }

@@ -80,7 +80,12 @@ describe("CloudSqlPostgres", () => {
         expect(monitor).to.deep.include({ name: "minimarket_monitor", databaseRoles: ["pg_monitor"] });
         const pg = run.result!;
         const { host, port, database, user } = pg.app;
-        expect({ host, port, database, user }).to.deep.equal({ host: "postgres.prod.minimarket.internal", port: 5432, database: "inventario_retail", user: "minimarket_app" });
+        expect({ host, port, database, user }).to.deep.equal({
+            host: "postgres.prod.minimarket.internal",
+            port: 5432,
+            database: "inventario_retail",
+            user: "minimarket_app",
+        });
         expect(pg.monitor.user).to.equal("minimarket_monitor");
         expect(pg.app.params).to.deep.equal({ sslmode: "require" });
         expect((await resolve(pg.privateIpAddress)).value).to.equal(MOCK.sqlPrivateIp);
@@ -123,7 +128,15 @@ describe("DockerHostVm", () => {
 describe("Memorystore", () => {
     it("surfaces the AUTH string only as a secret and serves TLS on 6378", async () => {
         const run = await underMocks(
-            () => new Memorystore("redis", { environment: "prod", region: "southamerica-east1", zone: "southamerica-east1-a", network: network(), tier: "BASIC", memorySizeGb: 1 }),
+            () =>
+                new Memorystore("redis", {
+                    environment: "prod",
+                    region: "southamerica-east1",
+                    zone: "southamerica-east1-a",
+                    network: network(),
+                    tier: "BASIC",
+                    memorySizeGb: 1,
+                }),
         );
         const store = run.result!;
         const auth = await resolve(store.authString);

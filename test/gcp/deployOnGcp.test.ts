@@ -82,7 +82,10 @@ const EXPECTED_WITH_REDIS_CONTAINER = [
 const RANDOM = "random:index/randomPassword:RandomPassword";
 
 function keys(run: MockedRun<unknown>): string[] {
-    return run.resources.map((r) => `${r.type}/${r.name}`).filter((k) => !k.startsWith(RANDOM)).sort();
+    return run.resources
+        .map((r) => `${r.type}/${r.name}`)
+        .filter((k) => !k.startsWith(RANDOM))
+        .sort();
 }
 
 async function deploy(gcpExtra: Record<string, unknown> = {}, configExtra: Record<string, unknown> = {}) {
@@ -106,7 +109,11 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
 
     it("declares exactly the expected resources", () => {
         expect(keys(run)).to.deep.equal([...EXPECTED_WITH_REDIS_CONTAINER].sort());
-        expect(ofType(run, RANDOM).map((r) => r.name).sort()).to.deep.equal([...secretNames].sort());
+        expect(
+            ofType(run, RANDOM)
+                .map((r) => r.name)
+                .sort(),
+        ).to.deep.equal([...secretNames].sort());
     });
 
     it("creates every Google resource through the project's provider, which waits for the APIs", () => {
@@ -144,7 +151,13 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
         expect(get(run, "gcp:sql/databaseInstance:DatabaseInstance", "postgres").options.protect).to.equal(true);
         expect(get(run, "gcp:sql/database:Database", "postgres-db").options.protect).to.equal(true);
         // Private IP needs the peering first.
-        expect(dependsOn(get(run, "gcp:sql/databaseInstance:DatabaseInstance", "postgres"), "gcp:servicenetworking/connection:Connection", "network-private-services")).to.equal(true);
+        expect(
+            dependsOn(
+                get(run, "gcp:sql/databaseInstance:DatabaseInstance", "postgres"),
+                "gcp:servicenetworking/connection:Connection",
+                "network-private-services",
+            ),
+        ).to.equal(true);
     });
 
     it("replaces the VM by deleting it first (its disk and address attach to one VM), never the data disk", () => {
@@ -247,8 +260,13 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
         expect(o.grafanaUrl).to.equal(`https://grafana.${DOMAIN}`);
         expect(o.publicUrls).to.deep.equal([`https://${DOMAIN}`, `https://grafana.${DOMAIN}`]);
         expect((await resolve(o.vmAddress as pulumi.Output<string>)).value).to.equal(MOCK.vmAddress);
-        expect((await resolve(o.dnsRecords as pulumi.Output<unknown>)).value).to.deep.equal({ [DOMAIN]: MOCK.vmAddress, [`grafana.${DOMAIN}`]: MOCK.vmAddress });
-        expect((await resolve(o.cloudSqlConnectionName as pulumi.Output<string>)).value).to.equal(`${MOCK.project}:southamerica-east1:minimarket-prod-postgres`);
+        expect((await resolve(o.dnsRecords as pulumi.Output<unknown>)).value).to.deep.equal({
+            [DOMAIN]: MOCK.vmAddress,
+            [`grafana.${DOMAIN}`]: MOCK.vmAddress,
+        });
+        expect((await resolve(o.cloudSqlConnectionName as pulumi.Output<string>)).value).to.equal(
+            `${MOCK.project}:southamerica-east1:minimarket-prod-postgres`,
+        );
         expect(o.standIns).to.deep.equal([]);
     });
 
@@ -265,7 +283,11 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
         expect(vm.metadata["startup-script"]).to.include("docker.io");
         expect(Object.keys(vm.metadata)).not.to.include("gce-container-declaration");
         expect(vm.attachedDisks).to.deep.equal([
-            { source: `https://www.googleapis.com/compute/v1/projects/${MOCK.project}/zones/southamerica-east1-a/disks/minimarket-prod-docker-data`, deviceName: "minimarket-data", mode: "READ_WRITE" },
+            {
+                source: `https://www.googleapis.com/compute/v1/projects/${MOCK.project}/zones/southamerica-east1-a/disks/minimarket-prod-docker-data`,
+                deviceName: "minimarket-data",
+                mode: "READ_WRITE",
+            },
         ]);
         expect(vm.networkInterfaces[0].accessConfigs[0].natIp).to.equal(MOCK.vmAddress);
     });

@@ -66,9 +66,7 @@ describe("readGcpConfig", () => {
 
     it("explains a bad region, a zone given as region, and a zone of another region", () => {
         expect(problemsAt(readGcp(minimalGcp({ region: "sao-paulo" })).problems, "region")[0]).to.include("not a Google Cloud region");
-        expect(problemsAt(readGcp(minimalGcp({ region: "southamerica-east1-b" })).problems, "region")[0]).to.include(
-            "set the region southamerica-east1 here",
-        );
+        expect(problemsAt(readGcp(minimalGcp({ region: "southamerica-east1-b" })).problems, "region")[0]).to.include("set the region southamerica-east1 here");
         expect(problemsAt(readGcp(minimalGcp({ zone: "us-central1-a" })).problems, "zone")[0]).to.include("not a zone of region southamerica-east1");
         const other = readGcp(minimalGcp({ region: "us-east4" }));
         expect(other.problems).to.deep.equal([]);
@@ -86,7 +84,11 @@ describe("readGcpConfig", () => {
 
     it("accepts values as `pulumi config set --path` stores them (strings)", () => {
         const { gcp, problems } = readGcp(
-            minimalGcp({ bootDiskGb: "30", allowSshFromAnywhere: "false", cloudSql: { highAvailability: "false", maintenanceWindow: { day: "3", hour: "4" } } }),
+            minimalGcp({
+                bootDiskGb: "30",
+                allowSshFromAnywhere: "false",
+                cloudSql: { highAvailability: "false", maintenanceWindow: { day: "3", hour: "4" } },
+            }),
         );
         expect(problems).to.deep.equal([]);
         expect(gcp!.bootDiskGb).to.equal(30);
@@ -95,7 +97,9 @@ describe("readGcpConfig", () => {
     });
 
     it("reports unknown fields at every level", () => {
-        const { problems } = readGcp(minimalGcp({ projekt: "x", cloudSql: { teir: "db-custom-1-3840", maintenanceWindow: { weekday: 1 } }, redis: { size: 2 } }));
+        const { problems } = readGcp(
+            minimalGcp({ projekt: "x", cloudSql: { teir: "db-custom-1-3840", maintenanceWindow: { weekday: 1 } }, redis: { size: 2 } }),
+        );
         expect(problemsAt(problems, "projekt")).to.have.length(1);
         expect(problemsAt(problems, "cloudSql.teir")).to.have.length(1);
         expect(problemsAt(problems, "cloudSql.maintenanceWindow.weekday")).to.have.length(1);
@@ -139,7 +143,9 @@ describe("readGcpConfig", () => {
     });
 
     it("validates redis mode and tier, and the registry fields", () => {
-        const { problems } = readGcp(minimalGcp({ redis: { mode: "cluster", memorystoreTier: "PREMIUM" }, registry: { server: "southamerica-east1-docker.pkg.dev" } }));
+        const { problems } = readGcp(
+            minimalGcp({ redis: { mode: "cluster", memorystoreTier: "PREMIUM" }, registry: { server: "southamerica-east1-docker.pkg.dev" } }),
+        );
         expect(problemsAt(problems, "redis.mode")).to.have.length(1);
         expect(problemsAt(problems, "redis.memorystoreTier")).to.have.length(1);
         expect(problemsAt(problems, "registry.username")).to.have.length(1);

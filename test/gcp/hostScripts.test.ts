@@ -38,7 +38,10 @@ describe("Docker host startup script", () => {
     });
 
     it("puts Docker's data root on the data disk and installs docker.io from Debian", () => {
-        expect(JSON.parse(daemonJson(`${DATA_MOUNT_POINT}/docker`))).to.deep.include({ "data-root": "/mnt/disks/minimarket-data/docker", "live-restore": true });
+        expect(JSON.parse(daemonJson(`${DATA_MOUNT_POINT}/docker`))).to.deep.include({
+            "data-root": "/mnt/disks/minimarket-data/docker",
+            "live-restore": true,
+        });
         expect(script).to.include(daemonJson(`${DATA_MOUNT_POINT}/docker`));
         expect(script).to.include("RequiresMountsFor=");
         expect(script).to.include("apt-get install -y -q docker.io");
@@ -58,13 +61,11 @@ describe("Docker readiness check", () => {
         const bin = path.join(dir, "bin");
         fs.mkdirSync(bin);
         const log = path.join(dir, "calls.log");
-        const write = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
+        const write = (name: string, body: string) =>
+            fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
         write("ssh", "exit 0");
         write("ssh-keygen", "exit 0");
-        write(
-            "docker",
-            `n=$(grep -c '^docker ' ${log}); if [ "$n" -ge ${succeedAfter} ]; then echo 26.1.5; else echo "cannot connect" >&2; exit 1; fi`,
-        );
+        write("docker", `n=$(grep -c '^docker ' ${log}); if [ "$n" -ge ${succeedAfter} ]; then echo 26.1.5; else echo "cannot connect" >&2; exit 1; fi`);
         return { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     }
 

@@ -87,9 +87,15 @@ describe("alert rules: promtool test rules", function () {
     it("has a firing and a non-firing case for every alert (Watchdog: firing only)", () => {
         for (const alert of ALERT_NAMES) {
             const cases = ALERT_CASES.filter((c) => c.alert === alert);
-            expect(cases.some((c) => c.expect.length > 0), `${alert} firing case`).to.equal(true);
+            expect(
+                cases.some((c) => c.expect.length > 0),
+                `${alert} firing case`,
+            ).to.equal(true);
             if (alert !== "Watchdog") {
-                expect(cases.some((c) => c.expect.length === 0), `${alert} silent case`).to.equal(true);
+                expect(
+                    cases.some((c) => c.expect.length === 0),
+                    `${alert} silent case`,
+                ).to.equal(true);
             }
         }
     });

@@ -80,9 +80,7 @@ describe("monitoring render: alert rules", () => {
 
     it("uses the runbook base URL given", () => {
         const custom = alertRules({ runbookBaseUrl: "https://git.example.org/infra/-/blob/main/" });
-        expect(custom[0].annotations.runbook_url).to.equal(
-            `https://git.example.org/infra/-/blob/main/docs/runbooks/${custom[0].alert}.md`,
-        );
+        expect(custom[0].annotations.runbook_url).to.equal(`https://git.example.org/infra/-/blob/main/docs/runbooks/${custom[0].alert}.md`);
     });
 
     it("database alerts carry category=database (the DatabaseDown inhibition keys on it)", () => {
@@ -133,9 +131,7 @@ describe("monitoring render: prometheus.yml", () => {
     it("scrapes the four services with a service label on /metrics", () => {
         const apps = job("apps");
         expect(apps.metrics_path).to.equal("/metrics");
-        expect(apps.static_configs).to.deep.equal(
-            input.targets.apps.map((a) => ({ targets: [a.address], labels: { service: a.service } })),
-        );
+        expect(apps.static_configs).to.deep.equal(input.targets.apps.map((a) => ({ targets: [a.address], labels: { service: a.service } })));
     });
 
     it("scrapes every exporter at the exporter interval, the rest at the default", () => {
@@ -193,9 +189,7 @@ describe("monitoring render: alertmanager.yml", () => {
         const c = config as any;
         expect(notificationsEnabled).to.equal(true);
         expect(c.global.slack_api_url).to.equal(TRICKY_SLACK_URL);
-        const channels = Object.fromEntries(
-            c.receivers.filter((r: any) => r.slack_configs).map((r: any) => [r.name, r.slack_configs[0].channel]),
-        );
+        const channels = Object.fromEntries(c.receivers.filter((r: any) => r.slack_configs).map((r: any) => [r.name, r.slack_configs[0].channel]));
         expect(channels).to.deep.equal({
             "slack-critical": "#minimarket-alerts-critical",
             "slack-high": "#minimarket-alerts-high",
@@ -210,9 +204,7 @@ describe("monitoring render: alertmanager.yml", () => {
     it("the secret survives YAML rendering unchanged, also via the placeholder", () => {
         const direct = toYaml(renderAlertmanagerConfig({ slackWebhookUrl: TRICKY_SLACK_URL }).config);
         expect(YAML.parse(direct).global.slack_api_url).to.equal(TRICKY_SLACK_URL);
-        const withPlaceholder = toYaml(
-            renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl }).config,
-        );
+        const withPlaceholder = toYaml(renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl }).config);
         expect(withPlaceholder).to.not.contain("hooks.slack.com");
         const filled = fillSecretPlaceholders(withPlaceholder, { slackWebhookUrl: TRICKY_SLACK_URL });
         expect(YAML.parse(filled)).to.deep.equal(YAML.parse(direct));
@@ -265,10 +257,7 @@ describe("monitoring render: renderMonitoringFiles", () => {
             "prometheus/etc/prometheus/rules/recording.yml",
         ]);
         const prometheus = YAML.parse(files["prometheus/etc/prometheus/prometheus.yml"]);
-        expect(prometheus.rule_files).to.deep.equal([
-            "/etc/prometheus/rules/recording.yml",
-            "/etc/prometheus/rules/alerts.yml",
-        ]);
+        expect(prometheus.rule_files).to.deep.equal(["/etc/prometheus/rules/recording.yml", "/etc/prometheus/rules/alerts.yml"]);
         expect(prometheus.global.scrape_interval).to.equal("15s");
     });
 

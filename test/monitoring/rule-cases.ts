@@ -39,8 +39,7 @@ const gauge = (value: number, minutes = 90) => `${value}x${minutes}`;
 const samples = (values: number[]) => values.join(" ");
 
 const appLabels = (service: string) => `job="apps",instance="${service}:8000",service="${service}"`;
-const app = (metric: string, service: string, extra = "") =>
-    `${metric}{${appLabels(service)}${extra ? "," + extra : ""}}`;
+const app = (metric: string, service: string, extra = "") => `${metric}{${appLabels(service)}${extra ? "," + extra : ""}}`;
 
 /** Expected labels of an alert computed per service from the recording rules. */
 const perService = (service: string, severity: string, category: string) => ({ service, severity, category });
@@ -56,8 +55,10 @@ function histogram(service: string, bucketsPerMinute: Record<string, number>): I
 const cadvisor = `job="cadvisor",instance="cadvisor:8080"`;
 /** A Docker container as cAdvisor labels it: every container has a service and a role label. */
 function container(name: string, service: string, role = "app"): string {
-    return `${cadvisor},id="/system.slice/docker-${name}.scope",name="${name}",image="minimarket/${name}:1.0",` +
-        `container_label_com_minimarket_role="${role}",container_label_com_minimarket_service="${service}"`;
+    return (
+        `${cadvisor},id="/system.slice/docker-${name}.scope",name="${name}",image="minimarket/${name}:1.0",` +
+        `container_label_com_minimarket_role="${role}",container_label_com_minimarket_service="${service}"`
+    );
 }
 
 const nodeFs = (mountpoint: string, fstype: string, device: string) =>
@@ -191,7 +192,17 @@ export const ALERT_CASES: AlertCase[] = [
         ],
         at: "5m",
         notYetAt: "4m",
-        expect: [{ job: "node-exporter", instance: "node-exporter:9100", mountpoint: "/", fstype: "ext4", device: "/dev/sda1", severity: "critical", category: "infrastructure" }],
+        expect: [
+            {
+                job: "node-exporter",
+                instance: "node-exporter:9100",
+                mountpoint: "/",
+                fstype: "ext4",
+                device: "/dev/sda1",
+                severity: "critical",
+                category: "infrastructure",
+            },
+        ],
     },
     {
         alert: "DiskSpaceCritical",
@@ -272,7 +283,10 @@ export const ALERT_CASES: AlertCase[] = [
         alert: "CPUHigh",
         name: "0.41 CPU of a 0.5 CPU limit (82%) fires",
         series: [
-            { series: `container_cpu_usage_seconds_total{${container("minimarket-agente-negocio", "agente-negocio")},cpu="total"}`, values: counter(0.41 * 60, 20) },
+            {
+                series: `container_cpu_usage_seconds_total{${container("minimarket-agente-negocio", "agente-negocio")},cpu="total"}`,
+                values: counter(0.41 * 60, 20),
+            },
             { series: `container_spec_cpu_quota{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(50000, 20) },
             { series: `container_spec_cpu_period{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(100000, 20) },
         ],
@@ -284,7 +298,10 @@ export const ALERT_CASES: AlertCase[] = [
         alert: "CPUHigh",
         name: "0.39 CPU of 0.5 (78%), a container without quota and a data container do not fire",
         series: [
-            { series: `container_cpu_usage_seconds_total{${container("minimarket-agente-negocio", "agente-negocio")},cpu="total"}`, values: counter(0.39 * 60, 20) },
+            {
+                series: `container_cpu_usage_seconds_total{${container("minimarket-agente-negocio", "agente-negocio")},cpu="total"}`,
+                values: counter(0.39 * 60, 20),
+            },
             { series: `container_spec_cpu_quota{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(50000, 20) },
             { series: `container_spec_cpu_period{${container("minimarket-agente-negocio", "agente-negocio")}}`, values: gauge(100000, 20) },
             { series: `container_cpu_usage_seconds_total{${container("minimarket-dashboard", "dashboard")},cpu="total"}`, values: counter(3 * 60, 20) },
@@ -301,10 +318,7 @@ export const ALERT_CASES: AlertCase[] = [
     {
         alert: "DeploymentIssue",
         name: "a restart every minute (10 per 10m) fires, for app and data containers",
-        series: [
-            restarts(container("minimarket-agente-deposito", "agente-deposito"), 1),
-            restarts(container("minimarket-redis", "redis", "data"), 1),
-        ],
+        series: [restarts(container("minimarket-agente-deposito", "agente-deposito"), 1), restarts(container("minimarket-redis", "redis", "data"), 1)],
         at: "20m",
         notYetAt: "9m",
         expect: [

@@ -86,7 +86,9 @@ for (const variant of VARIANTS) {
         for (const route of ROUTES) {
             it(`routes {${route.labels.join(", ")}} to ${route.receivers}`, () => {
                 const r = run(bins.amtool, [
-                    "config", "routes", "test",
+                    "config",
+                    "routes",
+                    "test",
                     `--config.file=${path.join(dir, AM_CONFIG)}`,
                     `--verify.receivers=${route.receivers}`,
                     ...route.labels,
@@ -140,9 +142,7 @@ for (const withSlack of [false, true]) {
             const bins = requireBinaries(this, ["prometheus-alertmanager"]);
             receiver = await startWebhookReceiver();
             dir = makeTempDir("minimarket-am");
-            const input = stagingInput(
-                withSlack ? { slackWebhookUrl: `${receiver.url}/slack`, deadMansSwitchUrl: `${receiver.url}/heartbeat` } : {},
-            );
+            const input = stagingInput(withSlack ? { slackWebhookUrl: `${receiver.url}/slack`, deadMansSwitchUrl: `${receiver.url}/heartbeat` } : {});
             writeFiles(dir, renderMonitoringFiles(input));
             amUrl = await startAlertmanager(procs, bins["prometheus-alertmanager"], path.join(dir, AM_CONFIG), path.join(dir, "data"));
             await httpJson(`${amUrl}/api/v2/alerts`, { method: "POST", body: INHIBITION_ALERTS });
@@ -155,27 +155,36 @@ for (const withSlack of [false, true]) {
         });
 
         it("ServiceDown silences high/medium alerts of its service; DatabaseDown silences category=database", async () => {
-            const alerts: any[] = await waitFor("all alerts listed", async () => {
-                const list = await httpJson(`${amUrl}/api/v2/alerts`);
-                return list.length === INHIBITION_ALERTS.length ? list : undefined;
-            }, 10_000);
-            const inhibited = Object.fromEntries(
-                alerts.map((a) => [`${a.labels.alertname}/${a.labels.service}`, a.status.inhibitedBy.length > 0]),
+            const alerts: any[] = await waitFor(
+                "all alerts listed",
+                async () => {
+                    const list = await httpJson(`${amUrl}/api/v2/alerts`);
+                    return list.length === INHIBITION_ALERTS.length ? list : undefined;
+                },
+                10_000,
             );
+            const inhibited = Object.fromEntries(alerts.map((a) => [`${a.labels.alertname}/${a.labels.service}`, a.status.inhibitedBy.length > 0]));
             expect(inhibited).to.deep.equal(EXPECTED_INHIBITED);
         });
 
         if (withSlack) {
             it("delivers critical alerts to the critical and the general channel, Watchdog only to the heartbeat", async () => {
-                await waitFor("critical alerts in both channels", () => {
-                    const critical = slackMessages(receiver, "#minimarket-alerts-critical").length;
-                    const general = slackMessages(receiver, "#minimarket-alerts").length;
-                    // ServiceDown, HighErrorRate and DatabaseDown are separate groups (group_by service/alertname).
-                    return critical >= 3 && general >= 3 ? true : undefined;
-                }, 20_000);
+                await waitFor(
+                    "critical alerts in both channels",
+                    () => {
+                        const critical = slackMessages(receiver, "#minimarket-alerts-critical").length;
+                        const general = slackMessages(receiver, "#minimarket-alerts").length;
+                        // ServiceDown, HighErrorRate and DatabaseDown are separate groups (group_by service/alertname).
+                        return critical >= 3 && general >= 3 ? true : undefined;
+                    },
+                    20_000,
+                );
                 await waitFor("heartbeat", () => (receiver.messages.some((m) => m.path === "/heartbeat") ? true : undefined), 20_000);
                 const slackTexts = receiver.messages.filter((m) => m.path.startsWith("/slack")).map((m) => JSON.stringify(m.body));
-                expect(slackTexts.filter((t) => t.includes("Watchdog")), "Watchdog in Slack").to.deep.equal([]);
+                expect(
+                    slackTexts.filter((t) => t.includes("Watchdog")),
+                    "Watchdog in Slack",
+                ).to.deep.equal([]);
                 const heartbeat = receiver.messages.find((m) => m.path === "/heartbeat")!;
                 expect(heartbeat.body.alerts.map((a: any) => a.labels.alertname)).to.deep.equal(["Watchdog"]);
             });

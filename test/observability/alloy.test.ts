@@ -119,9 +119,7 @@ describe("alloy config for MiniMarket logs", () => {
         expect(attrValue(container, "source_labels")).to.deep.equal(["__meta_docker_container_name"]);
         expect(relabel(attrValue(container, "regex") as string, "/agente-deposito")).to.equal("agente-deposito");
 
-        expect(attrValue(byTarget.get("service")!, "source_labels")).to.deep.equal([
-            "__meta_docker_container_label_com_minimarket_service",
-        ]);
+        expect(attrValue(byTarget.get("service")!, "source_labels")).to.deep.equal(["__meta_docker_container_label_com_minimarket_service"]);
         expect(attrValue(byTarget.get("environment")!, "replacement")).to.equal("staging");
         expect(attrValue(byTarget.get("environment")!, "source_labels")).to.equal(undefined);
     });
@@ -138,9 +136,7 @@ describe("alloy config for MiniMarket logs", () => {
         const endpoint = only(only(nodes, "loki.write").body, "endpoint");
         expect(attrValue(endpoint, "url")).to.equal("http://loki:3100/loki/api/v1/push");
         const other = alloyConfigNodes({ environment: "prod", lokiUrl: "http://10.0.0.5:3100/" });
-        expect(attrValue(only(only(other, "loki.write").body, "endpoint"), "url")).to.equal(
-            "http://10.0.0.5:3100/loki/api/v1/push",
-        );
+        expect(attrValue(only(only(other, "loki.write").body, "endpoint"), "url")).to.equal("http://10.0.0.5:3100/loki/api/v1/push");
     });
 
     it("only references components it declares", () => {

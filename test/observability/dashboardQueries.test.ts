@@ -40,12 +40,11 @@ function asRecordingRules(exprs: DashboardExpr[]): NamedExpr[] {
 describe("dashboard PromQL", () => {
     describe("metric-name extraction used by the allow-list", () => {
         it("finds selected metrics and ignores functions, labels, durations and keywords", () => {
-            expect(
-                metricNames('100 * sum by (service) (rate(http_errors_total{job="a{b}"}[5m] offset 1h)) / ignoring (x) up'),
-            ).to.deep.equal(["http_errors_total", "up"]);
-            expect(metricNames("histogram_quantile(0.95, sum by (le) (rate(foo_bucket[1m]))) > 1e3")).to.deep.equal([
-                "foo_bucket",
+            expect(metricNames('100 * sum by (service) (rate(http_errors_total{job="a{b}"}[5m] offset 1h)) / ignoring (x) up')).to.deep.equal([
+                "http_errors_total",
+                "up",
             ]);
+            expect(metricNames("histogram_quantile(0.95, sum by (le) (rate(foo_bucket[1m]))) > 1e3")).to.deep.equal(["foo_bucket"]);
             expect(metricNames("service:http_requests:rate5m")).to.deep.equal(["service:http_requests:rate5m"]);
         });
 
@@ -75,9 +74,7 @@ describe("dashboard PromQL", () => {
     });
 
     it("substitutes Grafana's interval variables and refuses unknown ones", () => {
-        expect(substituteGrafanaVariables("rate(x[$__rate_interval]) + increase(y[$__range])")).to.equal(
-            "rate(x[1m]) + increase(y[1d])",
-        );
+        expect(substituteGrafanaVariables("rate(x[$__rate_interval]) + increase(y[$__range])")).to.equal("rate(x[1m]) + increase(y[1d])");
         expect(() => substituteGrafanaVariables("rate(x[$window])")).to.throw(/unsubstituted/);
         expect(() => substituteGrafanaVariables("rate(x[$__nope])")).to.throw(/unknown Grafana variable/);
     });

@@ -38,9 +38,7 @@ describe("observability dashboards", () => {
     const all = dashboards();
 
     it("are exactly the four dashboards of the SPEC, with their uids, titles and panel counts", () => {
-        expect(all.map((d) => ({ uid: d.uid, title: d.title, panels: listPanels(d.model).length }))).to.deep.equal(
-            EXPECTED,
-        );
+        expect(all.map((d) => ({ uid: d.uid, title: d.title, panels: listPanels(d.model).length }))).to.deep.equal(EXPECTED);
     });
 
     for (const d of all) {
@@ -183,11 +181,7 @@ describe("observability dashboards", () => {
             const ocr = panel("minimarket-ml-service", "OCR processing time");
             expect(ocr.unit).to.equal("s");
             expect(stepValues(ocr)).to.deep.equal([null, 5, 10]);
-            expect(ocr.targets.map((t) => t.expr.match(/histogram_quantile\(([\d.]+),/)?.[1])).to.deep.equal([
-                "0.5",
-                "0.95",
-                "0.99",
-            ]);
+            expect(ocr.targets.map((t) => t.expr.match(/histogram_quantile\(([\d.]+),/)?.[1])).to.deep.equal(["0.5", "0.95", "0.99"]);
 
             const timeouts = panel("minimarket-ml-service", "OCR timeouts per hour");
             expect(stepValues(timeouts)).to.deep.equal([null, 10]);

@@ -1,14 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import {
-    DASHBOARDS_DIR,
-    GRAFANA_SECRET_ENV_VARS,
-    grafanaEnv,
-    renderDashboardProvider,
-    renderDatasources,
-} from "../../src/observability/render/grafana";
+import { DASHBOARDS_DIR, GRAFANA_SECRET_ENV_VARS, grafanaEnv, renderDashboardProvider, renderDatasources } from "../../src/observability/render/grafana";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
 
 describe("grafana provisioning", () => {

@@ -1,14 +1,8 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import {
-    DEFAULT_LOKI_LIMITS,
-    LOKI_DATA_DIR,
-    lokiConfig,
-    renderLokiConfig,
-} from "../../src/observability/render/loki";
+import { DEFAULT_LOKI_LIMITS, LOKI_DATA_DIR, lokiConfig, renderLokiConfig } from "../../src/observability/render/loki";
 
 // The rendered file, parsed back: what Loki will actually read.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const config: any = parse(renderLokiConfig());
 
 function hours(d: string): number {
@@ -43,7 +37,9 @@ describe("loki config", () => {
             config.storage_config.tsdb_shipper.cache_location,
             config.compactor.working_directory,
         ]) {
-            expect(dir).to.be.a("string").and.match(new RegExp(`^${LOKI_DATA_DIR}/`));
+            expect(dir)
+                .to.be.a("string")
+                .and.match(new RegExp(`^${LOKI_DATA_DIR}/`));
         }
     });
 

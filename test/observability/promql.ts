@@ -68,11 +68,37 @@ export const KNOWN_METRICS = new Set([...APP_METRICS, ...RECORDING_RULES, ...EXP
 
 const NOT_METRICS = new Set([
     // aggregation operators (may be followed by `by`/`without` instead of a parenthesis)
-    "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values",
-    "bottomk", "topk", "quantile", "limitk", "limit_ratio",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "group",
+    "stddev",
+    "stdvar",
+    "count",
+    "count_values",
+    "bottomk",
+    "topk",
+    "quantile",
+    "limitk",
+    "limit_ratio",
     // keywords and binary operators
-    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset",
-    "and", "or", "unless", "atan2", "inf", "nan", "Inf", "NaN",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "and",
+    "or",
+    "unless",
+    "atan2",
+    "inf",
+    "nan",
+    "Inf",
+    "NaN",
 ]);
 
 /** Metric names an expression selects (rough lexer, good enough for our dashboards). */
@@ -146,5 +172,4 @@ export function promtoolCheckRules(exprs: NamedExpr[]): PromtoolResult {
     }
 }
 
-export const PROMTOOL_MISSING =
-    "promtool not found on PATH: install it (Debian: `apt-get install -y prometheus`) so dashboard PromQL can be checked";
+export const PROMTOOL_MISSING = "promtool not found on PATH: install it (Debian: `apt-get install -y prometheus`) so dashboard PromQL can be checked";

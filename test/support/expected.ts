@@ -18,14 +18,9 @@ export const observabilityResources = [
         ["observability:Loki", "loki", "grafana/loki:3.5.3"],
         ["observability:Grafana", "grafana", "grafana/grafana:12.1.1"],
         ["observability:Alloy", "alloy", "grafana/alloy:v1.10.2"],
-    ].flatMap(([type, name, image]) => [
-        `minimarket:${type}/${name}`,
-        `${CONTAINER}/${name}`,
-        `${IMAGE}/image-${image.replace(/[^a-zA-Z0-9.-]+/g, "-")}`,
-    ]),
+    ].flatMap(([type, name, image]) => [`minimarket:${type}/${name}`, `${CONTAINER}/${name}`, `${IMAGE}/image-${image.replace(/[^a-zA-Z0-9.-]+/g, "-")}`]),
     ...["prometheus-data", "alertmanager-data", "loki-data", "grafana-data", "alloy-data"].map((v) => `${VOLUME}/${v}`),
     `${COMMAND}/loki-ready`,
     `${COMMAND}/alloy-ready`,
     `${COMMAND}/grafana-admin-password`,
 ];
-

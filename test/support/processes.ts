@@ -282,11 +282,16 @@ export async function startAlertmanager(
         const listenPort = port ?? (await freePort());
         procs.start(name, bin, alertmanagerFlags({ configFile, storagePath: storageDir, listenAddress: `127.0.0.1:${listenPort}` }));
         const url = `http://127.0.0.1:${listenPort}`;
-        const state = await waitFor(() => `${name} ready\n${procs.logOf(name)}`, async () => {
-            if (!procs.isRunning(name)) return "exited";
-            const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-            return r.ok ? "ready" : undefined;
-        }, 30_000, 250);
+        const state = await waitFor(
+            () => `${name} ready\n${procs.logOf(name)}`,
+            async () => {
+                if (!procs.isRunning(name)) return "exited";
+                const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+                return r.ok ? "ready" : undefined;
+            },
+            30_000,
+            250,
+        );
         if (state === "ready") return url;
         const log = procs.logOf(name);
         await procs.stop(name);

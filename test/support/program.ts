@@ -189,18 +189,17 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         for (const [k, v] of Object.entries(settings.config ?? {})) {
             values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
         }
-        pulumi.runtime.setAllConfig(values, (settings.secretKeys ?? []).map((k) => `minimarket:${k}`));
+        pulumi.runtime.setAllConfig(
+            values,
+            (settings.secretKeys ?? []).map((k) => `minimarket:${k}`),
+        );
         // A fresh copy of the program for every run, like a new `pulumi up`.
         for (const id of Object.keys(require.cache)) {
             if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];
         }
     };
     let outputs: Record<string, unknown> = {};
-    const run = await underMocks(
-        stack,
-        () => (require("../../index") as () => Record<string, unknown>)(),
-        configure,
-    );
+    const run = await underMocks(stack, () => (require("../../index") as () => Record<string, unknown>)(), configure);
     let error = run.error;
     if (!error) {
         try {

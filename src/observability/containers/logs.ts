@@ -88,9 +88,17 @@ export class Grafana extends UpstreamService {
             {
                 create: this.container.name.apply((c) =>
                     shellCommand([
-                        "docker", "exec", "-i", c,
-                        "grafana", "cli", "--homepath", "/usr/share/grafana",
-                        "admin", "reset-admin-password", "--password-from-stdin",
+                        "docker",
+                        "exec",
+                        "-i",
+                        c,
+                        "grafana",
+                        "cli",
+                        "--homepath",
+                        "/usr/share/grafana",
+                        "admin",
+                        "reset-admin-password",
+                        "--password-from-stdin",
                     ]),
                 ),
                 stdin: pulumi.secret(args.adminPassword),

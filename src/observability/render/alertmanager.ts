@@ -154,10 +154,7 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput = {}): R
  * Replaces placeholder scalars in rendered YAML with real values. Works on the parsed
  * document, so any characters in the secret stay correctly quoted.
  */
-export function fillSecretPlaceholders(
-    yamlText: string,
-    values: { slackWebhookUrl?: string; deadMansSwitchUrl?: string },
-): string {
+export function fillSecretPlaceholders(yamlText: string, values: { slackWebhookUrl?: string; deadMansSwitchUrl?: string }): string {
     const replacements = new Map<string, string>();
     if (values.slackWebhookUrl) replacements.set(SECRET_PLACEHOLDERS.slackWebhookUrl, values.slackWebhookUrl);
     if (values.deadMansSwitchUrl) replacements.set(SECRET_PLACEHOLDERS.deadMansSwitchUrl, values.deadMansSwitchUrl);

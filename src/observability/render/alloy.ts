@@ -180,10 +180,7 @@ function relabelRules(environment: string): AlloyNode[] {
             attr("regex", "/?(.*)"),
             attr("target_label", "container"),
         ]),
-        block("rule", undefined, [
-            attr("source_labels", [dockerLabelMeta(SERVICE_DOCKER_LABEL)]),
-            attr("target_label", "service"),
-        ]),
+        block("rule", undefined, [attr("source_labels", [dockerLabelMeta(SERVICE_DOCKER_LABEL)]), attr("target_label", "service")]),
         block("rule", undefined, [attr("target_label", "environment"), attr("replacement", environment)]),
     ];
 }
@@ -195,10 +192,7 @@ function jsonStages(): AlloyNode[] {
             attr("selector", '{service=~".+"}'),
             block("stage.json", undefined, [attr("expressions", { level: "level", message: "message" })]),
             // "INFO" and "info" must not become two label values; the guard skips lines without a level.
-            block("stage.template", undefined, [
-                attr("source", "level"),
-                attr("template", "{{ if .Value }}{{ ToLower .Value }}{{ end }}"),
-            ]),
+            block("stage.template", undefined, [attr("source", "level"), attr("template", "{{ if .Value }}{{ ToLower .Value }}{{ end }}")]),
             // Only `level` becomes a label; message stays in the line (keeps cardinality low).
             block("stage.labels", undefined, [attr("values", { level: "" })]),
         ]),
@@ -221,10 +215,7 @@ export function alloyConfigNodes(input: AlloyConfigInput): AlloyNode[] {
             attr("relabel_rules", ref("discovery.relabel.containers.rules")),
             attr("forward_to", [ref("loki.process.json_logs.receiver")]),
         ]),
-        block("loki.process", "json_logs", [
-            ...jsonStages(),
-            attr("forward_to", [ref("loki.write.loki.receiver")]),
-        ]),
+        block("loki.process", "json_logs", [...jsonStages(), attr("forward_to", [ref("loki.write.loki.receiver")])]),
         block("loki.write", "loki", [block("endpoint", undefined, [attr("url", url)])]),
     ];
 }

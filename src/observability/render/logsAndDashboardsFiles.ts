@@ -1,12 +1,7 @@
 // Every observability config file as text, keyed by where it lands in its container.
 import { renderAlloyConfig } from "./alloy";
 import { dashboards } from "./dashboards";
-import {
-    DASHBOARDS_DIR,
-    PROVISIONING_DIR,
-    renderDashboardProvider,
-    renderDatasources,
-} from "./grafana";
+import { DASHBOARDS_DIR, PROVISIONING_DIR, renderDashboardProvider, renderDatasources } from "./grafana";
 import { LOKI_CONFIG_PATH, renderLokiConfig } from "./loki";
 
 export const ALLOY_CONFIG_PATH = "/etc/alloy/config.alloy";

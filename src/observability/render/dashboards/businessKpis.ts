@@ -93,9 +93,7 @@ function revenue() {
 function productsByCategory() {
     return withBasics(new piechart.PanelBuilder(), {
         title: "Products by category",
-        queries: [
-            { expr: "sum by (categoria) (deposito_productos_por_categoria)", legend: "{{categoria}}", instant: true },
-        ],
+        queries: [{ expr: "sum by (categoria) (deposito_productos_por_categoria)", legend: "{{categoria}}", instant: true }],
         width: 12,
     })
         .unit(units.Short)
@@ -127,14 +125,6 @@ export function businessKpisDashboard(): dashboard.Dashboard {
             from: "now-24h",
             refresh: "1m",
         },
-        [
-            productsDepositedPerHour(),
-            criticalStock(),
-            purchaseOrders(),
-            inflation(),
-            revenue(),
-            productsByCategory(),
-            ordersPerHour(),
-        ],
+        [productsDepositedPerHour(), criticalStock(), purchaseOrders(), inflation(), revenue(), productsByCategory(), ordersPerHour()],
     );
 }

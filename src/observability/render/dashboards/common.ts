@@ -155,8 +155,5 @@ export function cpuPercentOfLimit(selector: string, by: string): string {
 
 /** cAdvisor: working set as a percentage of the memory limit; a limit of 0 means "none". */
 export function memoryPercentOfLimit(selector: string, by: string): string {
-    return (
-        `100 * sum by (${by}) (container_memory_working_set_bytes{${selector}})` +
-        ` / sum by (${by}) (container_spec_memory_limit_bytes{${selector}} > 0)`
-    );
+    return `100 * sum by (${by}) (container_memory_working_set_bytes{${selector}})` + ` / sum by (${by}) (container_spec_memory_limit_bytes{${selector}} > 0)`;
 }

@@ -19,12 +19,10 @@ export interface RenderedDashboard {
 }
 
 export function dashboards(): RenderedDashboard[] {
-    return [systemOverviewDashboard(), businessKpisDashboard(), performanceDashboard(), mlServiceDashboard()].map(
-        (model) => {
-            if (!model.uid) throw new Error(`dashboard "${model.title}" has no uid`);
-            return { uid: model.uid, title: model.title ?? model.uid, model, json: JSON.stringify(model, null, 2) + "\n" };
-        },
-    );
+    return [systemOverviewDashboard(), businessKpisDashboard(), performanceDashboard(), mlServiceDashboard()].map((model) => {
+        if (!model.uid) throw new Error(`dashboard "${model.title}" has no uid`);
+        return { uid: model.uid, title: model.title ?? model.uid, model, json: JSON.stringify(model, null, 2) + "\n" };
+    });
 }
 
 export interface PanelSummary {

@@ -72,19 +72,21 @@ function predictionAccuracy() {
 }
 
 function driftScore() {
-    return withBasics(new gauge.PanelBuilder(), {
-        title: "Model drift score",
-        description: "The MLModelDrift alert fires above 0.15. Values above the gauge's maximum pin at its end.",
-        queries: [{ expr: "max(ml_model_drift_score)", legend: "drift", instant: true }],
-        width: 6,
-    })
-        .unit(units.Number)
-        .decimals(3)
-        .min(0)
-        // Narrow scale so the 0.10 / 0.15 bands are visible.
-        .max(0.3)
-        .thresholds(thresholds(COLORS.ok, [0.1, COLORS.warn], [0.15, COLORS.bad]))
-        .reduceOptions(lastValue());
+    return (
+        withBasics(new gauge.PanelBuilder(), {
+            title: "Model drift score",
+            description: "The MLModelDrift alert fires above 0.15. Values above the gauge's maximum pin at its end.",
+            queries: [{ expr: "max(ml_model_drift_score)", legend: "drift", instant: true }],
+            width: 6,
+        })
+            .unit(units.Number)
+            .decimals(3)
+            .min(0)
+            // Narrow scale so the 0.10 / 0.15 bands are visible.
+            .max(0.3)
+            .thresholds(thresholds(COLORS.ok, [0.1, COLORS.warn], [0.15, COLORS.bad]))
+            .reduceOptions(lastValue())
+    );
 }
 
 function modelsInUse() {
@@ -166,15 +168,6 @@ export function mlServiceDashboard(): dashboard.Dashboard {
             from: "now-6h",
             refresh: "1m",
         },
-        [
-            ocrProcessingTime(),
-            ocrTimeoutsPerHour(),
-            predictionAccuracy(),
-            driftScore(),
-            modelsInUse(),
-            mlResources(),
-            predictionsAndCache(),
-            errorsPerMinute(),
-        ],
+        [ocrProcessingTime(), ocrTimeoutsPerHour(), predictionAccuracy(), driftScore(), modelsInUse(), mlResources(), predictionsAndCache(), errorsPerMinute()],
     );
 }

@@ -26,9 +26,7 @@ function containerCpu() {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container CPU (% of limit)",
         description: "Containers without a CPU limit have no series here.",
-        queries: [
-            { expr: cpuPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL },
-        ],
+        queries: [{ expr: cpuPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
         width: 12,
     })
         .unit(units.Percent)
@@ -43,9 +41,7 @@ function containerMemory() {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container memory (% of limit)",
         description: "Working set over the memory limit. Containers without a limit have no series here.",
-        queries: [
-            { expr: memoryPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL },
-        ],
+        queries: [{ expr: memoryPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
         width: 12,
     })
         .unit(units.Percent)
@@ -104,20 +100,22 @@ function redisHitRate() {
 }
 
 function redisClientsAndKeys() {
-    return withBasics(new timeseries.PanelBuilder(), {
-        title: "Redis clients and keys",
-        queries: [
-            { expr: "sum(redis_connected_clients)", legend: "clients" },
-            { expr: "sum(redis_db_keys)", legend: "keys" },
-        ],
-        width: 24,
-    })
-        .unit(units.Short)
-        .min(0)
-        // Keys outnumber clients by orders of magnitude: give them their own axis.
-        .overrideByName("keys", [{ id: "custom.axisPlacement", value: "right" }])
-        .legend(tableLegend())
-        .tooltip(multiTooltip());
+    return (
+        withBasics(new timeseries.PanelBuilder(), {
+            title: "Redis clients and keys",
+            queries: [
+                { expr: "sum(redis_connected_clients)", legend: "clients" },
+                { expr: "sum(redis_db_keys)", legend: "keys" },
+            ],
+            width: 24,
+        })
+            .unit(units.Short)
+            .min(0)
+            // Keys outnumber clients by orders of magnitude: give them their own axis.
+            .overrideByName("keys", [{ id: "custom.axisPlacement", value: "right" }])
+            .legend(tableLegend())
+            .tooltip(multiTooltip())
+    );
 }
 
 export function performanceDashboard(): dashboard.Dashboard {
@@ -134,13 +132,7 @@ export function performanceDashboard(): dashboard.Dashboard {
             containerCpu(),
             containerMemory(),
             byteRates("Disk I/O", "container_fs_reads_bytes_total", "read", "container_fs_writes_bytes_total", "write"),
-            byteRates(
-                "Network I/O",
-                "container_network_receive_bytes_total",
-                "rx",
-                "container_network_transmit_bytes_total",
-                "tx",
-            ),
+            byteRates("Network I/O", "container_network_receive_bytes_total", "rx", "container_network_transmit_bytes_total", "tx"),
             redisHitRate(),
             postgresConnections(),
             redisClientsAndKeys(),

@@ -4,18 +4,7 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import {
-    APP_UP_SELECTOR,
-    COLORS,
-    RULES,
-    buildDashboard,
-    dashedThresholds,
-    lastValue,
-    multiTooltip,
-    tableLegend,
-    thresholds,
-    withBasics,
-} from "./common";
+import { APP_UP_SELECTOR, COLORS, RULES, buildDashboard, dashedThresholds, lastValue, multiTooltip, tableLegend, thresholds, withBasics } from "./common";
 
 export const SYSTEM_OVERVIEW_UID = "minimarket-system-overview";
 

@@ -1,0 +1,119 @@
+// Rules that involve more than one key, or how a key was stored (`pulumi config set --secret` or
+// not). They run even when a field already failed, so an operator sees every problem at once.
+
+import { z } from "zod";
+import { isPinned, parseImageRef } from "../facts/images";
+import { secretCatalog, secretNames } from "../facts/secrets";
+import { isServiceName, serviceNames } from "../facts/services";
+import { isPlainObject, problem, show, suggestion } from "./fields";
+
+/** Variables that carry credentials: overriding them in plain config would leak them. */
+const SECRET_VARS = /^(DATABASE_URL|REDIS_URL|JWT_SECRET_[A-Z_]+|DASHBOARD_(UI_)?API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY|.*PASSWORD.*|.*TOKEN.*)$/;
+
+/** What the schema needs to know beyond the values: which keys were set with `--secret`, and the stack. */
+export interface ParseContext {
+    stack: string;
+    secretKeys: ReadonlySet<string>;
+}
+
+/** Environment "prod" or stack "prod": the rules that protect production apply. */
+export function isProdStack(environment: unknown, stack: string): boolean {
+    return environment === "prod" || stack === "prod";
+}
+
+/** Rules that involve more than one key, or how a key was stored (`--secret` or not). */
+export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r: z.RefinementCtx): void {
+    const isProd = isProdStack(v.environment ?? ctx.stack, ctx.stack);
+    const secret = (k: string) => ctx.secretKeys.has(k);
+    const allowUnpinned = v.allowUnpinnedImages === true || v.allowUnpinnedImages === "true";
+    if (allowUnpinned && isProd) {
+        problem(r, ["allowUnpinnedImages"], "prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`");
+    }
+    if (v.services !== undefined && secret("services")) {
+        problem(
+            r,
+            ["services"],
+            "holds a secret value, which would reach containers as a plain variable; move it under secretEnv with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
+        );
+    }
+    if (v.secretEnv !== undefined && !secret("secretEnv")) {
+        problem(r, ["secretEnv"], "is stored in plain text; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`");
+    }
+    for (const where of ["services", "secretEnv"] as const) {
+        const obj = v[where];
+        if (!isPlainObject(obj)) continue;
+        for (const name of Object.keys(obj)) {
+            if (!isServiceName(name))
+                problem(r, [where, name], `unknown service; the services are ${serviceNames.join(", ")}${suggestion(name, serviceNames)}`);
+        }
+    }
+    const services = isPlainObject(v.services) ? v.services : {};
+    for (const name of serviceNames) {
+        const s = services[name];
+        if (!isPlainObject(s)) continue;
+        checkServiceImage(r, name, s.image, { isProd, allowUnpinned: allowUnpinned && !isProd });
+        if (isPlainObject(s.env)) {
+            for (const variable of Object.keys(s.env).filter((n) => SECRET_VARS.test(n))) {
+                problem(
+                    r,
+                    ["services", name, "env", variable],
+                    `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${variable}' <value>\``,
+                );
+            }
+        }
+    }
+    if (isProd) {
+        for (const name of serviceNames) {
+            const s = services[name];
+            if (!isPlainObject(s) || s.image === undefined) {
+                problem(
+                    r,
+                    ["services", name, "image"],
+                    `prod runs real images only; run \`pulumi config set --path 'services.${name}.image' <registry>/${name}:<version>\``,
+                );
+            }
+        }
+    }
+    if (v.slackWebhookUrl !== undefined && !secret("slackWebhookUrl")) {
+        problem(r, ["slackWebhookUrl"], "is stored in plain text; run `pulumi config set --secret slackWebhookUrl <url>`");
+    }
+    if (v.registryPassword !== undefined && !secret("registryPassword")) {
+        problem(r, ["registryPassword"], "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
+    }
+    if ((v.platform ?? "docker") === "gcp" && v.gcp === undefined) {
+        problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
+    }
+    if (isPlainObject(v.gcp) && v.gcp.registry !== undefined && v.registryPassword === undefined) {
+        problem(r, ["registryPassword"], "gcp.registry is set but its password is not; run `pulumi config set --secret registryPassword <password or key>`");
+    }
+    for (const name of secretNames) {
+        const value = v[name];
+        if (value === undefined) continue;
+        if (!secret(name)) {
+            problem(
+                r,
+                [name],
+                `is stored in plain text; run \`pulumi config set --secret ${name} <value>\` (or \`pulumi config rm ${name}\` to let the program generate it)`,
+            );
+        }
+        const { minLength } = secretCatalog[name];
+        if (typeof value === "string" && value.length < minLength) {
+            problem(
+                r,
+                [name],
+                `is ${value.length} characters long; it must have at least ${minLength}. Set a stronger value, or \`pulumi config rm ${name}\` to generate one`,
+            );
+        }
+    }
+}
+
+function checkServiceImage(r: z.RefinementCtx, service: string, value: unknown, opts: { isProd: boolean; allowUnpinned: boolean }): void {
+    if (typeof value !== "string") return;
+    const path = ["services", service, "image"];
+    const ref = parseImageRef(value);
+    if (!ref) {
+        problem(r, path, `${show(value)} is not a valid image reference; expected [registry/]repository:tag or repository@sha256:<digest>`);
+    } else if (!opts.allowUnpinned && !isPinned(ref)) {
+        problem(r, path, `${show(value)} is not pinned; give an explicit version tag (not latest) or a digest`);
+    }
+}

@@ -1,0 +1,113 @@
+// The validated stack configuration as the program uses it: defaults applied, values typed, and
+// the platform's own settings present exactly when that platform is chosen.
+
+import { z } from "zod";
+import { SecretName, secretNames } from "../facts/secrets";
+import { ServiceName, serviceNames } from "../facts/services";
+import { always, record, suggestion } from "./fields";
+import { GcpConfig } from "./gcpSchema";
+import { crossFieldRules, isProdStack, ParseContext } from "./rules";
+import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape } from "./schema";
+
+/** The schema of the whole `minimarket:*` namespace for one stack. */
+export function stackSchema(ctx: ParseContext) {
+    return record(
+        topLevelShape,
+        (k) => `unknown key; remove it with \`pulumi config rm ${k}\`${suggestion(k, [...topLevelKeys])} (known keys: ${[...topLevelKeys].sort().join(", ")})`,
+    )
+        .superRefine((values, rctx) => crossFieldRules(values as Record<string, unknown>, ctx, rctx), always)
+        .transform((v) => toStackConfig(v as RawValues, ctx));
+}
+
+type RawValues = z.output<z.ZodObject<typeof topLevelShape>>;
+
+export interface ServiceConfig {
+    /** Image reference; undefined means the demo stand-in runs in its place. */
+    image?: string;
+    memoryMb: number;
+    /** CPU limit in cores; CPUHigh measures use against it. */
+    cpus: number;
+    /** Extra or overriding plain variables. */
+    env: Record<string, string>;
+    /** Extra or overriding secret variables (from `secretEnv.<service>.<VAR>`). */
+    secretEnv: Record<string, string>;
+    /** Release step run from the same image before it serves; undefined when skipped. */
+    migrationCommand?: string[];
+}
+
+interface CommonConfig {
+    stack: string;
+    environment: string;
+    isProd: boolean;
+    /** Docker daemon address; undefined means the local daemon. */
+    dockerHost?: string;
+    dockerSshOpts: string[];
+    allowUnpinnedImages: boolean;
+    logLevel: string;
+    timezone: string;
+    corsOrigins: string[];
+    dashboardForceHttps: boolean;
+    services: Record<ServiceName, ServiceConfig>;
+    hostPorts: HostPorts;
+    secretOverrides: Partial<Record<SecretName, string>>;
+    rotations: Record<SecretName, number>;
+    slackWebhookUrl?: string;
+    /** Password or key of the private registry of `gcp.registry`. */
+    registryPassword?: string;
+    postgresMemoryMb: number;
+    redisMemoryMb: number;
+    /** How long Prometheus keeps samples. */
+    metricsRetention: string;
+}
+
+export type DockerStackConfig = CommonConfig & { platform: "docker" };
+export type GcpStackConfig = CommonConfig & { platform: "gcp"; gcp: GcpConfig };
+/** The validated config: the platform decides which settings exist, so prod's are typed without `!`. */
+export type StackConfig = DockerStackConfig | GcpStackConfig;
+export type Platform = StackConfig["platform"];
+
+function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
+    const environment = v.environment ?? ctx.stack;
+    const isProd = isProdStack(environment, ctx.stack);
+    const services = {} as Record<ServiceName, ServiceConfig>;
+    for (const name of serviceNames) {
+        const s = (v.services?.[name] ?? {}) as NonNullable<z.output<typeof serviceSchema>>;
+        const m = s.migrationCommand;
+        const migration = m === false || m === null || (Array.isArray(m) && m.length === 0) ? undefined : (m ?? DEFAULT_MIGRATION);
+        services[name] = {
+            image: s.image,
+            memoryMb: s.memoryMb ?? 512,
+            cpus: (s.cpus as number | undefined) ?? 1,
+            env: s.env ?? {},
+            secretEnv: (v.secretEnv?.[name] as Record<string, string> | undefined) ?? {},
+            // A stand-in has nothing to migrate.
+            migrationCommand: s.image === undefined ? undefined : migration,
+        };
+    }
+    const secretOverrides: Partial<Record<SecretName, string>> = {};
+    for (const name of secretNames) if (v[name] !== undefined) secretOverrides[name] = v[name];
+    const rotations = Object.fromEntries(secretNames.map((n) => [n, (v.rotations?.[n] as number | undefined) ?? 0])) as Record<SecretName, number>;
+    const common: CommonConfig = {
+        stack: ctx.stack,
+        environment,
+        isProd,
+        dockerHost: v.dockerHost,
+        dockerSshOpts: v.dockerSshOpts ?? [],
+        allowUnpinnedImages: v.allowUnpinnedImages ?? false,
+        logLevel: v.logLevel ?? "INFO",
+        timezone: v.timezone ?? "America/Argentina/Buenos_Aires",
+        corsOrigins: v.corsOrigins ?? ["http://localhost:8080"],
+        dashboardForceHttps: v.dashboardForceHttps ?? isProd,
+        services,
+        hostPorts: { ...hostPortDefaults, ...(v.hostPorts as Partial<HostPorts> | undefined) },
+        secretOverrides,
+        rotations,
+        slackWebhookUrl: v.slackWebhookUrl,
+        registryPassword: v.registryPassword,
+        postgresMemoryMb: v.postgresMemoryMb ?? 1024,
+        redisMemoryMb: v.redisMemoryMb ?? 768,
+        metricsRetention: v.metricsRetention ?? (isProd ? "30d" : "7d"),
+    };
+    // crossFieldRules has made sure gcp settings exist when the platform is gcp.
+    return v.platform === "gcp" ? { ...common, platform: "gcp", gcp: v.gcp as GcpConfig } : { ...common, platform: "docker" };
+}
