@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { dashboards, listPanels } from "../src/observability/render";
 import { topLevelKeys } from "../src/config";
+import { configTable, withConfigTable } from "../src/config/table";
 import { secretNames } from "../src/facts/secrets";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
@@ -16,6 +17,11 @@ describe("README", () => {
         expect(firstBlock[0]).to.match(/^bash scripts\/up-staging\.sh\b/);
         expect(firstBlock[1]).to.match(/^npm test\b/);
         expect(fs.readFileSync(path.join(__dirname, "..", ".ci", "run"), "utf8")).to.match(/^npm test$/m);
+    });
+
+    it("shows the config table generated from the schema (`npm run config-table` rewrites it)", () => {
+        expect(readme).to.include(configTable());
+        expect(withConfigTable(readme)).to.equal(readme);
     });
 
     it("documents every config key", () => {

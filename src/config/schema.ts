@@ -51,47 +51,48 @@ const migrationCommand = z
     .optional()
     .meta({ description: "release step arguments; `false` skips it", default: '`["alembic","upgrade","head"]`' });
 
-export const serviceSchema = record(
-    {
-        image: documented(text(), {
-            description: "pinned image: explicit version tag (not `latest`) or `@sha256:` digest",
-            default: "demo stand-in (staging); required in prod",
-        }),
-        memoryMb: documented(integer(64, 65536), { description: "memory limit of the container (MemoryPressure alerts at 85 %)", default: "`512`" }),
-        cpus: z
-            .preprocess(
-                (v) => (typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
-                z.number({ error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}` }).refine((n) => n >= 0.1 && n <= 64, {
-                    error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}`,
-                }),
-            )
-            .optional()
-            .meta({ description: "CPU limit in cores (CPUHigh alerts at 80 %)", default: "`1`" }),
-        env: envMap().optional().meta({ description: "add or override a plain variable (lists become JSON arrays)" }),
-        migrationCommand,
-    },
-    (_, known) => `unknown field; the fields are ${known.join(", ")}`,
-);
+/** The fields of `services.<service>`. */
+export const serviceShape = {
+    image: documented(text(), {
+        description: "pinned image: explicit version tag (not `latest`) or `@sha256:` digest",
+        default: "demo stand-in (staging); required in prod",
+    }),
+    memoryMb: documented(integer(64, 65536), { description: "memory limit of the container (MemoryPressure alerts at 85 %)", default: "`512`" }),
+    cpus: z
+        .preprocess(
+            (v) => (typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
+            z.number({ error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}` }).refine((n) => n >= 0.1 && n <= 64, {
+                error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}`,
+            }),
+        )
+        .optional()
+        .meta({ description: "CPU limit in cores (CPUHigh alerts at 80 %)", default: "`1`" }),
+    env: envMap().optional().meta({ description: "add or override a plain variable (lists become JSON arrays)" }),
+    migrationCommand,
+};
+export const serviceSchema = record(serviceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`);
 
-const hostPortsSchema = record(
-    {
-        dashboard: documented(integer(1, 65535), { description: "host port of the dashboard (the only published app)", default: "`8080`" }),
-        grafana: documented(integer(1, 65535), { description: "host port of Grafana", default: "`3000`" }),
-        prometheus: documented(integer(1, 65535), { description: "Prometheus, bound to 127.0.0.1", default: "`9090`" }),
-        alertmanager: documented(integer(1, 65535), { description: "Alertmanager, bound to 127.0.0.1", default: "`9093`" }),
+/** The published services of `hostPorts`. */
+export const hostPortsShape = {
+    dashboard: documented(integer(1, 65535), { description: "host port of the dashboard (the only published app)", default: "`8080`" }),
+    grafana: documented(integer(1, 65535), { description: "host port of Grafana", default: "`3000`" }),
+    prometheus: documented(integer(1, 65535), { description: "Prometheus, bound to 127.0.0.1", default: "`9090`" }),
+    alertmanager: documented(integer(1, 65535), { description: "Alertmanager, bound to 127.0.0.1", default: "`9093`" }),
+};
+const hostPortsSchema = record(hostPortsShape, (_, known) => `unknown published service; the ones with host ports are ${known.join(", ")}`).superRefine(
+    (ports, ctx) => {
+        if (!isPlainObject(ports)) return;
+        const seen = new Map<number, string>();
+        for (const [name, dflt] of Object.entries(hostPortDefaults)) {
+            const port = typeof ports[name] === "number" ? (ports[name] as number) : ports[name] === undefined ? dflt : undefined;
+            if (port === undefined) continue;
+            const other = seen.get(port);
+            if (other) problem(ctx, [name], `host port ${port} is already used by hostPorts.${other}; pick another port`);
+            seen.set(port, name);
+        }
     },
-    (_, known) => `unknown published service; the ones with host ports are ${known.join(", ")}`,
-).superRefine((ports, ctx) => {
-    if (!isPlainObject(ports)) return;
-    const seen = new Map<number, string>();
-    for (const [name, dflt] of Object.entries(hostPortDefaults)) {
-        const port = typeof ports[name] === "number" ? (ports[name] as number) : ports[name] === undefined ? dflt : undefined;
-        if (port === undefined) continue;
-        const other = seen.get(port);
-        if (other) problem(ctx, [name], `host port ${port} is already used by hostPorts.${other}; pick another port`);
-        seen.set(port, name);
-    }
-}, always);
+    always,
+);
 
 const rotationsSchema = z
     .record(z.string(), z.unknown(), { error: "expected an object; set a counter with `pulumi config set --path 'rotations.<secret>' 1`" })
