@@ -50,6 +50,8 @@ export function flagged(c: ResourceChange): boolean {
     return (c.change === "replace" || c.change === "delete") && isStateful(c);
 }
 
+const COLLAPSE_OVER = 30;
+
 const VERB: Record<ResourceChange["change"], string> = { create: "create", update: "update in place", replace: "**replace**", delete: "**delete**" };
 
 function cause(c: ResourceChange): string {
@@ -98,7 +100,14 @@ function fileParts(files: FileDiff[]): Part[] {
 }
 
 function stackParts(s: StackReport): Part[] {
-    const parts: Part[] = [{ head: [`### ${escapeHtml(s.stack)}`, ""], lines: s.changes.length ? s.changes.map(resourceLine) : ["No resource changes."], tail: [""] }];
+    const lines = s.changes.length ? s.changes.map(resourceLine) : ["No resource changes."];
+    // A long list is collapsed; the summary table and the flagged resources above still show it all.
+    const collapse = lines.length > COLLAPSE_OVER;
+    const parts: Part[] = [{
+        head: [`### ${escapeHtml(s.stack)}`, "", ...(collapse ? [`<details><summary>${lines.length} changed resources</summary>`, ""] : [])],
+        lines,
+        tail: collapse ? ["", "</details>", ""] : [""],
+    }];
     if (s.env.length) parts.push({ head: ["#### Container environment", ""], lines: s.env.flatMap((e) => [...envLines(e), ""]), tail: [] });
     if (s.files.length || s.renderNote) {
         const note = s.renderNote ? [`Config files not compared: ${escapeHtml(s.renderNote)}`, ""] : [];
@@ -133,9 +142,9 @@ export function buildComment(input: CommentInput, budget = DEFAULT_BUDGET): { bo
     const out: string[] = [MARKER, ...summary(input), ""];
     if (!changed) {
         out.push(`No changes: no resource, container environment or generated config file differs${input.base ? ` from \`${escapeHtml(input.base)}\`` : ""}.`);
-        return { body: out.join("\n"), hasChanges: false };
+        return { body: out.join("\n") + "\n", hasChanges: false };
     }
-    const footer = ["---", `<sub>Base: <code>${escapeHtml(input.base ?? "?")}</code>. Secrets are shown by name with an HMAC fingerprint of the new value${input.oneOffKey ? " (one-off key: compare fingerprints within this comment only)" : ""}, never by value.</sub>`];
+    const footer = ["", "---", `<sub>Base: <code>${escapeHtml(input.base ?? "?")}</code>. Secrets are shown by name with an HMAC fingerprint of the new value${input.oneOffKey ? " (one-off key: compare fingerprints within this comment only)" : ""}, never by value.</sub>`];
     let size = out.join("\n").length + footer.join("\n").length + 2;
     const parts = input.stacks.flatMap(stackParts);
     let omitted = 0;
@@ -163,5 +172,5 @@ export function buildComment(input: CommentInput, budget = DEFAULT_BUDGET): { bo
     }
     if (omitted) out.push(TRIM_NOTE.replace("{n}", String(omitted)), "");
     out.push(...footer);
-    return { body: out.join("\n"), hasChanges: true };
+    return { body: out.join("\n") + "\n", hasChanges: true };
 }

@@ -28,6 +28,8 @@ export interface ReportOptions {
     base?: string;
     fingerprint: Fingerprint;
     oneOffKey?: boolean;
+    /** Already rendered trees per stack (tests, or renders made elsewhere) instead of rendering here. */
+    trees?: Record<string, { base: string; head: string }>;
 }
 
 function renderDiffs(repoDir: string, base: string | undefined, stack: string): Pick<StackReport, "files" | "renderNote"> {
@@ -54,7 +56,9 @@ export function buildReport(opts: ReportOptions): { body: string; hasChanges: bo
         const values = StackValues.fromFiles(s.state, s.plan);
         const classifier = new SecretClassifier(operatorSecretNames(path.join(opts.repoDir, `Pulumi.${s.stack}.yaml`)), values.generatedSecrets());
         const env = containerEnvChanges(changes, values, classifier, opts.fingerprint);
-        reports.push({ stack: s.stack, changes, env, ...renderDiffs(opts.repoDir, opts.base, s.stack) });
+        const trees = opts.trees?.[s.stack];
+        const files = trees ? { files: diffTrees(trees.base, trees.head) } : renderDiffs(opts.repoDir, opts.base, s.stack);
+        reports.push({ stack: s.stack, changes, env, ...files });
         secrets.push(...classifier.knownSecrets());
     }
     const result = buildComment({ stacks: reports, base: opts.base, oneOffKey: opts.oneOffKey });
