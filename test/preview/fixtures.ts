@@ -9,6 +9,7 @@ import * as path from "path";
 import { SECRET_SIG, SECRET_SIG_KEY } from "../../scripts/preview/secretValues";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
+export const TEST_KEY = "test-only-fingerprint-key-0123456789abcdef";
 
 /** Every secret value used by a fixture; none may appear in a comment. */
 export const CANARIES = {

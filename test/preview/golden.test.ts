@@ -8,10 +8,9 @@ import * as path from "path";
 import { GITHUB_LIMIT } from "../../scripts/preview/comment";
 import { fingerprinter } from "../../scripts/preview/envDiff";
 import { buildReport, StackFiles } from "../../scripts/preview/report";
-import { CANARIES, FIXTURES, generateLarge } from "./fixtures";
+import { CANARIES, FIXTURES, generateLarge, TEST_KEY } from "./fixtures";
 
 const GOLDEN = path.join(__dirname, "golden");
-export const TEST_KEY = "test-only-fingerprint-key-0123456789abcdef";
 const REPO = path.join(__dirname, "..", "..");
 
 export function buildCase(root: string, name: string, stack = "staging"): { body: string; hasChanges: boolean } {
