@@ -65,7 +65,7 @@ export const container: ResourceRule = {
             note: "read back only when empty (import), CF:786-795",
         }),
         ports: rule("ports", "replace", 487, {
-            // TypeList, but suppressIfPortsDidNotChangeForMigrationV0ToV1 (C:534, 1196-1247) matches
+            // TypeList, but suppressIfPortsDidNotChangeForMigrationV0ToV1 (C:534, 1192-1247) matches
             // ports by internal port, so only content counts, not order.
             set: true,
             fields: {
