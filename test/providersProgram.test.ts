@@ -4,7 +4,8 @@
 
 import { expect } from "chai";
 import { ProgramRun, runProgram, stackFileConfig, unwrap } from "./support/program";
-import { planFromInputs, rules } from "./support/providers";
+import { dockerCpus } from "../src/docker/container";
+import { nanoToDecimal, parseCpus, planFromInputs, rules } from "./support/providers";
 
 const registryPassword = { config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }, secretKeys: ["registryPassword"] };
 
@@ -49,5 +50,46 @@ describe("provider facts cover the program", () => {
             }
         }
         expect(problems).to.deep.equal([]);
+    });
+
+    it("plans nothing for a second `up` with the same config: every field is sent in the form the provider reads back", () => {
+        const changed: string[] = [];
+        for (const [name, run] of runs) {
+            for (const r of custom(run)) {
+                const inputs = unwrap(r.inputs) as Record<string, unknown>;
+                const p = planFromInputs(r.type, inputs, inputs);
+                if (p.action !== "same") changed.push(`${name} ${r.name}: ${p.action} (${p.changes.map((c) => c.path).join(", ")})`);
+            }
+        }
+        expect(changed).to.deep.equal([]);
+    });
+});
+
+describe("containers as the docker provider treats them", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ stack: "staging" });
+    });
+
+    it("sends every CPU limit in the provider's read-back form (the model from its source agrees)", () => {
+        for (const cores of [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 4, 8, 10, 12.5, 16, 32, 64]) {
+            expect(dockerCpus(cores), String(cores)).to.equal(nanoToDecimal(parseCpus(String(cores))));
+        }
+    });
+
+    it("stops every container gracefully on delete: data services get a minute to shut down cleanly", () => {
+        const containers = run.resources.filter((r) => r.type === "docker:index/container:Container");
+        expect(containers.length).to.be.greaterThan(10);
+        for (const c of containers) {
+            const grace = Number(c.inputs.destroyGraceSeconds ?? 0);
+            const role = (unwrap(c.inputs.labels) as Array<{ label: string; value: string }>).find((l) => l.label === "com.minimarket.role")?.value;
+            expect(grace, `${c.name} (${role})`).to.be.at.least(role === "data" ? 60 : 30);
+        }
+    });
+
+    it("pins swap to the memory limit, so raising memoryMb later is an update the daemon accepts", () => {
+        for (const c of run.resources.filter((r) => r.type === "docker:index/container:Container")) {
+            expect(c.inputs.memorySwap, c.name).to.equal(c.inputs.memory);
+        }
     });
 });

@@ -210,9 +210,9 @@ describe("staging stack on one Docker host", () => {
         }
         expect(named(real, CONTAINER, "ml-service").inputs.memory).to.equal(2048);
         for (const app of ["agente-deposito", "agente-negocio", "dashboard"]) {
-            expect(named(real, CONTAINER, app).inputs.cpus, `${app}: CPUHigh needs a CPU limit`).to.equal("1");
+            expect(named(real, CONTAINER, app).inputs.cpus, `${app}: CPUHigh needs a CPU limit, in the form the provider reads back`).to.equal("1.0");
         }
-        expect(named(real, CONTAINER, "ml-service").inputs.cpus).to.equal("2");
+        expect(named(real, CONTAINER, "ml-service").inputs.cpus).to.equal("2.0");
     });
 
     it("gives the apps the SPEC's environment contract with typed values", () => {

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSpec } from "../facts/services";
 import { defaultImages } from "../facts/images";
-import { conventionalArgs, containerName, envList, onNetwork, replaceInPlace } from "../docker/container";
+import { conventionalArgs, containerName, dockerCpus, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
 import { dockerCliEnvironment, shellCommand } from "../docker/shell";
 import { AppEnvironment } from "./environment";
@@ -99,7 +99,7 @@ export class AppService extends pulumi.ComponentResource {
             {
                 ...conventionalArgs({ environment: env, service: spec.name, role: "app", memoryMb: args.memoryMb, labels }),
                 image: image.imageId,
-                cpus: String(args.cpus),
+                cpus: dockerCpus(args.cpus),
                 command: this.isStandIn ? standInCommand() : undefined,
                 envs: pulumi.secret(variables.apply(envList)),
                 networksAdvanced: [onNetwork(platform.serviceNetwork, spec.name), onNetwork(platform.dataNetwork, spec.name)],

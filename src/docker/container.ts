@@ -7,6 +7,13 @@ export { containerName };
 /** What part of the system a container is; cAdvisor exposes these labels to Prometheus. */
 export type Role = "app" | "data" | "observability" | "edge" | "release";
 
+/**
+ * Seconds a container gets between SIGTERM and SIGKILL when the provider removes it. Without
+ * `destroyGraceSeconds` the provider stops with timeout 0 (an immediate kill): PostgreSQL would
+ * crash-recover on every replacement and apps would drop requests in flight.
+ */
+export const STOP_GRACE_SECONDS: Record<Role, number> = { data: 60, app: 30, observability: 30, edge: 30, release: 10 };
+
 export interface ContainerConventions {
     environment: string;
     /** Logical name: the DNS alias on its networks and the `service` label of its logs and metrics. */
@@ -24,7 +31,7 @@ export interface ContainerConventions {
  */
 export function conventionalArgs(
     c: ContainerConventions,
-): Pick<docker.ContainerArgs, "name" | "restart" | "memory" | "logDriver" | "logOpts" | "labels" | "hostname"> {
+): Pick<docker.ContainerArgs, "name" | "restart" | "memory" | "memorySwap" | "destroyGraceSeconds" | "logDriver" | "logOpts" | "labels" | "hostname"> {
     const labels: Record<string, string> = {
         [LABELS.environment]: c.environment,
         [LABELS.service]: c.service,
@@ -36,6 +43,10 @@ export function conventionalArgs(
         hostname: c.service,
         restart: "unless-stopped",
         memory: c.memoryMb,
+        // Without it the daemon sets swap to 2x memory at create, the provider does not send it on
+        // update, and raising memory above that fails; equal to memory means no swap at all.
+        memorySwap: c.memoryMb,
+        destroyGraceSeconds: STOP_GRACE_SECONDS[c.role],
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "5" },
         labels: Object.entries(labels)
@@ -61,4 +72,18 @@ export function envList(env: Record<string, string>): string[] {
     return Object.keys(env)
         .sort()
         .map((k) => `${k}=${env[k]}`);
+}
+
+/**
+ * A CPU limit written the way the docker provider reads it back (kreuzwerker/terraform-provider-docker
+ * v4.5.0 helpers.go nanoInt64ToDecimalString): `cpus` forces replacement, so "1" against a stored
+ * "1.0" would replace the container on every `up`. Quirks included: 1 -> "1.0", 1.5 -> "1.5", 10 -> "10.".
+ */
+export function dockerCpus(cores: number): string {
+    const nano = BigInt(Math.round(cores * 1e9));
+    const nine = `${nano / 1_000_000_000n}.${(nano % 1_000_000_000n).toString().padStart(9, "0")}`;
+    if ((nine.match(/0/g) ?? []).length !== 9) return nine.replace(/0+$/, "");
+    // Go's big.Rat FloatString(1): one decimal, rounded half away from zero.
+    const tenths = (nano + 50_000_000n) / 100_000_000n;
+    return `${tenths / 10n}.${tenths % 10n}`;
 }
