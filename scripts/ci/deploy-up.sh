@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 
 : "${PULUMI_BACKEND_URL:?set the PULUMI_BACKEND_URL secret: where the staging state lives}"
 : "${PULUMI_CONFIG_PASSPHRASE:?set the PULUMI_CONFIG_PASSPHRASE secret: the staging stack passphrase}"
+mkdir -p "$CI_HOME"
 : >"$TIMINGS"
 # Its stdout names the backend URL, a secret.
 timed "pulumi login" pulumi login "$PULUMI_BACKEND_URL" >/dev/null
