@@ -156,7 +156,7 @@ export function grafanaDashboardsCheck(ctx: CheckContext): SmokeCheck {
 
 /** Containers with at least one log line in Loki within `window`, among those matching `selector`. */
 async function containersWithLogs(ctx: CheckContext, selector: string, window: string): Promise<Set<string>> {
-    const query = `sum by (container) (count_over_time(${selector} [${window}]))`;
+    const query = `sum by (container) (count_over_time(${selector}[${window}]))`;
     const data = await getJson(ctx.internal, `${ctx.endpoints.internal.loki}/loki/api/v1/query?query=${encodeURIComponent(query)}`);
     if (data?.status !== "success") throw new Error(`Loki query failed: ${JSON.stringify(data).slice(0, 200)}`);
     const result: Array<{ metric: { container?: string }; value: [number, string] }> = data.data?.result ?? [];

@@ -23,12 +23,18 @@ function basic(auth: BasicAuth): string {
 
 /** fetch from this machine. */
 export const directGet: HttpGet = async (url, options = {}) => {
-    const response = await fetch(url, {
-        headers: options.auth ? { authorization: `Basic ${basic(options.auth)}` } : undefined,
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-        redirect: "manual",
-    });
-    return { status: response.status, body: await response.text() };
+    try {
+        const response = await fetch(url, {
+            headers: options.auth ? { authorization: `Basic ${basic(options.auth)}` } : undefined,
+            signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+            redirect: "manual",
+        });
+        return { status: response.status, body: await response.text() };
+    } catch (e) {
+        // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, a timeout).
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(`no answer from ${new URL(url).host}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
 };
 
 /** Name of the variable that carries the Authorization value into the probe container. */

@@ -77,7 +77,7 @@ export interface LokiStandIn {
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * Loki's instant query for `sum by (container) (count_over_time({<matchers>} [<range>]))`, with
+ * Loki's instant query for `sum by (container) (count_over_time({<matchers>}[<range>]))`, with
  * `=` and `=~` matchers: a vector of line counts per container. Other queries get HTTP 400.
  */
 export async function startLokiStandIn(): Promise<LokiStandIn> {
@@ -90,7 +90,7 @@ export async function startLokiStandIn(): Promise<LokiStandIn> {
         if (url.pathname !== "/loki/api/v1/query") return res.writeHead(404).end("404 page not found");
         const query = url.searchParams.get("query") ?? "";
         queries.push(query);
-        const m = /^sum by \(container\) \(count_over_time\(\{(.*)\} \[(\d+)([smhd])\]\)\)$/.exec(query);
+        const m = /^sum by \(container\) \(count_over_time\(\{(.*)\}\[(\d+)([smhd])\]\)\)$/.exec(query);
         if (!m) return res.writeHead(400).end(`parse error: stand-in does not understand ${query}`);
         const matchers = [...m[1].matchAll(/(\w+)\s*(=~|=)\s*("(?:[^"\\]|\\.)*")/g)].map(([, name, op, value]) => ({ name, op, value: JSON.parse(value) as string }));
         const since = Date.now() - Number(m[2]) * UNIT_MS[m[3]];
