@@ -1,0 +1,33 @@
+// Reads a stack's outputs with the Pulumi CLI. The JSON, secrets included, stays in this
+// process's memory: it is parsed here and never written or printed.
+import { runProcess } from "./http";
+
+export interface StackReading {
+    outputs: Record<string, unknown>;
+    /** The stack's `secrets` output: every generated credential. */
+    secrets: Record<string, string>;
+    /** minimarket:dockerHost, when the stack deploys to a remote daemon. */
+    dockerHost?: string;
+}
+
+const PULUMI_TIMEOUT_MS = 120_000;
+
+export async function readStack(stack: string, pulumi = "pulumi"): Promise<StackReading> {
+    const run = (args: string[]) => runProcess(pulumi, args, process.env, PULUMI_TIMEOUT_MS);
+    const out = await run(["stack", "output", "--stack", stack, "--json", "--show-secrets"]);
+    // Pulumi's own stderr carries no secret values; stdout does, so it is never echoed.
+    if (out.code !== 0) throw new Error(`pulumi stack output --stack ${stack} failed (exit ${out.code}): ${out.stderr.trim().split("\n").slice(-1)[0] ?? ""}`);
+    let outputs: unknown;
+    try {
+        outputs = JSON.parse(out.stdout);
+    } catch {
+        throw new Error(`pulumi stack output --stack ${stack} did not print JSON`);
+    }
+    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) throw new Error("stack outputs are not an object");
+    const o = outputs as Record<string, unknown>;
+    const secrets = o.secrets;
+    if (typeof secrets !== "object" || secrets === null) throw new Error('stack output "secrets" is missing (was the stack deployed?)');
+    const config = await run(["config", "get", "dockerHost", "--stack", stack]);
+    const dockerHost = config.code === 0 && config.stdout.trim() !== "" ? config.stdout.trim() : undefined;
+    return { outputs: o, secrets: secrets as Record<string, string>, dockerHost };
+}

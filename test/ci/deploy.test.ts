@@ -1,0 +1,99 @@
+// Dry run of .github/workflows/deploy.yml with fake CLIs: SSH access from secrets, `pulumi up
+// --stack staging` against the configured host, then the smoke checks; a failing smoke check
+// fails the job; no secret is printed.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { CiSandbox, everythingShown, fakeSecretValues, realPython } from "./fakes";
+import { loadJob } from "./workflowRunner";
+
+const SECRETS = {
+    STAGING_SSH_KEY: "-----BEGIN OPENSSH PRIVATE KEY-----\nfake-key-material-0123456789\n-----END OPENSSH PRIVATE KEY-----",
+    STAGING_KNOWN_HOSTS: "staging.example.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeHostKey",
+    PULUMI_BACKEND_URL: "s3://minimarket-state-secret-bucket?region=us-east-1",
+    PULUMI_CONFIG_PASSPHRASE: "staging-passphrase-that-must-not-show-0123",
+};
+const HOST = { FAKE_DOCKER_HOST_CONFIG: "ssh://deploy@staging.example.invalid" };
+
+describe("deploy workflow, dry run of its steps with fake CLIs", function () {
+    this.timeout(60_000);
+    let sandbox: CiSandbox;
+    let python3: string;
+
+    before(function () {
+        const p = realPython();
+        if (!p) {
+            if (process.env.CI) throw new Error("python3 is required (Debian: apt-get install python3)");
+            console.warn("      skipping: missing python3 (Debian: apt-get install python3)");
+            this.skip();
+        }
+        python3 = p!;
+    });
+    beforeEach(() => (sandbox = new CiSandbox(python3)));
+    afterEach(() => sandbox.cleanup());
+
+    const deploy = (knobs: Record<string, string> = HOST, secrets: Record<string, string> = SECRETS) => sandbox.run("deploy.yml", "deploy", knobs, secrets);
+
+    it("sets up SSH, deploys staging, then runs the smoke checks against it", () => {
+        const job = deploy();
+        expect(job.failed, job.steps.map((s) => s.stderr).join("\n")).to.equal(false);
+        expect(sandbox.commands()).to.deep.equal([
+            "npm ci --no-audit --no-fund",
+            `pulumi login ${SECRETS.PULUMI_BACKEND_URL}`,
+            "pulumi config get dockerHost --stack staging",
+            "pulumi up --stack staging --yes --skip-preview",
+            "npm run --silent smoke -- --stack staging",
+        ]);
+        const ssh = path.join(sandbox.home, ".ssh");
+        const key = path.join(ssh, "minimarket-deploy");
+        expect(fs.readFileSync(key, "utf8")).to.equal(`${SECRETS.STAGING_SSH_KEY}\n`);
+        expect(fs.statSync(key).mode & 0o777).to.equal(0o600);
+        expect(fs.readFileSync(path.join(ssh, "known_hosts"), "utf8")).to.include(SECRETS.STAGING_KNOWN_HOSTS);
+        expect(fs.readFileSync(path.join(ssh, "config"), "utf8"))
+            .to.include(`IdentityFile ${key}`)
+            .and.include("StrictHostKeyChecking yes");
+        expect(job.steps.find((s) => s.name === "pulumi up --stack staging")!.stderr).to.include("deploying staging to ssh://deploy@staging.example.invalid");
+        expect(job.summary)
+            .to.include("### Deploy to staging: step timings")
+            .and.match(/\| pulumi up \(staging\) \| \d+s \| ok \|/);
+        expect(job.summary).to.match(/\| smoke checks on staging \| \d+s \| ok \|/);
+    });
+
+    it("fails the deploy visibly when a smoke check fails", () => {
+        const job = deploy({ ...HOST, FAKE_SMOKE_EXIT: "1" });
+        expect(job.failed).to.equal(true);
+        const smoke = job.steps.find((s) => s.name === "Smoke checks")!;
+        expect(smoke.status).to.equal("failure");
+        expect(smoke.stdout).to.include("FAIL  grafana login");
+        expect(job.summary).to.match(/\| smoke checks on staging \| \d+s \| failed \(exit 1\) \|/);
+    });
+
+    it("prints no secret: not the SSH key, the backend URL, the passphrase or a stack secret", () => {
+        const job = deploy();
+        const shown = everythingShown(job, sandbox).replace(JSON.stringify(sandbox.calls()), "");
+        for (const s of [SECRETS.STAGING_SSH_KEY, "fake-key-material", SECRETS.PULUMI_BACKEND_URL, SECRETS.PULUMI_CONFIG_PASSPHRASE, ...fakeSecretValues()]) {
+            expect(shown.includes(s), `printed: ${s.slice(0, 12)}…`).to.equal(false);
+        }
+    });
+
+    it("stops before deploying when a secret or the staging host is missing", () => {
+        const noKey = deploy(HOST, { ...SECRETS, STAGING_SSH_KEY: "" });
+        expect(noKey.steps.find((s) => s.name === "SSH access to the staging host")!.stderr).to.include("set the STAGING_SSH_KEY secret");
+        expect(sandbox.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
+
+        const noHost = deploy({});
+        expect(noHost.steps.find((s) => s.name === "pulumi up --stack staging")!.stderr).to.include("staging has no minimarket:dockerHost");
+        expect(sandbox.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
+    });
+
+    it("passes secrets only through env:, pins actions by commit, never cancels a running deploy", () => {
+        const { steps } = loadJob("deploy.yml", "deploy");
+        for (const s of steps) {
+            if (s.run) expect(s.run, s.name).not.to.include("${{");
+            if (s.uses) expect(s.uses).to.match(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        }
+        const text = fs.readFileSync(path.join(__dirname, "..", "..", ".github", "workflows", "deploy.yml"), "utf8");
+        expect(text).to.match(/concurrency:\n\s+# .*\n\s+group: deploy-staging\n\s+cancel-in-progress: false/);
+        expect(text).to.match(/permissions:\n\s+contents: read\n/);
+    });
+});

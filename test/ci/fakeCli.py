@@ -1,0 +1,192 @@
+# Stand-in `pulumi`, `docker` and `npm` for the dry run of the CI steps (installed under those
+# names; the name called picks the behaviour). They share a JSON state file, so `pulumi up` after a
+# rotation changes the passwords and the container IDs that `docker` then shows, as the program
+# would. Every call is logged (one JSON line: tool, args); secrets never come in through args.
+# Knobs (environment): FAKE_FAIL=<pulumi verb> makes it fail; FAKE_SMOKE_EXIT; FAKE_EXTRA_REPLACED
+# (a container the rotation also replaces); FAKE_KEEP_OLD_PG / FAKE_KEEP_OLD_REDIS (old password
+# still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
+import json, os, sys
+
+STATE = os.environ["FAKE_STATE"]
+tool = os.path.basename(sys.argv[0])
+args = sys.argv[1:]
+env = os.environ
+
+APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]
+CONTAINERS = APPS + ["postgres", "redis", "prometheus", "alertmanager", "node-exporter", "cadvisor",
+                     "postgres-exporter", "redis-exporter", "grafana", "loki", "alloy"]
+# What the program replaces for each rotated secret (README, "Rotating a secret").
+REPLACES = {"postgresPassword": APPS, "redisPassword": APPS + ["redis", "redis-exporter"]}
+SECRET_NAMES = ["postgresPassword", "redisPassword", "grafanaAdminPassword", "postgresAdminPassword"]
+
+
+def load():
+    if os.path.exists(STATE):
+        with open(STATE) as f:
+            return json.load(f)
+    return {"stacks": {}, "generation": 0}
+
+
+def save(s):
+    with open(STATE, "w") as f:
+        json.dump(s, f)
+
+
+def log():
+    with open(env["FAKE_LOG"], "a") as f:
+        f.write(json.dumps({"tool": tool, "args": args}) + "\n")
+
+
+def fail(msg, code=1):
+    sys.stderr.write(msg + "\n")
+    sys.exit(code)
+
+
+def secret(name, rotation):
+    # Characters that break naive quoting, and unique per value, so any leak is found.
+    return "%s-v%d-&?!)'\"$x-%s" % (name, rotation, env.get("FAKE_SECRET_SALT", "s4lt"))
+
+
+def opt(name):
+    return args[args.index(name) + 1] if name in args else None
+
+
+def pulumi(s):
+    verb = args[0]
+    if env.get("FAKE_FAIL") == verb or (env.get("FAKE_FAIL") == "up-again" and verb == "up" and s.get("ups", 0) >= 1):
+        fail("error: fake %s failed" % verb)
+    stack = opt("--stack")
+    if verb == "login":
+        s["backend"] = args[1]
+        print("Logged in to fake-host as runner (%s)" % args[1])
+    elif verb == "stack" and args[1] == "init":
+        if not (env.get("PULUMI_CONFIG_PASSPHRASE") or os.path.exists(env.get("PULUMI_CONFIG_PASSPHRASE_FILE", "/nonexistent"))):
+            fail("error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE")
+        if env.get("PULUMI_CONFIG_PASSPHRASE_FILE"):
+            with open(env["PULUMI_CONFIG_PASSPHRASE_FILE"]) as f:
+                s["passphrase"] = f.read()
+        s["stacks"][args[2]] = {"rotations": {}, "applied": {}, "containers": {}, "rows": [], "keys": {}}
+    elif verb == "stack" and args[1] == "select":
+        if args[2] not in s["stacks"]:
+            fail("error: no stack named '%s' found" % args[2], 255)
+    elif verb == "stack" and args[1] == "rm":
+        st = s["stacks"].get(args[2])
+        if st is None:
+            fail("error: no stack named '%s' found" % args[2], 255)
+        if st["containers"] and "--force" not in args:
+            fail("error: 'ci' still has resources; use --force", 255)
+        del s["stacks"][args[2]]
+    elif verb == "config" and args[1] == "set":
+        key = args[args.index("--path") + 1]
+        name = key.split(".", 1)[1]
+        s["stacks"][stack]["rotations"][name] = int(args[-1])
+    elif verb == "config" and args[1] == "get":
+        if args[2] == "dockerHost" and env.get("FAKE_DOCKER_HOST_CONFIG"):
+            print(env["FAKE_DOCKER_HOST_CONFIG"])
+        else:
+            fail("error: configuration key 'minimarket:%s' not found" % args[2], 255)
+    elif verb == "up":
+        st = s["stacks"].setdefault(stack, {"rotations": {}, "applied": {}, "containers": {}, "rows": [], "keys": {}})
+        s["ups"] = s.get("ups", 0) + 1
+        replaced = set()
+        for name, n in st["rotations"].items():
+            if st["applied"].get(name, 0) != n:
+                replaced.update(REPLACES[name])
+        if replaced and env.get("FAKE_EXTRA_REPLACED"):
+            replaced.add(env["FAKE_EXTRA_REPLACED"])
+        if st["rotations"] and replaced and env.get("FAKE_LOSE_DATA"):
+            st["rows"], st["keys"] = [], {}
+        st["previous"] = dict(st["applied"])
+        st["applied"] = dict(st["rotations"])
+        for c in CONTAINERS:
+            if c not in st["containers"] or c in replaced:
+                s["generation"] += 1
+                st["containers"][c] = "%012x" % (0xc0ffee000 + s["generation"])
+        # Volumes belong to the Docker host: they outlive the stack (retainOnDelete).
+        s["volumes"] = sorted(set(s.get("volumes", [])) | {"minimarket-%s-pgdata" % stack, "minimarket-%s-redisdata" % stack})
+        print("Resources: %d changed" % len(replaced))
+    elif verb == "preview":
+        print("Resources: %d unchanged" % len(CONTAINERS))
+    elif verb == "stack" and args[1] == "output":
+        st = s["stacks"][stack]
+        print(json.dumps({n: secret(n, st["applied"].get(n, 0)) for n in SECRET_NAMES}))
+    elif verb == "destroy":
+        s["stacks"][stack]["containers"] = {}
+    else:
+        fail("fake pulumi: unexpected %s" % " ".join(args), 2)
+
+
+def accepted(st, name, keep_old):
+    ok = {secret(name, st["applied"].get(name, 0))}
+    if keep_old:
+        ok.add(secret(name, st.get("previous", {}).get(name, 0)))
+    return ok
+
+
+def docker(s):
+    if env.get("FAKE_DOCKER_DOWN"):
+        fail("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?")
+    verb = args[0]
+    stacks = s["stacks"]
+    if verb == "info":
+        print("Server Version: fake")
+    elif verb == "ps":
+        label = opt("--filter").split("=", 2)[2]
+        st = stacks.get(label, {"containers": {}})
+        for c, cid in sorted(st["containers"].items()):
+            print("minimarket-%s-%s %s" % (label, c, cid))
+    elif verb == "exec":
+        name = [a for a in args[1:] if a.startswith("minimarket-")][0]
+        stack = name[len("minimarket-"):].rsplit("-", 1)[0]
+        st = stacks[stack]
+        if "psql" in args:
+            if env.get("PGPASSWORD") not in accepted(st, "postgresPassword", env.get("FAKE_KEEP_OLD_PG")):
+                fail('psql: error: connection to server at "127.0.0.1", port 5432 failed: FATAL:  password authentication failed for user "minimarket_app"', 2)
+            sql = args[-1]
+            if "INSERT INTO ci_rotation_check" in sql:
+                st["rows"].append(sql.split("VALUES ('")[1].split("'")[0])
+            elif "SELECT marker" in sql:
+                want = sql.split("marker = '")[1].split("'")[0]
+                if want in st["rows"]:
+                    print(want)
+            else:
+                print("1")
+        elif "redis-cli" in args:
+            if env.get("REDISCLI_AUTH") not in accepted(st, "redisPassword", env.get("FAKE_KEEP_OLD_REDIS")):
+                print("AUTH failed: WRONGPASS invalid username-password pair or user is disabled.")
+                print("NOAUTH Authentication required.")
+                return
+            cmd = args[args.index("--no-auth-warning") + 1:]
+            if cmd[0] == "SET":
+                st["keys"][cmd[1]] = cmd[2]
+                print("OK")
+            elif cmd[0] == "GET":
+                print(st["keys"].get(cmd[1], ""))
+            elif cmd[0] == "PING":
+                print("PONG")
+        else:
+            fail("fake docker: unexpected exec", 2)
+    elif verb == "volume" and args[1] == "ls":
+        label = opt("--filter").split("=", 2)[2]
+        for v in s.get("volumes", []):
+            if v.startswith("minimarket-%s-" % label):
+                print(v)
+    elif verb == "volume" and args[1] == "rm":
+        s["volumes"] = [v for v in s.get("volumes", []) if v not in args[2:]]
+    else:
+        fail("fake docker: unexpected %s" % " ".join(args), 2)
+
+
+def npm(_s):
+    if args[:3] == ["run", "--silent", "smoke"]:
+        code = int(env.get("FAKE_SMOKE_EXIT", "0"))
+        print("smoke: 12 passed, 0 failed" if code == 0 else "FAIL  grafana login  refused\nsmoke: 11 passed, 1 failed")
+        sys.exit(code)
+    if args[0] != "ci":
+        fail("fake npm: unexpected %s" % " ".join(args), 2)
+
+
+log()
+state = load()
+{"pulumi": pulumi, "docker": docker, "npm": npm}[tool](state)
+save(state)

@@ -1,0 +1,178 @@
+// Dry run of .github/workflows/integration.yml: its steps (scripts/ci/*.sh) run here, in the
+// workflow's order and with its `if: always()`, against fake pulumi/docker/npm that record their
+// calls. Asserts the order of calls, the rotation proofs, teardown after any failure, the timings
+// in the job summary, and that no secret is printed or passed on a command line.
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { CiSandbox, everythingShown, fakeSecretValues, realPython } from "./fakes";
+import { JobResult, loadJob } from "./workflowRunner";
+
+const STACK = "ci-42";
+
+describe("integration workflow, dry run of its steps with fake CLIs", function () {
+    this.timeout(120_000);
+    let sandbox: CiSandbox;
+    let python3: string;
+
+    before(function () {
+        const p = realPython();
+        if (!p) {
+            if (process.env.CI) throw new Error("python3 is required (Debian: apt-get install python3)");
+            console.warn("      skipping: missing python3 (Debian: apt-get install python3)");
+            this.skip();
+        }
+        python3 = p!;
+    });
+    beforeEach(() => (sandbox = new CiSandbox(python3)));
+    afterEach(() => sandbox.cleanup());
+
+    const run = (knobs: Record<string, string> = {}) => sandbox.run("integration.yml", "integration", knobs);
+    const status = (job: JobResult) => job.steps.map((s) => `${s.status}: ${s.name}`);
+    const failure = (job: JobResult) =>
+        job.steps
+            .filter((s) => s.status === "failure")
+            .map((s) => s.stderr)
+            .join("\n");
+
+    function expectTornDown(job: JobResult, force = false) {
+        const cmds = sandbox.commands();
+        expect(cmds, "destroy runs after any failure").to.include(`pulumi destroy --stack ${STACK} --yes --skip-preview`);
+        expect(cmds).to.include(`pulumi stack rm ${STACK} --yes${force ? " --force" : ""}`);
+        expect(cmds.indexOf(`pulumi destroy --stack ${STACK} --yes --skip-preview`)).to.be.lessThan(
+            cmds.indexOf(`pulumi stack rm ${STACK} --yes${force ? " --force" : ""}`),
+        );
+        expect(job.steps[job.steps.length - 1]).to.include({ name: "Destroy and remove the stack" });
+        expect(fs.existsSync(path.join(sandbox.runnerTemp, "minimarket-ci", "passphrase")), "passphrase file removed").to.equal(false);
+    }
+
+    function expectNoSecretShown(job: JobResult) {
+        const shown = everythingShown(job, sandbox);
+        for (const s of fakeSecretValues()) expect(shown.includes(s), "a stack secret was printed or passed as an argument").to.equal(false);
+        const passphrase = sandbox.fakeState().passphrase;
+        expect(passphrase, "the fake pulumi saw the generated passphrase").to.be.a("string").with.length.greaterThan(30);
+        expect(shown.includes(passphrase), "the passphrase was printed").to.equal(false);
+    }
+
+    it("runs setup, up, smoke, no-change preview, rotation, smoke, teardown in that order", () => {
+        const job = run();
+        expect(job.failed, failure(job)).to.equal(false);
+        const state = path.join(sandbox.runnerTemp, "minimarket-ci", "state");
+        expect(sandbox.commands()).to.deep.equal([
+            "npm ci --no-audit --no-fund",
+            `pulumi login file://${state}`,
+            `pulumi stack init ${STACK} --secrets-provider passphrase`,
+            `pulumi up --stack ${STACK} --yes --skip-preview`,
+            `npm run --silent smoke -- --stack ${STACK}`,
+            `pulumi preview --stack ${STACK} --expect-no-changes`,
+            `pulumi config set --stack ${STACK} --path rotations.postgresPassword 1`,
+            `pulumi config set --stack ${STACK} --path rotations.redisPassword 1`,
+            `pulumi up --stack ${STACK} --yes --skip-preview`,
+            `npm run --silent smoke -- --stack ${STACK}`,
+            `pulumi stack select ${STACK}`,
+            `pulumi destroy --stack ${STACK} --yes --skip-preview`,
+            `pulumi stack rm ${STACK} --yes`,
+        ]);
+        expectTornDown(job);
+        expectNoSecretShown(job);
+        // The throwaway stack's kept data volumes go too.
+        expect(sandbox.commands((c) => c.tool === "docker" && c.args[0] === "volume")).to.deep.equal([
+            `docker volume ls -q --filter label=com.minimarket.environment=${STACK}`,
+            `docker volume rm minimarket-${STACK}-pgdata minimarket-${STACK}-redisdata`,
+        ]);
+        expect(job.steps.find((s) => s.name.startsWith("Rotate"))!.stderr).to.include(
+            "containers replaced: agente-deposito agente-negocio dashboard ml-service redis redis-exporter",
+        );
+    });
+
+    it("writes the timing of every step to the job summary", () => {
+        const job = run();
+        expect(job.summary).to.include(`### Integration stack ${STACK}: step timings`).and.include("| step | time | result |");
+        for (const label of [
+            "pulumi login (local state)",
+            `create stack ${STACK}`,
+            `pulumi up (${STACK})`,
+            "smoke checks after the first up",
+            "pulumi preview --expect-no-changes",
+            "pulumi up after the rotation",
+            "smoke checks after the rotation",
+            "pulumi destroy",
+            "pulumi stack rm",
+        ]) {
+            expect(job.summary).to.match(new RegExp(`\\| ${label.replace(/[()]/g, "\\$&")} \\| \\d+s \\| ok \\|`));
+        }
+    });
+
+    it("tears down after a failed pulumi up, skipping everything in between", () => {
+        const job = run({ FAKE_FAIL: "up" });
+        expect(job.failed).to.equal(true);
+        expect(status(job)).to.include.members([
+            "failure: pulumi up",
+            "skipped: Smoke checks",
+            "skipped: Rotate postgresPassword and redisPassword, deploy again",
+            "success: Destroy and remove the stack",
+        ]);
+        expect(sandbox.commands().filter((c) => c.startsWith("npm run"))).to.deep.equal([]);
+        expectTornDown(job);
+        expect(job.summary).to.match(/\| pulumi up \(ci-42\) \| \d+s \| failed \(exit 1\) \|/);
+    });
+
+    it("tears down after failed smoke checks", () => {
+        const job = run({ FAKE_SMOKE_EXIT: "1" });
+        expect(job.failed).to.equal(true);
+        expect(status(job)).to.include.members(["failure: Smoke checks", "skipped: A second run changes nothing", "success: Destroy and remove the stack"]);
+        expectTornDown(job);
+    });
+
+    it("fails, and tears down, when a second run would change something", () => {
+        const job = run({ FAKE_FAIL: "preview" });
+        expect(status(job)).to.include.members(["failure: A second run changes nothing", "skipped: Rotate postgresPassword and redisPassword, deploy again"]);
+        expectTornDown(job);
+    });
+
+    it("fails the rotation when a container outside the blast radius was replaced", () => {
+        const job = run({ FAKE_EXTRA_REPLACED: "grafana" });
+        expect(status(job)).to.include("failure: Rotate postgresPassword and redisPassword, deploy again");
+        expect(failure(job)).to.include(
+            "replaced containers: 'agente-deposito agente-negocio dashboard grafana ml-service redis redis-exporter', expected exactly 'agente-deposito agente-negocio dashboard ml-service redis redis-exporter'",
+        );
+        expectTornDown(job);
+        expectNoSecretShown(job);
+    });
+
+    it("fails the rotation when an old password still works", () => {
+        expect(failure(run({ FAKE_KEEP_OLD_PG: "1" }))).to.include("PostgreSQL still accepts the old password");
+        sandbox.cleanup();
+        sandbox = new CiSandbox(python3);
+        expect(failure(run({ FAKE_KEEP_OLD_REDIS: "1" }))).to.include("Redis still accepts the old password");
+    });
+
+    it("fails the rotation when the data written before it is gone", () => {
+        const job = run({ FAKE_LOSE_DATA: "1" });
+        expect(failure(job)).to.include("the row written before the rotation is not there");
+        expectTornDown(job);
+    });
+
+    it("still removes the stack when destroy fails, and fails the job", () => {
+        const job = run({ FAKE_FAIL: "destroy" });
+        expect(job.failed).to.equal(true);
+        expect(status(job)).to.include("failure: Destroy and remove the stack");
+        expectTornDown(job, true);
+    });
+
+    it("has nothing to tear down when the setup failed before creating the stack", () => {
+        const job = run({ FAKE_DOCKER_DOWN: "1" });
+        expect(status(job)).to.include.members(["failure: Create the stack (local state, generated passphrase)", "success: Destroy and remove the stack"]);
+        expect(sandbox.commands().filter((c) => c.startsWith("pulumi destroy"))).to.deep.equal([]);
+        expect(job.steps[job.steps.length - 1].stderr).to.include(`stack ${STACK} was never created: nothing to destroy`);
+    });
+
+    it("keeps expressions out of run: lines, and pins every action by commit", () => {
+        const { steps } = loadJob("integration.yml", "integration");
+        for (const s of steps) {
+            if (s.run) expect(s.run, s.name).not.to.include("${{");
+            if (s.uses) expect(s.uses).to.match(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        }
+        expect(steps[steps.length - 1]).to.include({ if: "always()" });
+    });
+});
