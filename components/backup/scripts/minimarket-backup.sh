@@ -274,7 +274,7 @@ write_backup_metrics() {
         gauge minimarket_backup_last_status "1 if the last backup attempt succeeded, 0 if it failed" "$(state_get backup last_status 0)"
         gauge minimarket_backup_last_attempt_timestamp_seconds "Start of the last backup attempt" "$(state_get backup last_attempt 0)"
         gauge minimarket_backup_failures_total "Failed backup attempts" "$(state_get backup failures_total 0)" counter
-        gauge minimarket_backup_retained_count "Good backups on the backup volume" "$(cmd_list | grep -c . || true)"
+        gauge minimarket_backup_retained_backups "Good backups on the backup volume" "$(cmd_list | grep -c . || true)"
         # From the newest good backup itself: a failure can never move these.
         if [ -n "$latest" ]; then
             m=$(manifest_file "$latest")
