@@ -242,8 +242,12 @@ cmd_prune() {
             log "pruned backup $id"
         fi
     done
-    # Leftovers of interrupted runs.
+    # Leftovers of interrupted runs, and dumps whose manifest is gone (never listed, never kept).
     rm -rf "$BACKUP_DIR"/.tmp-*
+    for d in "$BACKUP_DIR"/backup-*.dump; do
+        [ -f "$d" ] && [ ! -f "${d%.dump}.manifest" ] || continue
+        rm -f "$d"; log "removed $d: it has no manifest"
+    done
 }
 
 # ---- state and metrics -------------------------------------------------------------------
