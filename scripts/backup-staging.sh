@@ -15,4 +15,4 @@ case "${1:-}" in
     backup|drill|list|verify|latest) ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
-exec docker exec "minimarket-$env-backup" /opt/minimarket-backup/minimarket-backup.sh "$@"
+exec docker exec "minimarket-$env-backup" sh /opt/minimarket-backup/minimarket-backup.sh "$@"

@@ -39,7 +39,7 @@ work=/tmp/minimarket-restore
 log() { echo "restore-staging: $*" >&2; }
 
 if [ -n "$list" ]; then
-    docker exec "$backup_ct" "$SCRIPT_DIR_IN_CONTAINER/minimarket-backup.sh" list
+    docker exec "$backup_ct" sh "$SCRIPT_DIR_IN_CONTAINER/minimarket-backup.sh" list
     exit 0
 fi
 case "$into" in
@@ -54,7 +54,7 @@ esac
 
 started=$(date +%s)
 # Checksum and a full read of the archive, before anything is stopped or copied.
-id=$(docker exec "$backup_ct" "$SCRIPT_DIR_IN_CONTAINER/minimarket-backup.sh" verify "$backup")
+id=$(docker exec "$backup_ct" sh "$SCRIPT_DIR_IN_CONTAINER/minimarket-backup.sh" verify "$backup")
 log "restoring backup $id of $env into ${into}"
 
 docker exec "$pg_ct" sh -c "rm -rf $work && mkdir -p $work"

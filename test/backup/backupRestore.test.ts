@@ -211,6 +211,22 @@ describe("backups against real PostgreSQL", function () {
         }
     });
 
+    it("the container's loop takes a backup at once when none is recent, and stops on SIGTERM", async () => {
+        const child = spawn(BACKUP_SCRIPT, ["loop"], { env: { PATH: `${PG_BIN}:${process.env.PATH}`, ...backupEnv({ DRILL_TMPDIR: path.join(dir, "drill") }) }, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        try {
+            await waitFor(() => `a backup from the loop\n${stderr}`, () => (latest() ? true : undefined), 60_000, 200);
+            expect(metrics("minimarket_backup").get("minimarket_backup_last_status")).to.equal(1);
+        } finally {
+            const stopAt = Date.now();
+            child.kill("SIGTERM");
+            expect(await exited).to.equal(0);
+            expect(Date.now() - stopAt).to.be.below(5_000);
+        }
+    });
+
     describe("damaged backups are detected, never reported as good", () => {
         let id: string;
         let pristine: Buffer;

@@ -60,7 +60,7 @@ describe("restore-staging.sh (fake docker)", () => {
     it("scratch (the default): verifies, copies, restores into a new database; apps keep running", () => {
         const r = run(RESTORE, []);
         expect(r.status, r.stderr).to.equal(0);
-        expect(r.calls[0]).to.equal("exec minimarket-staging-backup /opt/minimarket-backup/minimarket-backup.sh verify latest");
+        expect(r.calls[0]).to.equal("exec minimarket-staging-backup sh /opt/minimarket-backup/minimarket-backup.sh verify latest");
         expect(r.calls).to.include(`cp minimarket-staging-backup:/backups/backup-${ID}.dump -`);
         expect(r.calls).to.include(`cp minimarket-staging-backup:/backups/backup-${ID}.manifest -`);
         const restore = r.calls.find((c) => c.startsWith("exec") && c.includes("restore-db.sh"));
@@ -100,11 +100,11 @@ describe("restore-staging.sh (fake docker)", () => {
 
     it("uses the containers of --env", () => {
         const r = run(RESTORE, ["--env", "demo", "--list"]);
-        expect(r.calls).to.deep.equal(["exec minimarket-demo-backup /opt/minimarket-backup/minimarket-backup.sh list"]);
+        expect(r.calls).to.deep.equal(["exec minimarket-demo-backup sh /opt/minimarket-backup/minimarket-backup.sh list"]);
     });
 
     it("backup-staging.sh runs the container's command, and only known commands", () => {
-        expect(run(BACKUP, ["drill"]).calls).to.deep.equal(["exec minimarket-staging-backup /opt/minimarket-backup/minimarket-backup.sh drill"]);
+        expect(run(BACKUP, ["drill"]).calls).to.deep.equal(["exec minimarket-staging-backup sh /opt/minimarket-backup/minimarket-backup.sh drill"]);
         const bad = run(BACKUP, ["rm", "-rf", "/"]);
         expect(bad.status).to.equal(2);
         expect(bad.calls).to.have.length(1); // only the drill call above

@@ -37,9 +37,11 @@ sleep_until() {
 }
 
 cmd_loop() {
-    trap 'log "stopping"; exit 0' TERM INT
+    trap 'log "stopping"; kill $! 2>/dev/null; exit 0' TERM INT
     mkdir -p "$BACKUP_DIR" "$STATE_DIR"
-    rm -rf "$BACKUP_DIR"/.tmp-*
+    # Leftovers of runs that were killed: partial backups, drill clusters.
+    rm -rf "$BACKUP_DIR"/.tmp-* "$DRILL_TMPDIR"/restore-drill.*
+    mkdir -p "$DRILL_TMPDIR"
     cmd_metrics
     log "backups every ${BACKUP_INTERVAL_SECONDS}s from $BACKUP_START_TIME UTC, drills every ${DRILL_INTERVAL_SECONDS}s from $DRILL_START_TIME UTC, keeping $BACKUP_KEEP_DAILY daily and $BACKUP_KEEP_WEEKLY weekly"
     # Catch up at start: no backup within one interval (a new stack, a host that was down).
