@@ -34,6 +34,8 @@ export interface BackupSettings {
     memoryMb: number;
     /** Prod: snapshots of the Docker host's data disk. */
     diskSnapshots: { enabled: boolean; retentionDays: number; startTime: string };
+    /** Prod: days Cloud SQL keeps the final backup it takes when the instance is deleted. */
+    cloudSqlFinalBackupRetentionDays: number;
 }
 
 export const backupDefaults = {
@@ -49,6 +51,7 @@ export const backupDefaults = {
     memoryMb: 512,
     // Compute Engine daily snapshot schedules start on a 4-hour boundary: 08:00 UTC = 05:00 ART.
     diskSnapshots: { enabled: true, retentionDays: 14, startTime: "08:00" },
+    cloudSqlFinalBackupRetentionDays: 30,
 } as const;
 
 const KEY = "backup";
@@ -63,7 +66,7 @@ export function readBackupSettings(r: Reader): BackupSettings {
     const raw = r.object(KEY);
     const f = new Fields(r, KEY, raw);
     f.known(["enabled", "intervalHours", "startTime", "keepDaily", "keepWeekly", "drillIntervalHours", "drillStartTime",
-        "requireMigrationVersion", "offsite", "memoryMb", "diskSnapshots"]);
+        "requireMigrationVersion", "offsite", "memoryMb", "diskSnapshots", "cloudSqlFinalBackupRetentionDays"]);
     const d = backupDefaults;
     const intervalHours = f.oneOfNumbers("intervalHours", d.intervalHours, DIVISORS_OF_DAY, "hours between backups; it must divide 24");
     const drillIntervalHours = f.oneOfNumbers("drillIntervalHours", d.drillIntervalHours, [...DIVISORS_OF_DAY, 48, 72, 168], "hours between restore drills");
@@ -85,6 +88,7 @@ export function readBackupSettings(r: Reader): BackupSettings {
             retentionDays: snapshots.integer("retentionDays", d.diskSnapshots.retentionDays, 1, 3650),
             startTime: snapshots.oneOfStrings("startTime", d.diskSnapshots.startTime, SNAPSHOT_STARTS, "a UTC start time on a 4-hour boundary (Compute Engine daily schedules)"),
         },
+        cloudSqlFinalBackupRetentionDays: f.integer("cloudSqlFinalBackupRetentionDays", d.cloudSqlFinalBackupRetentionDays, 1, 365),
     };
     if (settings.offsite && !r.has("backupOffsiteCredentials") && settings.offsite.kind === "s3") {
         r.problem("backupOffsiteCredentials", "backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`");
