@@ -13,6 +13,7 @@ drill_server_stop() {
 
 # Restores dump $1 (encoding $2) into database `drill` of a fresh cluster; sets drill_dir.
 drill_restore() {
+    mkdir -p "$DRILL_TMPDIR"
     drill_dir=$(mktemp -d "$DRILL_TMPDIR/restore-drill.XXXXXX")
     mkdir -p "$drill_dir/run"
     [ "$(id -u)" != 0 ] || chown -R postgres:postgres "$drill_dir"
