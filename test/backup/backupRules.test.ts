@@ -127,7 +127,11 @@ describe("backup alert rules: promtool test rules", function () {
         for (const alert of BACKUP_ALERT_NAMES) {
             const file = path.join(__dirname, "..", "..", "docs", "runbooks", `${alert}.md`);
             expect(fs.existsSync(file), file).to.equal(true);
-            expect(fs.readFileSync(file, "utf8")).to.match(new RegExp(`^# ${alert}\\n`));
+            const text = fs.readFileSync(file, "utf8");
+            expect(text).to.match(new RegExp(`^# ${alert}\\n`));
+            for (const section of ["## What it means", "## What to check", "## What to do", "## Escalation"]) {
+                expect(text, `${alert}: ${section}`).to.contain(section);
+            }
         }
     });
 });
