@@ -22,7 +22,7 @@ export const NODE_EXPORTER_TEXTFILE_FLAG = `--collector.textfile.directory=/host
 /** rclone's official image (alpine, with a shell), for the optional copy to a bucket. */
 export const OFFSITE_IMAGE = "rclone/rclone:1.71.2";
 
-const SCRIPT_FILES = ["minimarket-backup.sh", "lib-sql.sh", "restore-drill.sh", "schedule.sh", "offsite-sync.sh"];
+const SCRIPT_FILES = ["minimarket-backup.sh", "lib-sql.sh", "metrics.sh", "restore-drill.sh", "schedule.sh", "offsite-sync.sh"];
 
 /** The scripts as delivered into the container: absolute path → content. */
 export function backupScriptFiles(): Record<string, string> {
