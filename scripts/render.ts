@@ -6,7 +6,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, parseConfig, rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../src/config";
+import { ConfigError, parseConfig, rawConfigOf, readStackFile, scheduledBackups, SECRET_PLACEHOLDER, stackFilePath } from "../src/config";
 import { renderStackFiles, SECRET_PLACEHOLDERS } from "../src/observability/render";
 
 interface Options {
@@ -40,7 +40,7 @@ export function render(opts: Options): string[] {
         raw.secretKeys.add("registryPassword");
     }
     const config = parseConfig(raw, opts.stack);
-    const { files } = renderStackFiles({ environment: config.environment, slackWebhookUrl: config.slackWebhookUrl });
+    const { files } = renderStackFiles({ environment: config.environment, slackWebhookUrl: config.slackWebhookUrl, backups: scheduledBackups(config) });
     const written: string[] = [];
     for (const [key, content] of Object.entries(files).sort()) {
         const target = path.join(opts.out, key);

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppTier } from "./apps/appTier";
 import { PublishedPort } from "./apps/appService";
-import { StackConfig } from "./config";
+import { scheduledBackups, StackConfig } from "./config";
 import { PostgresConnection, RedisConnection } from "./data/connections";
 import { DockerPlatform } from "./docker/platform";
 import { ObservabilityStack } from "./observability/containers/stack";
@@ -61,6 +61,7 @@ export function declareWorkloads(config: StackConfig, infra: Infrastructure): Wo
         platform: infra.platform,
         environment: config.environment,
         metricsRetention: config.metricsRetention,
+        backups: scheduledBackups(config),
         slackWebhookUrl: config.slackWebhookUrl === undefined ? undefined : pulumi.secret(config.slackWebhookUrl),
         postgres: infra.postgres.monitor,
         redis: infra.redis,

@@ -4,7 +4,7 @@
 
 import { expect } from "chai";
 import { isPinned, parseImageRef } from "../src/facts/images";
-import { parseConfig } from "../src/config";
+import { parseConfig, scheduledBackups } from "../src/config";
 import { filesOf, renderStackFiles } from "../src/observability/render";
 import { rawConfigOf } from "../src/config";
 import {
@@ -85,7 +85,7 @@ describe("observability stack on staging", () => {
 
     it("delivers exactly the rendered files, so what `npm run render` shows is what runs", () => {
         const config = parseConfig(rawConfigOf(stackFileConfig("staging")), "staging");
-        const { files } = renderStackFiles({ environment: config.environment });
+        const { files } = renderStackFiles({ environment: config.environment, backups: scheduledBackups(config) });
         for (const container of ["prometheus", "alertmanager", "grafana", "loki", "alloy"]) {
             expect(uploads(named(run, CONTAINER, container)), container).to.deep.equal(filesOf(files, container));
         }

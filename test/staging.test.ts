@@ -70,6 +70,7 @@ describe("staging stack on one Docker host", () => {
                     "postgresPassword",
                     "postgresAdminPassword",
                     "postgresMonitorPassword",
+                    "postgresBackupPassword",
                     "redisPassword",
                     "jwtSecretDeposito",
                     "jwtSecretNegocio",
@@ -94,6 +95,10 @@ describe("staging stack on one Docker host", () => {
                 `${VOLUME}/postgres-data`,
                 `${CONTAINER}/postgres`,
                 `${COMMAND}/postgres-roles`,
+                "minimarket:backup:PostgresBackup/postgres-backup",
+                "minimarket:backup:BackupService/backup",
+                `${CONTAINER}/backup`,
+                `${VOLUME}/pg-backups`,
                 "minimarket:data:RedisContainer/redis",
                 `${VOLUME}/redis-data`,
                 `${CONTAINER}/redis`,
@@ -106,7 +111,7 @@ describe("staging stack on one Docker host", () => {
     });
 
     it("keeps every generated secret secret wherever it flows, also percent-encoded", () => {
-        expect(real.generated.length).to.equal(12);
+        expect(real.generated.length).to.equal(13);
         for (const value of real.generated) {
             for (const form of [value, encodeUserinfo(value)]) {
                 for (const r of real.resources) {
@@ -116,7 +121,7 @@ describe("staging stack on one Docker host", () => {
             }
         }
         expect(isSecretWrapper(real.outputs.secrets), "the secrets output is a secret").to.equal(true);
-        expect(Object.keys(unwrap(real.outputs.secrets) as object)).to.have.length(12);
+        expect(Object.keys(unwrap(real.outputs.secrets) as object)).to.have.length(13);
     });
 
     it("keeps operator-supplied secrets and secret env secret too", async () => {

@@ -1,5 +1,6 @@
 // Stack configuration: the schema of every `minimarket:*` key, how raw CLI values are parsed
 // against it, and the committed stack files read the way the CLI reads them.
+export * from "./backupSchema";
 export * from "./cidr";
 export * from "./gcpSchema";
 export * from "./load";

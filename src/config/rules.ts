@@ -77,6 +77,17 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     if (v.slackWebhookUrl !== undefined && !secret("slackWebhookUrl")) {
         problem(r, ["slackWebhookUrl"], "is stored in plain text; run `pulumi config set --secret slackWebhookUrl <url>`");
     }
+    if (v.backupOffsiteCredentials !== undefined && !secret("backupOffsiteCredentials")) {
+        problem(r, ["backupOffsiteCredentials"], "is stored in plain text; run `pulumi config set --secret backupOffsiteCredentials <value>`");
+    }
+    const offsite = isPlainObject(v.backup) ? (v.backup as Record<string, unknown>).offsite : undefined;
+    if (isPlainObject(offsite) && typeof offsite.kind === "string" && offsite.kind === "s3" && v.backupOffsiteCredentials === undefined) {
+        problem(
+            r,
+            ["backupOffsiteCredentials"],
+            "backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`",
+        );
+    }
     if (v.registryPassword !== undefined && !secret("registryPassword")) {
         problem(r, ["registryPassword"], "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
     }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { secretCatalog, SecretName, secretNames } from "../facts/secrets";
 import { serviceNames } from "../facts/services";
 import { always, boolean, documented, FieldDoc, integer, isPlainObject, oneOf, problem, record, show, stringList, suggestion, text } from "./fields";
+import { backupSchema } from "./backupSchema";
 import { gcpSchema } from "./gcpSchema";
 
 export const NAMESPACE = "minimarket";
@@ -166,6 +167,14 @@ const common = {
     }),
     postgresMemoryMb: documented(integer(256, 65536), { description: "memory limit of the PostgreSQL container", default: "`1024`" }),
     redisMemoryMb: documented(integer(600, 65536), { description: "memory limit of Redis (maxmemory is 512mb)", default: "`768`" }),
+    backup: documented(backupSchema, {
+        description: "PostgreSQL backups and restore drills on staging, disk snapshots on prod (see [Backups](#backups))",
+        default: "daily at 03:00 UTC, 7 daily + 4 weekly, daily drill",
+    }),
+    backupOffsiteCredentials: documented(z.string({ error: "expected a string" }), {
+        description: "secret credentials of `backup.offsite` (a service-account key for gs://, `<key id>:<secret>` for s3://)",
+        default: "unset",
+    }),
     metricsRetention: documented(text({ pattern: RETENTION, message: (v) => `expected a duration such as 7d or 30d, got ${show(v)}` }), {
         description: "how long Prometheus keeps samples",
         default: "`7d` (`30d` in prod)",

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { SecretName, secretNames } from "../facts/secrets";
 import { ServiceName, serviceNames } from "../facts/services";
 import { always, record, suggestion } from "./fields";
+import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
 import { crossFieldRules, isProdStack, ParseContext } from "./rules";
 import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape } from "./schema";
@@ -58,6 +59,9 @@ interface CommonConfig {
     redisMemoryMb: number;
     /** How long Prometheus keeps samples. */
     metricsRetention: string;
+    backup: BackupConfig;
+    /** Credentials of the bucket that receives backup copies. */
+    backupOffsiteCredentials?: string;
 }
 
 export type DockerStackConfig = CommonConfig & { platform: "docker" };
@@ -107,7 +111,14 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         postgresMemoryMb: v.postgresMemoryMb ?? 1024,
         redisMemoryMb: v.redisMemoryMb ?? 768,
         metricsRetention: v.metricsRetention ?? (isProd ? "30d" : "7d"),
+        backup: v.backup ?? defaultBackupConfig(),
+        backupOffsiteCredentials: v.backupOffsiteCredentials,
     };
     // crossFieldRules has made sure gcp settings exist when the platform is gcp.
     return v.platform === "gcp" ? { ...common, platform: "gcp", gcp: v.gcp as GcpConfig } : { ...common, platform: "docker" };
+}
+
+/** The backup schedule of a stack that runs the backup container (the Docker platform), if any. */
+export function scheduledBackups(config: StackConfig): { intervalHours: number; drillIntervalHours: number } | undefined {
+    return config.platform === "docker" && config.backup.enabled ? config.backup : undefined;
 }

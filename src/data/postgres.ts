@@ -6,6 +6,7 @@ import { DockerPlatform } from "../docker/platform";
 import { dockerCliEnvironment, shellCommand } from "../docker/shell";
 import { DATABASE, ENDPOINTS, LABELS, ROLES, VOLUMES, volumeName } from "../facts/endpoints";
 import { PostgresConnection } from "./connections";
+import { backupRoleSql } from "./backupRoleSql";
 import { roleSyncSql } from "./roleSql";
 
 const SUPERUSER = ROLES.superuser;
@@ -18,6 +19,8 @@ export interface PostgresContainerArgs {
     adminPassword: pulumi.Output<string>;
     /** Read-only monitoring role for postgres-exporter (member of pg_monitor). */
     monitorPassword: pulumi.Output<string>;
+    /** Read-only role of the backup container (member of pg_read_all_data). */
+    backupPassword: pulumi.Output<string>;
 }
 
 /**
@@ -82,12 +85,13 @@ export class PostgresContainer extends pulumi.ComponentResource {
 
         // Local socket connections inside the container are trusted (initdb --auth-local=trust),
         // so the superuser needs no password here and the SQL arrives on stdin, never as an argument.
-        const sql = pulumi.all([args.appPassword, args.adminPassword, args.monitorPassword]).apply(([app, admin, monitor]) =>
-            roleSyncSql(DATABASE, [
-                { name: SUPERUSER, password: admin },
-                { name: ROLES.app, password: app, ownsDatabase: true },
-                { name: ROLES.monitor, password: monitor, memberOf: ["pg_monitor"] },
-            ]),
+        const sql = pulumi.all([args.appPassword, args.adminPassword, args.monitorPassword, args.backupPassword]).apply(
+            ([app, admin, monitor, backup]) =>
+                roleSyncSql(DATABASE, [
+                    { name: SUPERUSER, password: admin },
+                    { name: ROLES.app, password: app, ownsDatabase: true },
+                    { name: ROLES.monitor, password: monitor, memberOf: ["pg_monitor"] },
+                ]) + backupRoleSql(DATABASE, backup),
         );
         this.rolesReady = new command.local.Command(
             `${name}-roles`,

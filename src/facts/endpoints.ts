@@ -82,6 +82,8 @@ export const ROLES = {
     app: "minimarket_app",
     /** Member of pg_monitor; postgres-exporter connects as this role. */
     monitor: "minimarket_monitor",
+    /** Member of pg_read_all_data; the backup container's pg_dump connects as this role. */
+    backup: "minimarket_backup",
     /** The staging container's superuser. */
     superuser: "postgres",
 } as const;

@@ -12,6 +12,7 @@ export type SecretConsumer =
     | "postgres"
     | "postgres-roles"
     | "postgres-exporter"
+    | "postgres-backup"
     | "redis"
     | "redis-exporter"
     | "grafana";
@@ -50,6 +51,13 @@ export const secretCatalog = {
         minLength: 32,
         password: true,
         consumers: ["postgres-roles", "postgres-exporter"],
+    },
+    postgresBackupPassword: {
+        description: "PostgreSQL backup role password (the backup container's pg_dump)",
+        length: 32,
+        minLength: 32,
+        password: true,
+        consumers: ["postgres-roles", "postgres-backup"],
     },
     redisPassword: { description: "Redis password", length: 32, minLength: 32, password: true, consumers: ["redis", "redis-exporter", ...APPS] },
     jwtSecretDeposito: { description: "JWT secret of agente-deposito", length: 64, minLength: 32, password: false, consumers: ["agente-deposito"] },

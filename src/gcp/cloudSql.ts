@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { cloudSqlBackupRetention } from "../backup/cloudSqlRetention";
 import { PostgresConnection } from "../data/connections";
 import { DATABASE, ENDPOINTS, resourcePrefix, ROLES } from "../facts/endpoints";
 import { GcpNetwork } from "./network";
@@ -21,6 +22,8 @@ export interface CloudSqlSettings {
     diskSizeGb: number;
     /** Pulumi `protect`, the provider's deletionProtection and Google's deletionProtectionEnabled. */
     deletionProtection: boolean;
+    /** Days Cloud SQL keeps the final backup it takes when the instance is deleted. */
+    finalBackupRetentionDays: number;
 }
 
 export interface CloudSqlPostgresArgs {
@@ -124,6 +127,8 @@ function instanceSettings(args: CloudSqlPostgresArgs): gcp.types.input.sql.Datab
         diskSize: s.diskSizeGb,
         diskAutoresize: true,
         deletionProtectionEnabled: s.deletionProtection,
+        // Keep the automated backups, and take a final one, if the instance is ever deleted.
+        ...cloudSqlBackupRetention(s.finalBackupRetentionDays),
         ipConfiguration: {
             ipv4Enabled: false,
             privateNetwork: args.network.network.id,

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PostgresBackup } from "../backup/backupContainer";
 import { PostgresContainer } from "../data/postgres";
 import { RedisContainer } from "../data/redis";
 import { DockerPlatform } from "../docker/platform";
@@ -23,7 +25,19 @@ export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
         appPassword: s.postgresPassword,
         adminPassword: s.postgresAdminPassword,
         monitorPassword: s.postgresMonitorPassword,
+        backupPassword: s.postgresBackupPassword,
     });
+    if (config.backup.enabled) {
+        new PostgresBackup("postgres-backup", {
+            platform,
+            image: defaultImages.postgres,
+            settings: config.backup,
+            endpoint: postgres.app,
+            password: s.postgresBackupPassword,
+            offsiteCredentials: config.backupOffsiteCredentials === undefined ? undefined : pulumi.secret(config.backupOffsiteCredentials),
+            dependsOn: [postgres.rolesReady],
+        });
+    }
     const redis = new RedisContainer("redis", {
         platform,
         image: defaultImages.redis,

@@ -8,6 +8,7 @@ import { ENDPOINTS, hostPort } from "../facts/endpoints";
 import { defaultImages } from "../facts/images";
 import { serviceSpec } from "../facts/services";
 import { GcpApis } from "../gcp/apis";
+import { DataDiskSnapshots } from "../backup/diskSnapshots";
 import { CloudSqlPostgres } from "../gcp/cloudSql";
 import { DockerHostVm } from "../gcp/dockerHostVm";
 import { Memorystore } from "../gcp/memorystore";
@@ -49,7 +50,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
             region: g.region,
             zone: g.zone,
             network,
-            settings: g.cloudSql,
+            settings: { ...g.cloudSql, finalBackupRetentionDays: config.backup.cloudSqlFinalBackupRetentionDays },
             appPassword: s.postgresPassword,
             monitorPassword: s.postgresMonitorPassword,
         },
@@ -73,6 +74,14 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         },
         onGcp,
     );
+    const snapshots = config.backup.diskSnapshots;
+    if (snapshots.enabled) {
+        new DataDiskSnapshots(
+            "data-disk-snapshots",
+            { environment: env, region: g.region, zone: g.zone, disk: vm.dataDisk, retentionDays: snapshots.retentionDays, startTime: snapshots.startTime },
+            onGcp,
+        );
+    }
     const platform = new DockerPlatform("host", {
         environment: env,
         host: vm.dockerHost,

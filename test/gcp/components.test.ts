@@ -24,7 +24,7 @@ function cloudSql(settings = gcpConfig().cloudSql): CloudSqlPostgres {
         region: "southamerica-east1",
         zone: "southamerica-east1-a",
         network: network(),
-        settings,
+        settings: { ...settings, finalBackupRetentionDays: 30 },
         appPassword: pulumi.secret("app-password-&?!)"),
         monitorPassword: pulumi.secret("monitor-password"),
     });

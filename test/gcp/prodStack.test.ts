@@ -38,7 +38,7 @@ describe("prod stack from Pulumi.prod.yaml", () => {
     });
 
     it("runs the same app and observability components as staging; only the platform differs", () => {
-        const platformOnly = (types: string[]) => types.filter((t) => !/^minimarket:(gcp|proxy|data):/.test(t));
+        const platformOnly = (types: string[]) => types.filter((t) => !/^minimarket:(gcp|proxy|data|backup):/.test(t));
         expect(platformOnly(componentTypes(prod))).to.deep.equal(platformOnly(componentTypes(staging)));
         expect(componentTypes(prod)).to.include.members(["minimarket:gcp:CloudSqlPostgres", "minimarket:gcp:DockerHostVm", "minimarket:proxy:CaddyProxy"]);
         expect(componentTypes(prod)).not.to.include("minimarket:data:PostgresContainer");

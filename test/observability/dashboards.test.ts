@@ -3,7 +3,7 @@ import * as units from "@grafana/grafana-foundation-sdk/units";
 import { PanelSummary, dashboards, listPanels } from "../../src/observability/render/dashboards";
 
 const EXPECTED = [
-    { uid: "minimarket-system-overview", title: "MiniMarket - System overview", panels: 5 },
+    { uid: "minimarket-system-overview", title: "MiniMarket - System overview", panels: 6 },
     { uid: "minimarket-business-kpis", title: "MiniMarket - Business KPIs", panels: 7 },
     { uid: "minimarket-performance", title: "MiniMarket - Performance", panels: 7 },
     { uid: "minimarket-ml-service", title: "MiniMarket - ML service", panels: 8 },

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { METRIC as BACKUP_METRICS } from "../../src/observability/render/backupRules";
 
 /** App metrics as listed in SPEC.md ("App metrics (exposed by the images)"). */
 export const APP_METRICS = [
@@ -42,6 +43,8 @@ export const RECORDING_RULES = [
 /** Metrics of Prometheus itself and of the exporters the stack runs. */
 export const EXPORTER_METRICS = [
     "up",
+    // The backup container's textfile-collector metrics (node-exporter)
+    ...Object.values(BACKUP_METRICS),
     // cAdvisor
     "container_cpu_usage_seconds_total",
     "container_spec_cpu_quota",

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NODE_EXPORTER_TEXTFILE_FLAG } from "../../backup/backupContainer";
 import { PostgresConnection, postgresUrl, RedisConnection, redisAddress } from "../../data/connections";
 import { DockerPlatform } from "../../docker/platform";
 import { httpProbe, UpstreamService } from "../../docker/upstreamService";
@@ -80,7 +81,8 @@ export class NodeExporter extends UpstreamService {
                 role: "observability",
                 image: defaultImages.nodeExporter,
                 memoryMb: 128,
-                command: ["--path.rootfs=/host"],
+                // Backup and drill metrics arrive as textfile-collector files on the host.
+                command: ["--path.rootfs=/host", NODE_EXPORTER_TEXTFILE_FLAG],
                 mounts: [{ hostPath: "/", containerPath: "/host", readOnly: true }],
                 pidMode: "host",
                 healthcheck: httpProbe("http://127.0.0.1:9100/metrics"),

@@ -10,6 +10,8 @@ export interface ObservabilityStackArgs {
     environment: string;
     /** How long Prometheus keeps samples. */
     metricsRetention: string;
+    /** The backup container's schedule, when the stack runs one (its alerts are rendered with it). */
+    backups?: { intervalHours: number; drillIntervalHours: number };
     /** Secret Slack incoming-webhook URL; unset: alerts reach Alertmanager, nobody is notified. */
     slackWebhookUrl?: pulumi.Output<string>;
     /** PostgreSQL as the monitoring role sees it. */
@@ -35,10 +37,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const child = { parent: this };
 
         // Everything but Alertmanager's file is free of secrets: render it without the webhook.
-        const publicFiles = renderStackFiles({ environment }).files;
+        const { backups } = args;
+        const publicFiles = renderStackFiles({ environment, backups }).files;
         this.notificationsEnabled = args.slackWebhookUrl !== undefined;
         const alertmanagerFiles = args.slackWebhookUrl
-            ? pulumi.secret(args.slackWebhookUrl.apply((url) => filesOf(renderStackFiles({ environment, slackWebhookUrl: url }).files, "alertmanager")))
+            ? pulumi.secret(
+                  args.slackWebhookUrl.apply((url) => filesOf(renderStackFiles({ environment, backups, slackWebhookUrl: url }).files, "alertmanager")),
+              )
             : filesOf(publicFiles, "alertmanager");
 
         this.alertmanager = new Alertmanager(

@@ -34,6 +34,8 @@ export interface MonitoringInput {
     slackWebhookUrlFile?: string;
     /** Slack channel overrides. */
     channels?: Partial<SlackChannels>;
+    /** More rule files by name, e.g. the backup alerts of a stack that runs the backup container. */
+    extraRuleFiles?: Record<string, string>;
     /** Heartbeat URL that receives the always-firing Watchdog alert. */
     deadMansSwitchUrl?: string;
 }
@@ -49,7 +51,7 @@ export interface RenderedMonitoring {
 
 /** Renders all files plus whether Slack notifications are on. */
 export function renderMonitoring(input: MonitoringInput): RenderedMonitoring {
-    const ruleFiles = renderRuleFiles({ runbookBaseUrl: input.runbookBaseUrl });
+    const ruleFiles = { ...renderRuleFiles({ runbookBaseUrl: input.runbookBaseUrl }), ...input.extraRuleFiles };
     const rulePaths = Object.keys(ruleFiles).map((name) => `${PROMETHEUS_RULES_DIR}/${name}`);
     const prometheus = renderPrometheusConfig({
         environment: input.environment,

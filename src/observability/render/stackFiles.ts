@@ -4,6 +4,7 @@
 
 import { ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
 import { services } from "../../facts/services";
+import { renderBackupRuleFile, staleThresholds } from "./backupRules";
 import { renderObservabilityFiles } from "./logsAndDashboardsFiles";
 import { renderMonitoring } from "./monitoringFiles";
 import { ScrapeTargets } from "./prometheus";
@@ -28,6 +29,8 @@ export interface StackFilesInput {
     environment: string;
     /** The real secret when deploying, a placeholder when rendering for review; unset: notifications off. */
     slackWebhookUrl?: string;
+    /** The backup container's schedule, when the stack runs one: its alerts go with it. */
+    backups?: { intervalHours: number; drillIntervalHours: number };
 }
 
 export interface StackFiles {
@@ -44,6 +47,8 @@ export function renderStackFiles(input: StackFilesInput): StackFiles {
         targets: scrapeTargets(),
         alertmanagers: [hostPort(e.alertmanager)],
         ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
+        // Only where backups run: elsewhere BackupStale would fire on metrics that cannot exist.
+        extraRuleFiles: input.backups ? renderBackupRuleFile(staleThresholds(input.backups.intervalHours, input.backups.drillIntervalHours)) : {},
     });
     const observability = renderObservabilityFiles({
         environment: input.environment,

@@ -23,6 +23,7 @@ import {
     subnetwork,
 } from "./gcpNetwork";
 import { computeDisk, computeInstance, gcpServiceRules, redisInstance, sqlDatabase, sqlDatabaseInstance, sqlUser } from "./gcpServices";
+import { gcpSnapshotRules } from "./gcpSnapshots";
 import { ProviderSource, ResourceRule } from "./types";
 
 export const gcpSource: ProviderSource = {
@@ -52,4 +53,4 @@ export {
     subnetwork,
 };
 
-export const gcpRules: ResourceRule[] = [...gcpNetworkRules, ...gcpServiceRules];
+export const gcpRules: ResourceRule[] = [...gcpNetworkRules, ...gcpServiceRules, ...gcpSnapshotRules];

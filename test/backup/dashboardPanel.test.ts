@@ -1,0 +1,39 @@
+import { expect } from "chai";
+import { BACKUP_PANEL_TITLE, backupPanel } from "../../src/observability/render/dashboards/backups";
+import { METRIC } from "../../src/observability/render/backupRules";
+import { listPanels } from "../../src/observability/render/dashboards";
+import { buildDashboard } from "../../src/observability/render/dashboards/common";
+import { metricNames, promtoolCheckRules } from "../observability/promql";
+import { requireBinaries } from "../support/processes";
+
+function panelModel(options = {}) {
+    const model = buildDashboard({ uid: "t", title: "t", description: "t", tags: [], from: "now-6h", refresh: "30s" }, [backupPanel(options)]);
+    return { summary: listPanels(model)[0], raw: (model.panels ?? [])[0] as any };
+}
+
+describe("backups panel", () => {
+    it("shows backup and drill age, size and durations from the backup container's metrics", () => {
+        const { summary } = panelModel();
+        expect(summary.title).to.equal(BACKUP_PANEL_TITLE);
+        expect(summary.targets.map((t) => t.refId)).to.deep.equal(["A", "B", "C", "D", "E"]);
+        const used = new Set(summary.targets.flatMap((t) => metricNames(t.expr)));
+        expect([...used].sort()).to.deep.equal(
+            [METRIC.lastSuccess, METRIC.drillLastSuccess, METRIC.lastSize, METRIC.lastDuration, METRIC.drillDuration].sort(),
+        );
+    });
+
+    it("colours the ages at the alert thresholds, and the size in bytes", () => {
+        const { raw } = panelModel({ staleAfterHours: 8 });
+        const byRef = Object.fromEntries(raw.fieldConfig.overrides.map((o: any) => [o.matcher.options, o.properties]));
+        const steps = byRef.A.find((p: any) => p.id === "thresholds").value.steps;
+        expect(steps.map((s: any) => s.value)).to.deep.equal([null, 8 * 3600 * 0.9, 8 * 3600]);
+        expect(byRef.C).to.deep.equal([{ id: "unit", value: "bytes" }]);
+    });
+
+    it("its queries are valid PromQL (promtool)", function () {
+        requireBinaries(this, ["promtool"]);
+        const { summary } = panelModel();
+        const r = promtoolCheckRules(summary.targets.map((t, i) => ({ record: `backup_panel_${i}`, expr: t.expr })));
+        expect(r.status, r.output).to.equal(0);
+    });
+});
