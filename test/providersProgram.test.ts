@@ -93,3 +93,15 @@ describe("containers as the docker provider treats them", () => {
         }
     });
 });
+
+describe("CLI steps that carry secrets", () => {
+    it("keep their output off the console and secret in state (@pulumi/command 1.x `logging`)", async () => {
+        // Staging sets the database roles; prod (real images) runs the migrations.
+        const runs = [await runProgram({ stack: "staging" }), await runProgram({ stack: "prod", ...registryPassword })];
+        const steps = runs.flatMap((run) => run.resources.filter((r) => r.type === "command:local:Command" && /-(roles|migrate|admin-password)$/.test(r.name)));
+        expect([...new Set(steps.map((s) => s.name))].sort()).to.deep.equal(
+            ["agente-deposito-migrate", "agente-negocio-migrate", "dashboard-migrate", "grafana-admin-password", "ml-service-migrate", "postgres-roles"].sort(),
+        );
+        for (const step of steps) expect(step.inputs.logging, step.name).to.equal("none");
+    });
+});

@@ -84,11 +84,13 @@ export class AppService extends pulumi.ComponentResource {
                     ),
                     // Values reach `docker run -e NAME` through the environment, never the command line.
                     environment: pulumi.secret(dockerCliEnvironment(platform.host, variables)),
+                    // A migration may print its connection settings: keep its output off the console.
+                    logging: "none",
                     // A rotated secret must not re-run migrations; a new image (or host) must.
                     update: "true",
                     triggers: [image.imageId, platform.dataNetwork.id, args.migrationCommand.join(" ")],
                 },
-                { parent: this, dependsOn: [...args.dependsOn, image], additionalSecretOutputs: ["environment"] },
+                { parent: this, dependsOn: [...args.dependsOn, image], additionalSecretOutputs: ["environment", "stdout", "stderr"] },
             );
             dependsOn.push(this.migration);
         }

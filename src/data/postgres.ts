@@ -97,6 +97,8 @@ export class PostgresContainer extends pulumi.ComponentResource {
             `${name}-roles`,
             {
                 create: this.container.name.apply((c) => shellCommand(["docker", "exec", "-i", c, "psql", "-q", "-U", SUPERUSER, "-d", DATABASE])),
+                // Nothing it prints reaches the console; state keeps it only as a secret.
+                logging: "none",
                 stdin: pulumi.secret(sql),
                 environment: dockerCliEnvironment(platform.host),
                 // Re-run when the container is replaced too: a new container may sit on an old volume.

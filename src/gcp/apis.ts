@@ -9,6 +9,10 @@ export interface GcpApisArgs {
 /** Google APIs the platform calls. A fresh project has most of them off. */
 export function requiredApis(args: GcpApisArgs): string[] {
     return [
+        // Enabling the others goes through Service Usage; IAM bindings on the project through
+        // Cloud Resource Manager. A fresh project may have neither on.
+        "serviceusage.googleapis.com",
+        "cloudresourcemanager.googleapis.com",
         "compute.googleapis.com",
         "servicenetworking.googleapis.com",
         "sqladmin.googleapis.com",

@@ -52,10 +52,12 @@ const EXPECTED_WITH_REDIS_CONTAINER = [
     "gcp:projects/iAMMember:IAMMember/docker-host-artifactregistry-reader",
     "gcp:projects/iAMMember:IAMMember/docker-host-logging-logWriter",
     "gcp:projects/iAMMember:IAMMember/docker-host-monitoring-metricWriter",
+    "gcp:projects/service:Service/apis-cloudresourcemanager",
     "gcp:projects/service:Service/apis-compute",
     "gcp:projects/service:Service/apis-dns",
     "gcp:projects/service:Service/apis-iam",
     "gcp:projects/service:Service/apis-servicenetworking",
+    "gcp:projects/service:Service/apis-serviceusage",
     "gcp:projects/service:Service/apis-sqladmin",
     "gcp:serviceaccount/account:Account/docker-host-sa",
     "gcp:servicenetworking/connection:Connection/network-private-services",
@@ -121,7 +123,8 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
 
     it("creates every Google resource through the project's provider, which waits for the APIs", () => {
         const provider = get(run, "pulumi:providers:gcp", "gcp");
-        for (const api of ["compute", "servicenetworking", "sqladmin", "dns", "iam"]) {
+        // IAM bindings on a new project need Cloud Resource Manager; enabling APIs needs Service Usage.
+        for (const api of ["serviceusage", "cloudresourcemanager", "compute", "servicenetworking", "sqladmin", "dns", "iam"]) {
             expect(dependsOn(provider, "gcp:projects/service:Service", `apis-${api}`), api).to.equal(true);
         }
         expect(provider.inputs).to.deep.include({ project: MOCK.project, region: "southamerica-east1", zone: "southamerica-east1-a" });

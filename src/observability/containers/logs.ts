@@ -101,6 +101,8 @@ export class Grafana extends UpstreamService {
                         "--password-from-stdin",
                     ]),
                 ),
+                // Nothing it prints reaches the console; state keeps it only as a secret.
+                logging: "none",
                 stdin: pulumi.secret(args.adminPassword),
                 environment: dockerCliEnvironment(args.platform.host),
                 // A new container may sit on an old volume holding an older password.
