@@ -63,14 +63,12 @@ describe("dashboard PromQL", () => {
         expect(unknown).to.deep.equal([]);
     });
 
-    it("app-metric allow-list matches the SPEC's list", function () {
-        const spec = path.resolve(__dirname, "../../../shared/SPEC.md");
-        if (!fs.existsSync(spec)) this.skip();
-        const text = fs.readFileSync(spec, "utf8");
-        const paragraph = /App metrics \(exposed by the images\):([\s\S]*?)\n- /.exec(text);
-        expect(paragraph, "App metrics paragraph in SPEC.md").to.not.equal(null);
-        const specNames = [...paragraph![1].matchAll(/`([a-z_:]+)(?:\{[^}]*\})?`/g)].map((m) => m[1]);
-        expect([...specNames].sort()).to.deep.equal([...APP_METRICS].sort());
+    it("app-metric allow-list matches the app contract (docs/app-contract.md)", () => {
+        const text = fs.readFileSync(path.resolve(__dirname, "../../docs/app-contract.md"), "utf8");
+        const section = /## Metrics[^\n]*\n([\s\S]*?)\n## /.exec(text);
+        expect(section, "Metrics section of docs/app-contract.md").to.not.equal(null);
+        const documented = [...section![1].matchAll(/`([a-z_:]+)(?:\{[^}]*\})?`/g)].map((m) => m[1]);
+        expect([...documented].sort()).to.deep.equal([...APP_METRICS].sort());
     });
 
     it("substitutes Grafana's interval variables and refuses unknown ones", () => {
