@@ -22,19 +22,24 @@ export function stackSchema(ctx: ParseContext) {
 
 type RawValues = z.output<z.ZodObject<typeof topLevelShape>>;
 
-export interface ServiceConfig {
-    /** Image reference; undefined means the demo stand-in runs in its place. */
-    image?: string;
-    memoryMb: number;
-    /** CPU limit in cores; CPUHigh measures use against it. */
-    cpus: number;
-    /** Extra or overriding plain variables. */
-    env: Record<string, string>;
-    /** Extra or overriding secret variables (from `secretEnv.<service>.<VAR>`). */
-    secretEnv: Record<string, string>;
-    /** Release step run from the same image before it serves; undefined when skipped. */
-    migrationCommand?: string[];
+/** One service's settings with defaults applied (AppTier takes exactly this shape). */
+function serviceConfigOf(s: NonNullable<z.output<typeof serviceSchema>>, secretEnv: Record<string, string> | undefined) {
+    const m = s.migrationCommand;
+    const migration = m === false || m === null || (Array.isArray(m) && m.length === 0) ? undefined : (m ?? DEFAULT_MIGRATION);
+    return {
+        /** Image reference; undefined means the demo stand-in runs in its place. */
+        image: s.image,
+        memoryMb: s.memoryMb ?? 512,
+        /** CPU limit in cores; CPUHigh measures use against it. */
+        cpus: (s.cpus as number | undefined) ?? 1,
+        env: s.env ?? {},
+        /** From `secretEnv.<service>.<VAR>`. */
+        secretEnv: secretEnv ?? {},
+        // A stand-in has nothing to migrate.
+        migrationCommand: s.image === undefined ? undefined : migration,
+    };
 }
+export type ServiceConfig = ReturnType<typeof serviceConfigOf>;
 
 interface CommonConfig {
     stack: string;
@@ -73,21 +78,15 @@ export type Platform = StackConfig["platform"];
 function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
     const environment = v.environment ?? ctx.stack;
     const isProd = isProdStack(environment, ctx.stack);
-    const services = {} as Record<ServiceName, ServiceConfig>;
-    for (const name of serviceNames) {
-        const s = (v.services?.[name] ?? {}) as NonNullable<z.output<typeof serviceSchema>>;
-        const m = s.migrationCommand;
-        const migration = m === false || m === null || (Array.isArray(m) && m.length === 0) ? undefined : (m ?? DEFAULT_MIGRATION);
-        services[name] = {
-            image: s.image,
-            memoryMb: s.memoryMb ?? 512,
-            cpus: (s.cpus as number | undefined) ?? 1,
-            env: s.env ?? {},
-            secretEnv: (v.secretEnv?.[name] as Record<string, string> | undefined) ?? {},
-            // A stand-in has nothing to migrate.
-            migrationCommand: s.image === undefined ? undefined : migration,
-        };
-    }
+    const services = Object.fromEntries(
+        serviceNames.map((name) => [
+            name,
+            serviceConfigOf(
+                (v.services?.[name] ?? {}) as NonNullable<z.output<typeof serviceSchema>>,
+                v.secretEnv?.[name] as Record<string, string> | undefined,
+            ),
+        ]),
+    ) as Record<ServiceName, ServiceConfig>;
     const secretOverrides: Partial<Record<SecretName, string>> = {};
     for (const name of secretNames) if (v[name] !== undefined) secretOverrides[name] = v[name];
     const rotations = Object.fromEntries(secretNames.map((n) => [n, (v.rotations?.[n] as number | undefined) ?? 0])) as Record<SecretName, number>;
