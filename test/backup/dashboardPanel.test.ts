@@ -3,6 +3,7 @@ import { BACKUP_PANEL_TITLE, backupPanel } from "../../src/observability/render/
 import { METRIC } from "../../src/observability/render/backupRules";
 import { listPanels } from "../../src/observability/render/dashboards";
 import { buildDashboard } from "../../src/observability/render/dashboards/common";
+import { renderStackFiles } from "../../src/observability/render";
 import { metricNames, promtoolCheckRules } from "../observability/promql";
 import { requireBinaries } from "../support/processes";
 
@@ -35,5 +36,24 @@ describe("backups panel", () => {
         const { summary } = panelModel();
         const r = promtoolCheckRules(summary.targets.map((t, i) => ({ record: `backup_panel_${i}`, expr: t.expr })));
         expect(r.status, r.output).to.equal(0);
+    });
+});
+
+describe("Backups panel where backups run", () => {
+    const systemOverview = (files: Record<string, string>) =>
+        JSON.parse(files["grafana/etc/grafana/dashboards/minimarket-system-overview.json"]) as { panels: Array<{ title: string; description?: string }> };
+
+    it("is on the system dashboard of a stack with the backup container, with the alerts' thresholds", () => {
+        const { files } = renderStackFiles({ environment: "staging", backups: { intervalHours: 6, drillIntervalHours: 24 } });
+        const panel = systemOverview(files).panels.find((p) => p.title === BACKUP_PANEL_TITLE);
+        expect(panel, "Backups panel").to.not.equal(undefined);
+        expect(panel!.description).to.include("BackupStale at 8h").and.include("RestoreDrillStale at 50h");
+        expect(files["prometheus/etc/prometheus/rules/backups.yml"]).to.include("BackupStale");
+    });
+
+    it("is absent, like the backup alerts, where nothing is backed up by the stack (prod: Cloud SQL)", () => {
+        const { files } = renderStackFiles({ environment: "prod" });
+        expect(systemOverview(files).panels.map((p) => p.title)).to.not.include(BACKUP_PANEL_TITLE);
+        expect(files).to.not.have.property("prometheus/etc/prometheus/rules/backups.yml");
     });
 });

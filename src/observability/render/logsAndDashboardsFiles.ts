@@ -1,6 +1,7 @@
 // Every observability config file as text, keyed by where it lands in its container.
 import { renderAlloyConfig } from "./alloy";
 import { dashboards } from "./dashboards";
+import { BackupPanelOptions } from "./dashboards/backups";
 import { DASHBOARDS_DIR, PROVISIONING_DIR, renderDashboardProvider, renderDatasources } from "./grafana";
 import { LOKI_CONFIG_PATH, renderLokiConfig } from "./loki";
 
@@ -16,6 +17,8 @@ export interface ObservabilityFilesInput {
     scrapeInterval?: string;
     /** Docker socket inside the Alloy container; default /var/run/docker.sock. */
     dockerSocketPath?: string;
+    /** The Backups panel's thresholds, where the backup container runs; omitted: no panel. */
+    backups?: BackupPanelOptions;
 }
 
 export type ObservabilityContainer = "grafana" | "loki" | "alloy";
@@ -39,7 +42,7 @@ export function renderObservabilityFiles(input: ObservabilityFilesInput): Record
         [at("loki", LOKI_CONFIG_PATH)]: renderLokiConfig(),
         [at("alloy", ALLOY_CONFIG_PATH)]: renderAlloyConfig(input),
     };
-    for (const d of dashboards()) {
+    for (const d of dashboards(input.backups ?? null)) {
         files[at("grafana", `${DASHBOARDS_DIR}/${d.uid}.json`)] = d.json;
     }
     return files;

@@ -42,19 +42,22 @@ export interface StackFiles {
 /** Renders every file; notifications are on whenever a webhook is given. */
 export function renderStackFiles(input: StackFilesInput): StackFiles {
     const e = ENDPOINTS;
+    const thresholds = input.backups ? staleThresholds(input.backups.intervalHours, input.backups.drillIntervalHours) : undefined;
     const monitoring = renderMonitoring({
         environment: input.environment,
         targets: scrapeTargets(),
         alertmanagers: [hostPort(e.alertmanager)],
         ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
         // Only where backups run: elsewhere BackupStale would fire on metrics that cannot exist.
-        extraRuleFiles: input.backups ? renderBackupRuleFile(staleThresholds(input.backups.intervalHours, input.backups.drillIntervalHours)) : {},
+        extraRuleFiles: thresholds ? renderBackupRuleFile(thresholds) : {},
     });
     const observability = renderObservabilityFiles({
         environment: input.environment,
         prometheusUrl: httpUrl(e.prometheus),
         lokiUrl: httpUrl(e.loki),
         alertmanagerUrl: httpUrl(e.alertmanager),
+        // The panel, like the alerts, only where backups run, and with the alerts' thresholds.
+        backups: thresholds,
     });
     return { files: { ...monitoring.files, ...observability }, notificationsEnabled: monitoring.notificationsEnabled };
 }

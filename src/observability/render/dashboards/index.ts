@@ -3,6 +3,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { businessKpisDashboard } from "./businessKpis";
 import { mlServiceDashboard } from "./mlService";
 import { performanceDashboard } from "./performance";
+import { BackupPanelOptions } from "./backups";
 import { systemOverviewDashboard } from "./systemOverview";
 
 export { BUSINESS_KPIS_UID } from "./businessKpis";
@@ -18,8 +19,13 @@ export interface RenderedDashboard {
     json: string;
 }
 
-export function dashboards(): RenderedDashboard[] {
-    return [systemOverviewDashboard(), businessKpisDashboard(), performanceDashboard(), mlServiceDashboard()].map((model) => {
+/**
+ * The dashboards of a stack. `backups`: the Backups panel's thresholds where the backup container
+ * runs (the default: every panel there is), or null where it does not (the panel would only say
+ * "no data").
+ */
+export function dashboards(backups: BackupPanelOptions | null = {}): RenderedDashboard[] {
+    return [systemOverviewDashboard(backups), businessKpisDashboard(), performanceDashboard(), mlServiceDashboard()].map((model) => {
         if (!model.uid) throw new Error(`dashboard "${model.title}" has no uid`);
         return { uid: model.uid, title: model.title ?? model.uid, model, json: JSON.stringify(model, null, 2) + "\n" };
     });

@@ -5,7 +5,7 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { APP_UP_SELECTOR, COLORS, RULES, buildDashboard, dashedThresholds, lastValue, multiTooltip, tableLegend, thresholds, withBasics } from "./common";
-import { backupPanel } from "./backups";
+import { BackupPanelOptions, backupPanel } from "./backups";
 
 export const SYSTEM_OVERVIEW_UID = "minimarket-system-overview";
 
@@ -98,7 +98,7 @@ function uptime7d() {
         .reduceOptions(lastValue());
 }
 
-export function systemOverviewDashboard(): dashboard.Dashboard {
+export function systemOverviewDashboard(backups: BackupPanelOptions | null = {}): dashboard.Dashboard {
     return buildDashboard(
         {
             uid: SYSTEM_OVERVIEW_UID,
@@ -108,6 +108,6 @@ export function systemOverviewDashboard(): dashboard.Dashboard {
             from: "now-6h",
             refresh: "30s",
         },
-        [serviceStatus(), requestRate(), errorRate(), latencyP95(), uptime7d(), backupPanel()],
+        [serviceStatus(), requestRate(), errorRate(), latencyP95(), uptime7d(), ...(backups ? [backupPanel(backups)] : [])],
     );
 }
