@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "up-staging: $*" >&2; exit 1; }
 
+# Install first: a missing Docker or Pulumi should not leave a fresh clone without its packages.
+node scripts/ensure-deps.js
 command -v docker >/dev/null || fail "the docker CLI is missing; install Docker Engine (https://docs.docker.com/engine/install/)"
 docker info >/dev/null 2>&1 || fail "Docker is not answering; start the Docker daemon, or point staging at a remote host (README: Remote Docker host)"
 command -v pulumi >/dev/null || fail "the Pulumi CLI is missing; install it (https://www.pulumi.com/docs/install/)"
-[ -d node_modules ] || npm ci --no-audit --no-fund
 
 home="${MINIMARKET_HOME:-$HOME/.minimarket}"
 mkdir -p "$home/state"
