@@ -6,83 +6,12 @@ import { secretNames } from "../../src/facts/secrets";
 import { deploy as deployStack } from "../../src/deploy";
 import { StackOutputs } from "../../src/outputs";
 import { containerEnv, isSecretWrapper, plainOccurrences, unwrap } from "../support/program";
-import { observabilityResources } from "../support/expected";
+import { EXPECTED_WITH_REDIS_CONTAINER } from "./expectedProd";
 import { dependsOn, get, MOCK, MockedRun, ofType, prodConfig, resolve, underMocks } from "./harness";
 
 const DOMAIN = "minimarket.example.com.ar";
 const APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"];
 const CONTAINER = "docker:index/container:Container";
-
-/** Every resource except the generated secrets (one per generated secret name, checked apart). */
-const EXPECTED_WITH_REDIS_CONTAINER = [
-    "command:local:Command/agente-deposito-migrate",
-    "command:local:Command/agente-negocio-migrate",
-    "command:local:Command/dashboard-migrate",
-    "command:local:Command/docker-host-ready",
-    "command:local:Command/ml-service-migrate",
-    `${CONTAINER}/agente-deposito`,
-    `${CONTAINER}/agente-negocio`,
-    `${CONTAINER}/dashboard`,
-    `${CONTAINER}/ml-service`,
-    `${CONTAINER}/proxy`,
-    `${CONTAINER}/redis`,
-    "docker:index/network:Network/host-data",
-    "docker:index/network:Network/host-services",
-    "docker:index/remoteImage:RemoteImage/image-caddy-2.10.2",
-    "docker:index/remoteImage:RemoteImage/image-redis-7.4.5-bookworm",
-    "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-deposito-1.4.2",
-    "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-negocio-1.4.2",
-    "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-dashboard-1.9.3",
-    "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-ml-service-2.1.0",
-    "docker:index/volume:Volume/caddy-data",
-    "docker:index/volume:Volume/redis-data",
-    "gcp:compute/address:Address/docker-host-ip",
-    "gcp:compute/disk:Disk/docker-host-data",
-    "minimarket:backup:DataDiskSnapshots/data-disk-snapshots",
-    "gcp:compute/resourcePolicy:ResourcePolicy/data-disk-snapshots",
-    "gcp:compute/diskResourcePolicyAttachment:DiskResourcePolicyAttachment/data-disk-snapshots-attachment",
-    "gcp:compute/firewall:Firewall/network-allow-ssh",
-    "gcp:compute/firewall:Firewall/network-allow-web",
-    "gcp:compute/globalAddress:GlobalAddress/network-services-range",
-    "gcp:compute/instance:Instance/docker-host",
-    "gcp:compute/network:Network/network",
-    "gcp:compute/subnetwork:Subnetwork/network-subnet",
-    "gcp:dns/managedZone:ManagedZone/network-internal",
-    "gcp:dns/recordSet:RecordSet/network-internal-postgres",
-    "gcp:projects/iAMMember:IAMMember/docker-host-artifactregistry-reader",
-    "gcp:projects/iAMMember:IAMMember/docker-host-logging-logWriter",
-    "gcp:projects/iAMMember:IAMMember/docker-host-monitoring-metricWriter",
-    "gcp:projects/service:Service/apis-cloudresourcemanager",
-    "gcp:projects/service:Service/apis-compute",
-    "gcp:projects/service:Service/apis-dns",
-    "gcp:projects/service:Service/apis-iam",
-    "gcp:projects/service:Service/apis-servicenetworking",
-    "gcp:projects/service:Service/apis-serviceusage",
-    "gcp:projects/service:Service/apis-sqladmin",
-    "gcp:serviceaccount/account:Account/docker-host-sa",
-    "gcp:servicenetworking/connection:Connection/network-private-services",
-    "gcp:sql/database:Database/postgres-db",
-    "gcp:sql/databaseInstance:DatabaseInstance/postgres",
-    "gcp:sql/user:User/postgres-app",
-    "gcp:sql/user:User/postgres-monitor",
-    "minimarket:apps:AppService/agente-deposito",
-    "minimarket:apps:AppService/agente-negocio",
-    "minimarket:apps:AppService/dashboard",
-    "minimarket:apps:AppService/ml-service",
-    "minimarket:apps:AppTier/apps",
-    "minimarket:data:RedisContainer/redis",
-    "minimarket:gcp:Apis/apis",
-    "minimarket:gcp:CloudSqlPostgres/postgres",
-    "minimarket:gcp:DockerHostVm/docker-host",
-    "minimarket:gcp:Network/network",
-    "minimarket:platform:DockerPlatform/host",
-    "minimarket:proxy:CaddyProxy/proxy",
-    "minimarket:secrets:StackSecrets/secrets",
-    "pulumi:providers:docker/host-docker",
-    "pulumi:providers:gcp/gcp",
-    "pulumi:providers:gcp/gcp-apis",
-    ...observabilityResources,
-];
 
 const RANDOM = "random:index/randomPassword:RandomPassword";
 
