@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { CiSandbox, everythingShown, fakeSecretValues, realPython } from "./fakes";
+import { everythingShown, fakeSecretValues, sandboxPerTest } from "./fakes";
 import { loadJob } from "./workflowRunner";
 
 const SECRETS = {
@@ -17,34 +17,21 @@ const HOST = { FAKE_DOCKER_HOST_CONFIG: "ssh://deploy@staging.example.invalid" }
 
 describe("deploy workflow, dry run of its steps with fake CLIs", function () {
     this.timeout(60_000);
-    let sandbox: CiSandbox;
-    let python3: string;
+    const box = sandboxPerTest();
 
-    before(function () {
-        const p = realPython();
-        if (!p) {
-            if (process.env.CI) throw new Error("python3 is required (Debian: apt-get install python3)");
-            console.warn("      skipping: missing python3 (Debian: apt-get install python3)");
-            this.skip();
-        }
-        python3 = p!;
-    });
-    beforeEach(() => (sandbox = new CiSandbox(python3)));
-    afterEach(() => sandbox.cleanup());
-
-    const deploy = (knobs: Record<string, string> = HOST, secrets: Record<string, string> = SECRETS) => sandbox.run("deploy.yml", "deploy", knobs, secrets);
+    const deploy = (knobs: Record<string, string> = HOST, secrets: Record<string, string> = SECRETS) => box.current.run("deploy.yml", "deploy", knobs, secrets);
 
     it("sets up SSH, deploys staging, then runs the smoke checks against it", () => {
         const job = deploy();
         expect(job.failed, job.steps.map((s) => s.stderr).join("\n")).to.equal(false);
-        expect(sandbox.commands()).to.deep.equal([
+        expect(box.current.commands()).to.deep.equal([
             "npm ci --no-audit --no-fund",
             `pulumi login ${SECRETS.PULUMI_BACKEND_URL}`,
             "pulumi config get dockerHost --stack staging",
             "pulumi up --stack staging --yes --skip-preview",
             "npm run --silent smoke -- --stack staging",
         ]);
-        const ssh = path.join(sandbox.home, ".ssh");
+        const ssh = path.join(box.current.home, ".ssh");
         const key = path.join(ssh, "minimarket-deploy");
         expect(fs.readFileSync(key, "utf8")).to.equal(`${SECRETS.STAGING_SSH_KEY}\n`);
         expect(fs.statSync(key).mode & 0o777).to.equal(0o600);
@@ -70,7 +57,7 @@ describe("deploy workflow, dry run of its steps with fake CLIs", function () {
 
     it("prints no secret: not the SSH key, the backend URL, the passphrase or a stack secret", () => {
         const job = deploy();
-        const shown = everythingShown(job, sandbox).replace(JSON.stringify(sandbox.calls()), "");
+        const shown = everythingShown(job, box.current).replace(JSON.stringify(box.current.calls()), "");
         for (const s of [SECRETS.STAGING_SSH_KEY, "fake-key-material", SECRETS.PULUMI_BACKEND_URL, SECRETS.PULUMI_CONFIG_PASSPHRASE, ...fakeSecretValues()]) {
             expect(shown.includes(s), `printed: ${s.slice(0, 12)}…`).to.equal(false);
         }
@@ -79,11 +66,11 @@ describe("deploy workflow, dry run of its steps with fake CLIs", function () {
     it("stops before deploying when a secret or the staging host is missing", () => {
         const noKey = deploy(HOST, { ...SECRETS, STAGING_SSH_KEY: "" });
         expect(noKey.steps.find((s) => s.name === "SSH access to the staging host")!.stderr).to.include("set the STAGING_SSH_KEY secret");
-        expect(sandbox.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
+        expect(box.current.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
 
         const noHost = deploy({});
         expect(noHost.steps.find((s) => s.name === "pulumi up --stack staging")!.stderr).to.include("staging has no minimarket:dockerHost");
-        expect(sandbox.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
+        expect(box.current.commands().filter((c) => c.startsWith("pulumi up"))).to.deep.equal([]);
     });
 
     it("passes secrets only through env:, pins actions by commit, never cancels a running deploy", () => {

@@ -86,3 +86,34 @@ export function fakeSecretValues(salt = "s4lt"): string[] {
 export function everythingShown(job: JobResult, sandbox: CiSandbox): string {
     return [...job.steps.flatMap((s) => [s.stdout, s.stderr, s.summary]), JSON.stringify(sandbox.calls())].join("\n");
 }
+
+/**
+ * Mocha hooks giving each test a fresh sandbox. The fakes are python3 scripts: without python3 the
+ * tests fail under CI and are skipped, naming what is missing, elsewhere.
+ */
+export function sandboxPerTest(): { readonly current: CiSandbox; renew(): void } {
+    let python3 = "";
+    let sandbox: CiSandbox | undefined;
+    before(function () {
+        const p = realPython();
+        if (!p) {
+            if (process.env.CI) throw new Error("python3 is required (Debian: apt-get install python3)");
+            console.warn("      skipping: missing python3 (Debian: apt-get install python3)");
+            this.skip();
+        }
+        python3 = p!;
+    });
+    beforeEach(() => (sandbox = new CiSandbox(python3)));
+    afterEach(() => sandbox?.cleanup());
+    return {
+        get current() {
+            if (!sandbox) throw new Error("no sandbox outside a test");
+            return sandbox;
+        },
+        /** A clean sandbox within one test, for a second run from scratch. */
+        renew() {
+            sandbox?.cleanup();
+            sandbox = new CiSandbox(python3);
+        },
+    };
+}

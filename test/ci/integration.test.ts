@@ -5,29 +5,16 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { CiSandbox, everythingShown, fakeSecretValues, realPython } from "./fakes";
+import { everythingShown, fakeSecretValues, sandboxPerTest } from "./fakes";
 import { JobResult, loadJob } from "./workflowRunner";
 
 const STACK = "ci-42";
 
 describe("integration workflow, dry run of its steps with fake CLIs", function () {
     this.timeout(120_000);
-    let sandbox: CiSandbox;
-    let python3: string;
+    const box = sandboxPerTest();
 
-    before(function () {
-        const p = realPython();
-        if (!p) {
-            if (process.env.CI) throw new Error("python3 is required (Debian: apt-get install python3)");
-            console.warn("      skipping: missing python3 (Debian: apt-get install python3)");
-            this.skip();
-        }
-        python3 = p!;
-    });
-    beforeEach(() => (sandbox = new CiSandbox(python3)));
-    afterEach(() => sandbox.cleanup());
-
-    const run = (knobs: Record<string, string> = {}) => sandbox.run("integration.yml", "integration", knobs);
+    const run = (knobs: Record<string, string> = {}) => box.current.run("integration.yml", "integration", knobs);
     const status = (job: JobResult) => job.steps.map((s) => `${s.status}: ${s.name}`);
     const failure = (job: JobResult) =>
         job.steps
@@ -36,20 +23,20 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
             .join("\n");
 
     function expectTornDown(job: JobResult, force = false) {
-        const cmds = sandbox.commands();
+        const cmds = box.current.commands();
         expect(cmds, "destroy runs after any failure").to.include(`pulumi destroy --stack ${STACK} --yes --skip-preview`);
         expect(cmds).to.include(`pulumi stack rm ${STACK} --yes${force ? " --force" : ""}`);
         expect(cmds.indexOf(`pulumi destroy --stack ${STACK} --yes --skip-preview`)).to.be.lessThan(
             cmds.indexOf(`pulumi stack rm ${STACK} --yes${force ? " --force" : ""}`),
         );
         expect(job.steps[job.steps.length - 1]).to.include({ name: "Destroy and remove the stack" });
-        expect(fs.existsSync(path.join(sandbox.runnerTemp, "minimarket-ci", "passphrase")), "passphrase file removed").to.equal(false);
+        expect(fs.existsSync(path.join(box.current.runnerTemp, "minimarket-ci", "passphrase")), "passphrase file removed").to.equal(false);
     }
 
     function expectNoSecretShown(job: JobResult) {
-        const shown = everythingShown(job, sandbox);
+        const shown = everythingShown(job, box.current);
         for (const s of fakeSecretValues()) expect(shown.includes(s), "a stack secret was printed or passed as an argument").to.equal(false);
-        const passphrase = sandbox.fakeState().passphrase;
+        const passphrase = box.current.fakeState().passphrase;
         expect(passphrase, "the fake pulumi saw the generated passphrase").to.be.a("string").with.length.greaterThan(30);
         expect(shown.includes(passphrase), "the passphrase was printed").to.equal(false);
     }
@@ -57,8 +44,8 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
     it("runs setup, up, smoke, no-change preview, rotation, smoke, teardown in that order", () => {
         const job = run();
         expect(job.failed, failure(job)).to.equal(false);
-        const state = path.join(sandbox.runnerTemp, "minimarket-ci", "state");
-        expect(sandbox.commands()).to.deep.equal([
+        const state = path.join(box.current.runnerTemp, "minimarket-ci", "state");
+        expect(box.current.commands()).to.deep.equal([
             "npm ci --no-audit --no-fund",
             `pulumi login file://${state}`,
             `pulumi stack init ${STACK} --secrets-provider passphrase`,
@@ -76,7 +63,7 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
         expectTornDown(job);
         expectNoSecretShown(job);
         // The throwaway stack's kept data volumes go too.
-        expect(sandbox.commands((c) => c.tool === "docker" && c.args[0] === "volume")).to.deep.equal([
+        expect(box.current.commands((c) => c.tool === "docker" && c.args[0] === "volume")).to.deep.equal([
             `docker volume ls -q --filter label=com.minimarket.environment=${STACK}`,
             `docker volume rm minimarket-${STACK}-pgdata minimarket-${STACK}-redisdata`,
         ]);
@@ -112,7 +99,7 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
             "skipped: Rotate postgresPassword and redisPassword, deploy again",
             "success: Destroy and remove the stack",
         ]);
-        expect(sandbox.commands().filter((c) => c.startsWith("npm run"))).to.deep.equal([]);
+        expect(box.current.commands().filter((c) => c.startsWith("npm run"))).to.deep.equal([]);
         expectTornDown(job);
         expect(job.summary).to.match(/\| pulumi up \(ci-42\) \| \d+s \| failed \(exit 1\) \|/);
     });
@@ -142,8 +129,7 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
 
     it("fails the rotation when an old password still works", () => {
         expect(failure(run({ FAKE_KEEP_OLD_PG: "1" }))).to.include("PostgreSQL still accepts the old password");
-        sandbox.cleanup();
-        sandbox = new CiSandbox(python3);
+        box.renew();
         expect(failure(run({ FAKE_KEEP_OLD_REDIS: "1" }))).to.include("Redis still accepts the old password");
     });
 
@@ -163,7 +149,7 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
     it("has nothing to tear down when the setup failed before creating the stack", () => {
         const job = run({ FAKE_DOCKER_DOWN: "1" });
         expect(status(job)).to.include.members(["failure: Create the stack (local state, generated passphrase)", "success: Destroy and remove the stack"]);
-        expect(sandbox.commands().filter((c) => c.startsWith("pulumi destroy"))).to.deep.equal([]);
+        expect(box.current.commands().filter((c) => c.startsWith("pulumi destroy"))).to.deep.equal([]);
         expect(job.steps[job.steps.length - 1].stderr).to.include(`stack ${STACK} was never created: nothing to destroy`);
     });
 
