@@ -1,22 +1,15 @@
 import { expect } from "chai";
 import { encodeUserinfo } from "../src/data/connections";
-import { byType, containerEnv, dependenciesOf, isSecretWrapper, named, plainOccurrences, ProgramRun, runProgram, unwrap } from "./support/program";
+import { byType, containerEnv, dependenciesOf, isSecretWrapper, named, plainOccurrences, runProgram, unwrap } from "./support/program";
 import { observabilityResources } from "./support/expected";
 
-import { CONTAINER, COMMAND, IMAGE, VOLUME, PASSWORD, realImages, withConfig } from "./support/staging";
+import { CONTAINER, COMMAND, IMAGE, VOLUME, PASSWORD, realImages, stagingRuns, withConfig } from "./support/staging";
 
 describe("staging stack on one Docker host", () => {
-    let demo: ProgramRun;
-    let real: ProgramRun;
-    before(async () => {
-        demo = await runProgram({});
-        real = await runProgram(realImages);
-        expect(demo.error, demo.error?.stack).to.equal(undefined);
-        expect(real.error, real.error?.stack).to.equal(undefined);
-    });
+    const runs = stagingRuns();
 
     it("declares exactly the expected resources", () => {
-        const list = real.resources.map((r) => `${r.type}/${r.name}`).sort();
+        const list = runs.real.resources.map((r) => `${r.type}/${r.name}`).sort();
         expect(list).to.deep.equal(
             [
                 "minimarket:secrets:StackSecrets/secrets",
@@ -65,17 +58,17 @@ describe("staging stack on one Docker host", () => {
     });
 
     it("keeps every generated secret secret wherever it flows, also percent-encoded", () => {
-        expect(real.generated.length).to.equal(13);
-        for (const value of real.generated) {
+        expect(runs.real.generated.length).to.equal(13);
+        for (const value of runs.real.generated) {
             for (const form of [value, encodeUserinfo(value)]) {
-                for (const r of real.resources) {
+                for (const r of runs.real.resources) {
                     expect(plainOccurrences(r.inputs, form), `${r.type}/${r.name} carries a secret in plain text`).to.deep.equal([]);
                 }
-                expect(plainOccurrences(real.outputs, form), "stack outputs carry a secret in plain text").to.deep.equal([]);
+                expect(plainOccurrences(runs.real.outputs, form), "stack outputs carry a secret in plain text").to.deep.equal([]);
             }
         }
-        expect(isSecretWrapper(real.outputs.secrets), "the secrets output is a secret").to.equal(true);
-        expect(Object.keys(unwrap(real.outputs.secrets) as object)).to.have.length(13);
+        expect(isSecretWrapper(runs.real.outputs.secrets), "the secrets output is a secret").to.equal(true);
+        expect(Object.keys(unwrap(runs.real.outputs.secrets) as object)).to.have.length(13);
     });
 
     it("keeps operator-supplied secrets and secret env secret too", async () => {
@@ -103,27 +96,27 @@ describe("staging stack on one Docker host", () => {
             prometheus: [{ internal: 9090, external: 9090, ip: "127.0.0.1" }],
             alertmanager: [{ internal: 9093, external: 9093, ip: "127.0.0.1" }],
         };
-        for (const c of byType(real, CONTAINER)) {
+        for (const c of byType(runs.real, CONTAINER)) {
             const ports = unwrap(c.inputs.ports) ?? [];
             expect(ports, `${c.name}`).to.deep.equal(published[c.name] ?? []);
         }
     });
 
     it("puts PostgreSQL and Redis on the internal network only, reachable by DNS alias", () => {
-        const data = named(real, "docker:index/network:Network", "host-data");
+        const data = named(runs.real, "docker:index/network:Network", "host-data");
         expect(data.inputs).to.deep.include({ internal: true, name: "minimarket-staging-data" });
         for (const name of ["postgres", "redis"]) {
-            expect(unwrap(named(real, CONTAINER, name).inputs.networksAdvanced)).to.deep.equal([{ name: "minimarket-staging-data", aliases: [name] }]);
+            expect(unwrap(named(runs.real, CONTAINER, name).inputs.networksAdvanced)).to.deep.equal([{ name: "minimarket-staging-data", aliases: [name] }]);
         }
         for (const name of ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]) {
-            const nets = unwrap(named(real, CONTAINER, name).inputs.networksAdvanced) as Array<{ name: string; aliases: string[] }>;
+            const nets = unwrap(named(runs.real, CONTAINER, name).inputs.networksAdvanced) as Array<{ name: string; aliases: string[] }>;
             expect(nets.map((n) => n.name).sort()).to.deep.equal(["minimarket-staging-data", "minimarket-staging-services"]);
             expect(nets.every((n) => n.aliases.includes(name))).to.equal(true);
         }
     });
 
     it("runs PostgreSQL pinned, with a kept volume, health check and scram-sha-256", () => {
-        const pg = named(real, CONTAINER, "postgres");
+        const pg = named(runs.real, CONTAINER, "postgres");
         const env = containerEnv(pg);
         expect(env.POSTGRES_DB).to.equal("inventario_retail");
         expect(env.POSTGRES_HOST_AUTH_METHOD).to.equal("scram-sha-256");
@@ -132,22 +125,22 @@ describe("staging stack on one Docker host", () => {
         expect((pg.inputs.healthcheck as { tests: string[] }).tests.slice(0, 2)).to.deep.equal(["CMD", "pg_isready"]);
         expect(pg.inputs.wait).to.equal(true);
         expect(pg.options.deleteBeforeReplace, "two postgres containers must never share the volume").to.equal(true);
-        expect(named(real, VOLUME, "postgres-data").options.retainOnDelete).to.equal(true);
-        expect(named(real, IMAGE, "image-postgres-17.6-bookworm").inputs.name).to.equal("postgres:17.6-bookworm");
+        expect(named(runs.real, VOLUME, "postgres-data").options.retainOnDelete).to.equal(true);
+        expect(named(runs.real, IMAGE, "image-postgres-17.6-bookworm").inputs.name).to.equal("postgres:17.6-bookworm");
     });
 
     it("sets the database roles' passwords through stdin after PostgreSQL is healthy, and again when the container changes", () => {
-        const roles = named(real, COMMAND, "postgres-roles");
+        const roles = named(runs.real, COMMAND, "postgres-roles");
         expect(roles.inputs.create).to.equal("docker exec -i minimarket-staging-postgres psql -q -U postgres -d inventario_retail");
         const stdin = unwrap(roles.inputs.stdin) as string;
         expect(stdin).to.include('ALTER ROLE "minimarket_app" WITH LOGIN PASSWORD');
         expect(stdin).to.include('GRANT "pg_monitor" TO "minimarket_monitor"');
         expect(unwrap(roles.inputs.triggers)).to.deep.equal(["postgres-id"]);
-        expect(dependenciesOf(real, roles)).to.include(`${CONTAINER}/postgres`);
+        expect(dependenciesOf(runs.real, roles)).to.include(`${CONTAINER}/postgres`);
     });
 
     it("runs Redis with a required password, AOF, 512mb allkeys-lru, a volume and a health check", () => {
-        const redis = named(real, CONTAINER, "redis");
+        const redis = named(runs.real, CONTAINER, "redis");
         const command = (redis.inputs.command as string[]).join(" ");
         for (const part of ['--requirepass "$REDIS_PASSWORD"', "--appendonly yes", "--maxmemory 512mb", "--maxmemory-policy allkeys-lru"]) {
             expect(command).to.include(part);
@@ -155,11 +148,11 @@ describe("staging stack on one Docker host", () => {
         expect(Object.keys(containerEnv(redis))).to.deep.equal(["REDIS_PASSWORD"]);
         expect(redis.inputs.volumes).to.deep.equal([{ volumeName: "minimarket-staging-redisdata", containerPath: "/data" }]);
         expect((redis.inputs.healthcheck as { tests: string[] }).tests[0]).to.equal("CMD-SHELL");
-        expect(named(real, VOLUME, "redis-data").options.retainOnDelete).to.equal(true);
+        expect(named(runs.real, VOLUME, "redis-data").options.retainOnDelete).to.equal(true);
     });
 
     it("gives every container a restart policy, a memory limit, rotated logs and a readable fixed name", () => {
-        for (const c of byType(real, CONTAINER)) {
+        for (const c of byType(runs.real, CONTAINER)) {
             expect(c.inputs.restart, c.name).to.equal("unless-stopped");
             expect(c.inputs.memory, c.name).to.be.a("number").greaterThan(0);
             expect(c.inputs.logDriver, c.name).to.equal("json-file");
@@ -167,10 +160,10 @@ describe("staging stack on one Docker host", () => {
             expect(c.inputs.name).to.equal(`minimarket-staging-${c.name}`);
             expect(c.options.deleteBeforeReplace, `${c.name}: a fixed name must be freed before its replacement starts`).to.equal(true);
         }
-        expect(named(real, CONTAINER, "ml-service").inputs.memory).to.equal(2048);
+        expect(named(runs.real, CONTAINER, "ml-service").inputs.memory).to.equal(2048);
         for (const app of ["agente-deposito", "agente-negocio", "dashboard"]) {
-            expect(named(real, CONTAINER, app).inputs.cpus, `${app}: CPUHigh needs a CPU limit, in the form the provider reads back`).to.equal("1.0");
+            expect(named(runs.real, CONTAINER, app).inputs.cpus, `${app}: CPUHigh needs a CPU limit, in the form the provider reads back`).to.equal("1.0");
         }
-        expect(named(real, CONTAINER, "ml-service").inputs.cpus).to.equal("2.0");
+        expect(named(runs.real, CONTAINER, "ml-service").inputs.cpus).to.equal("2.0");
     });
 });

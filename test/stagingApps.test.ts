@@ -1,19 +1,12 @@
 import { expect } from "chai";
-import { byType, containerEnv, dependenciesOf, isSecretWrapper, named, ProgramRun, runProgram, unwrap } from "./support/program";
+import { byType, containerEnv, dependenciesOf, isSecretWrapper, named, runProgram, unwrap } from "./support/program";
 
-import { CONTAINER, COMMAND, IMAGE, VOLUME, PASSWORD, realImages, withConfig, role, changed } from "./support/staging";
+import { CONTAINER, COMMAND, IMAGE, VOLUME, PASSWORD, realImages, stagingRuns, withConfig, role, changed } from "./support/staging";
 
 describe("staging stack on one Docker host: apps, releases and blast radius", () => {
-    let demo: ProgramRun;
-    let real: ProgramRun;
-    before(async () => {
-        demo = await runProgram({});
-        real = await runProgram(realImages);
-        expect(demo.error, demo.error?.stack).to.equal(undefined);
-        expect(real.error, real.error?.stack).to.equal(undefined);
-    });
+    const runs = stagingRuns();
     it("gives the apps the SPEC's environment contract with typed values", () => {
-        const deposito = containerEnv(named(real, CONTAINER, "agente-deposito"));
+        const deposito = containerEnv(named(runs.real, CONTAINER, "agente-deposito"));
         expect(deposito).to.include({
             ENVIRONMENT: "staging",
             LOG_LEVEL: "INFO",
@@ -23,14 +16,14 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
         expect(deposito.JWT_SECRET_DEPOSITO).to.equal(deposito.JWT_SECRET_KEY);
         expect(JSON.parse(deposito.CORS_ORIGINS)).to.deep.equal(["http://localhost:8080"]);
 
-        const negocio = containerEnv(named(real, CONTAINER, "agente-negocio"));
+        const negocio = containerEnv(named(runs.real, CONTAINER, "agente-negocio"));
         expect(negocio).to.include({ AGENTE_DEPOSITO_URL: "http://agente-deposito:8001", OCR_TIMEOUT_SECONDS: "30", TESSERACT_CMD: "/usr/bin/tesseract" });
         expect(negocio.JWT_SECRET_NEGOCIO).to.equal(negocio.JWT_SECRET_KEY);
 
-        const ml = containerEnv(named(real, CONTAINER, "ml-service"));
+        const ml = containerEnv(named(runs.real, CONTAINER, "ml-service"));
         expect(ml).to.include({ INFLATION_RATE_MONTHLY: "0.045" });
 
-        const dash = containerEnv(named(real, CONTAINER, "dashboard"));
+        const dash = containerEnv(named(runs.real, CONTAINER, "dashboard"));
         expect(dash).to.include({
             AGENTE_DEPOSITO_URL: "http://agente-deposito:8001",
             AGENTE_NEGOCIO_URL: "http://agente-negocio:8002",
@@ -103,22 +96,22 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
     });
 
     it("starts services in the SPEC's order, each after what it waits for is healthy", () => {
-        const deps = (name: string) => dependenciesOf(real, named(real, CONTAINER, name));
+        const deps = (name: string) => dependenciesOf(runs.real, named(runs.real, CONTAINER, name));
         for (const name of ["agente-deposito", "agente-negocio", "ml-service"]) {
             expect(deps(name), name).to.include.members([`${COMMAND}/postgres-roles`, `${CONTAINER}/redis`, `${COMMAND}/${name}-migrate`]);
         }
         expect(deps("agente-negocio")).to.include(`${CONTAINER}/agente-deposito`);
         expect(deps("dashboard")).to.include.members([`${CONTAINER}/agente-deposito`, `${CONTAINER}/agente-negocio`, `${CONTAINER}/ml-service`]);
-        for (const c of byType(real, CONTAINER).filter((c) => ["app", "data"].includes(role(c)))) {
+        for (const c of byType(runs.real, CONTAINER).filter((c) => ["app", "data"].includes(role(c)))) {
             expect(c.inputs.wait, `${c.name} is declared created only once healthy`).to.equal(true);
             expect((c.inputs.healthcheck as { tests: string[] }).tests.length).to.be.greaterThan(1);
         }
-        const health = (named(real, CONTAINER, "dashboard").inputs.healthcheck as { tests: string[] }).tests.join(" ");
+        const health = (named(runs.real, CONTAINER, "dashboard").inputs.healthcheck as { tests: string[] }).tests.join(" ");
         expect(health).to.include("http://127.0.0.1:8080/health");
     });
 
     it("runs each new image's migration once, from that image, before it serves, with secrets out of the command line", () => {
-        const migrate = named(real, COMMAND, "ml-service-migrate");
+        const migrate = named(runs.real, COMMAND, "ml-service-migrate");
         const create = migrate.inputs.create as string;
         expect(create).to.match(/^docker run --rm --name minimarket-staging-ml-service-migrate --network minimarket-staging-data /);
         expect(create).to.match(/ -e DATABASE_URL /);
@@ -128,12 +121,12 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
         expect(migrate.inputs.update, "a changed secret must not re-run migrations").to.equal("true");
         const triggers = unwrap(migrate.inputs.triggers) as string[];
         expect(triggers[0]).to.match(/^sha256:/);
-        expect(dependenciesOf(real, migrate)).to.include.members([
+        expect(dependenciesOf(runs.real, migrate)).to.include.members([
             `${COMMAND}/postgres-roles`,
             `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.1`,
         ]);
         expect(
-            real.resources.find((r) => r.name === "dashboard-migrate"),
+            runs.real.resources.find((r) => r.name === "dashboard-migrate"),
             "skipped by config",
         ).to.equal(undefined);
     });
@@ -162,7 +155,7 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
                 },
             }),
         );
-        expect(changed(real, bumped)).to.deep.equal(
+        expect(changed(runs.real, bumped)).to.deep.equal(
             [
                 `${CONTAINER}/ml-service`,
                 `${COMMAND}/ml-service-migrate`,
@@ -170,14 +163,14 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
                 `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.2`,
             ].sort(),
         );
-        const before = unwrap(named(real, COMMAND, "ml-service-migrate").inputs.triggers);
+        const before = unwrap(named(runs.real, COMMAND, "ml-service-migrate").inputs.triggers);
         const after = unwrap(named(bumped, COMMAND, "ml-service-migrate").inputs.triggers);
         expect(after, "the migration re-runs for the new image").not.to.deep.equal(before);
     });
 
     it("a rotated secret changes only the containers that consume it and leaves images and volumes untouched", async () => {
         const rotated = await runProgram(withConfig(realImages, { rotations: { redisPassword: 1 } }));
-        const diff = changed(real, rotated);
+        const diff = changed(runs.real, rotated);
         expect(diff).to.deep.equal(
             [
                 `${PASSWORD}/redisPassword`,
@@ -189,34 +182,36 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
             ].sort(),
         );
         for (const s of ["agente-deposito", "agente-negocio", "ml-service"]) {
-            expect(unwrap(named(rotated, COMMAND, `${s}-migrate`).inputs.triggers)).to.deep.equal(unwrap(named(real, COMMAND, `${s}-migrate`).inputs.triggers));
+            expect(unwrap(named(rotated, COMMAND, `${s}-migrate`).inputs.triggers)).to.deep.equal(
+                unwrap(named(runs.real, COMMAND, `${s}-migrate`).inputs.triggers),
+            );
         }
-        expect(containerEnv(named(rotated, CONTAINER, "redis")).REDIS_PASSWORD).not.to.equal(containerEnv(named(real, CONTAINER, "redis")).REDIS_PASSWORD);
+        expect(containerEnv(named(rotated, CONTAINER, "redis")).REDIS_PASSWORD).not.to.equal(containerEnv(named(runs.real, CONTAINER, "redis")).REDIS_PASSWORD);
 
-        const jwt = changed(real, await runProgram(withConfig(realImages, { rotations: { jwtSecretMl: 1 } })));
+        const jwt = changed(runs.real, await runProgram(withConfig(realImages, { rotations: { jwtSecretMl: 1 } })));
         expect(jwt).to.deep.equal([`${PASSWORD}/jwtSecretMl`, `${CONTAINER}/ml-service`, `${COMMAND}/ml-service-migrate`].sort());
 
-        const pg = changed(real, await runProgram(withConfig(realImages, { rotations: { postgresPassword: 1 } })));
+        const pg = changed(runs.real, await runProgram(withConfig(realImages, { rotations: { postgresPassword: 1 } })));
         expect(pg, "the running database's password is changed in place, the postgres container is kept").to.include(`${COMMAND}/postgres-roles`);
         expect(pg).not.to.include(`${CONTAINER}/postgres`);
         expect(pg.filter((r) => r.startsWith(IMAGE) || r.startsWith(VOLUME))).to.deep.equal([]);
     });
 
-    it("runs a labelled public stand-in for each service without an image (demo mode)", () => {
-        expect(demo.outputs.standIns).to.deep.equal(["agente-deposito", "agente-negocio", "ml-service", "dashboard"]);
+    it("runs a labelled public stand-in for each service without an image (runs.demo mode)", () => {
+        expect(runs.demo.outputs.standIns).to.deep.equal(["agente-deposito", "agente-negocio", "ml-service", "dashboard"]);
         for (const name of ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]) {
-            const c = named(demo, CONTAINER, name);
+            const c = named(runs.demo, CONTAINER, name);
             expect(unwrap(c.inputs.labels)).to.deep.include({ label: "com.minimarket.standin", value: "true" });
             expect((c.inputs.command as string[]).slice(0, 3)).to.deep.equal(["python", "-u", "-c"]);
             expect(containerEnv(c)).to.include({ STANDIN_SERVICE: name });
         }
-        expect(byType(demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.11-slim-bookworm");
+        expect(byType(runs.demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.11-slim-bookworm");
         expect(
-            byType(demo, COMMAND).filter((c) => c.name.endsWith("-migrate")),
+            byType(runs.demo, COMMAND).filter((c) => c.name.endsWith("-migrate")),
             "stand-ins have nothing to migrate",
         ).to.deep.equal([]);
-        expect(real.outputs.standIns).to.deep.equal([]);
-        for (const c of byType(real, CONTAINER).filter((c) => role(c) === "app")) {
+        expect(runs.real.outputs.standIns).to.deep.equal([]);
+        for (const c of byType(runs.real, CONTAINER).filter((c) => role(c) === "app")) {
             expect(c.inputs.command, `${c.name} runs its image's own command`).to.equal(undefined);
         }
     });

@@ -1,6 +1,7 @@
 // What the staging tests share: the staging stack with real (private) images, and how to tell
 // what changed between two runs.
-import { ProgramRun, Registered, StackSettings, unwrap } from "./program";
+import { expect } from "chai";
+import { ProgramRun, Registered, runProgram, StackSettings, unwrap } from "./program";
 
 export const CONTAINER = "docker:index/container:Container";
 export const COMMAND = "command:local:Command";
@@ -36,4 +37,16 @@ export function changed(a: ProgramRun, b: ProgramRun): string[] {
     const after = new Map(b.resources.map((r) => [key(r), JSON.stringify(unwrap(r.inputs))]));
     const keys = new Set([...before.keys(), ...after.keys()]);
     return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
+}
+
+/** A mocha hook that runs staging twice, as the demo (stand-ins) and with real images. */
+export function stagingRuns(): { demo: ProgramRun; real: ProgramRun } {
+    const runs = {} as { demo: ProgramRun; real: ProgramRun };
+    before(async () => {
+        runs.demo = await runProgram({});
+        runs.real = await runProgram(realImages);
+        expect(runs.demo.error, runs.demo.error?.stack).to.equal(undefined);
+        expect(runs.real.error, runs.real.error?.stack).to.equal(undefined);
+    });
+    return runs;
 }
