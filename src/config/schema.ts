@@ -60,12 +60,10 @@ export const serviceShape = {
         )
         .optional()
         .meta({ description: "CPU limit in cores (CPUHigh alerts at 80 %)", default: "`1`" }),
-    env: envMap("plain")
-        .optional()
-        .meta({
-            description:
-                "add or override a plain variable (lists become JSON arrays); names like `*_KEY`, `*_TOKEN`, `*PASSWORD*` belong in `secretEnv`; `LOG_LEVEL`, `TZ`, `CORS_ORIGINS`, … are checked like their settings",
-        }),
+    env: envMap("plain").optional().meta({
+        description:
+            "add or override a plain variable (lists become JSON arrays); names like `*_KEY`, `*_TOKEN`, `*PASSWORD*` belong in `secretEnv`; `LOG_LEVEL`, `TZ`, `CORS_ORIGINS`, … are checked like their settings",
+    }),
     migrationCommand,
 };
 export const serviceSchema = record(serviceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`);

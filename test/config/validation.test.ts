@@ -3,7 +3,6 @@
 import { expect } from "chai";
 import { parsed, prodValues, refusal } from "./support";
 
-const prodGcp = prodValues().gcp as Record<string, unknown>;
 const prodServices = prodValues().services as Record<string, unknown>;
 
 describe("config validation gaps (issue 10, item 9)", () => {
