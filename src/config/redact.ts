@@ -40,16 +40,19 @@ export function sensitiveValues(values: Record<string, unknown>, secretKeys: Rea
     return [...found].filter((x) => x !== "");
 }
 
-/** `lines` with every appearance of a sensitive value replaced; short values only where quoted, so common words survive. */
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * `lines` with every appearance of a sensitive value replaced, in any letter case (a schema may
+ * have changed the case before it complained). Short values only where quoted, so words survive.
+ */
 export function redact(lines: readonly string[], sensitive: readonly string[]): string[] {
-    const byLength = [...sensitive].sort((a, b) => b.length - a.length);
-    return lines.map((line) => {
-        let out = line;
-        for (const s of byLength) {
+    const patterns = [...sensitive]
+        .sort((a, b) => b.length - a.length)
+        .map((s) => {
             const quoted = JSON.stringify(s);
-            out = out.replaceAll(quoted, `"${NOT_SHOWN}"`);
-            if (s.length >= 8) out = out.replaceAll(s, NOT_SHOWN).replaceAll(quoted.slice(1, -1), NOT_SHOWN);
-        }
-        return out;
-    });
+            const forms = s.length >= 12 ? [quoted, s, quoted.slice(1, -1)] : [quoted];
+            return new RegExp(forms.map(escape).join("|"), "gi");
+        });
+    return lines.map((line) => patterns.reduce((out, re) => out.replace(re, (m) => (m.startsWith('"') ? `"${NOT_SHOWN}"` : NOT_SHOWN)), line));
 }
