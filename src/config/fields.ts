@@ -69,18 +69,34 @@ export function oneOf<T extends string>(values: readonly [T, ...T[]]) {
     return z.enum(values, { error: (iss) => `must be one of ${values.join(", ")}, got ${show(iss.input)}` });
 }
 
-/** A list of strings, as `pulumi config set --path 'key[0]' value` stores it. */
-export function stringList() {
-    return z.array(z.string(), {
-        error: (iss) => `expected a list of strings, got ${show(iss.input)}; set items with \`pulumi config set --path '{key}[0]' <value>\``,
-    });
+/** A word as the shell passes it unchanged; a leading dash is not taken for an option. */
+function shellWord(word: string): string {
+    const quoted = /^[A-Za-z0-9@%_+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+    return word.startsWith("-") ? `-- ${quoted}` : quoted;
 }
 
 /**
- * An object whose unknown fields are reported one by one, each with its own message, and
+ * How to set a list key that holds one string: the CLI stores a list only item by item, so the
+ * string is removed first. The commands use the string's own items (split at commas and spaces).
+ */
+export function listCommands(value: unknown, split: RegExp = /[\s,]+/): string {
+    const items = typeof value === "string" ? value.split(split).filter((w) => w !== "") : [];
+    const shown = (items.length > 0 ? items : ["<value>"]).slice(0, 4);
+    const sets = shown.map((item, i) => `\`pulumi config set --path '{key}[${i}]' ${item === "<value>" ? item : shellWord(item)}\``);
+    return `a list is set item by item: \`{rm}\`, then ${sets.join(", ")}${items.length > shown.length ? ", …" : ""}`;
+}
+
+/** A list of strings, as `pulumi config set --path 'key[0]' value` stores it. */
+export function stringList() {
+    return z.array(z.string(), { error: (iss) => `expected a list of strings, got ${show(iss.input)}; ${listCommands(iss.input)}` });
+}
+
+/**
+ * An object whose unknown fields are reported one by one, each with its own message and the
+ * nearest known field ("did you mean"), and
  * whose other problems are all reported too (a typo does not hide a bad value beside it).
  */
-export function record<S extends z.ZodRawShape>(shape: S, unknownField: (field: string, known: string[]) => string) {
+export function record<S extends z.ZodRawShape>(shape: S, unknownField: (field: string, known: string[], hint: string) => string) {
     const known = Object.keys(shape);
     return z
         .looseObject(shape, {
@@ -88,7 +104,13 @@ export function record<S extends z.ZodRawShape>(shape: S, unknownField: (field: 
         })
         .superRefine((obj, ctx) => {
             if (!isPlainObject(obj)) return;
-            for (const field of Object.keys(obj)) if (!known.includes(field)) problem(ctx, [field], unknownField(field, known));
+            for (const field of Object.keys(obj)) {
+                if (known.includes(field)) continue;
+                // Every unknown field names the nearest known one, whether or not its message placed the hint.
+                const hint = suggestion(field, known);
+                const message = unknownField(field, known, hint);
+                problem(ctx, [field], message.includes(hint) ? message : message + hint);
+            }
         }, always);
 }
 

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { isPlainObject } from "./fields";
 import { GcpConfig, gcpSchema } from "./gcpSchema";
+import { redact, sensitiveValues } from "./redact";
 import { ParseContext } from "./rules";
 import { NAMESPACE } from "./schema";
 import { StackConfig, stackSchema } from "./stackConfig";
@@ -48,8 +49,10 @@ export function keyOf(path: readonly PropertyKey[]): string {
 export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
     const lines = issues.map((issue) => {
         const key = keyOf([...prefix, ...issue.path]);
-        const set = issue.path.length + prefix.length <= 1 ? `pulumi config set ${key}` : `pulumi config set --path '${key}'`;
-        const message = issue.message.replaceAll("{key}", key).replaceAll("{set}", set);
+        const top = issue.path.length + prefix.length <= 1;
+        const set = top ? `pulumi config set ${key}` : `pulumi config set --path '${key}'`;
+        const rm = top ? `pulumi config rm ${key}` : `pulumi config rm --path '${key}'`;
+        const message = issue.message.replaceAll("{key}", key).replaceAll("{set}", set).replaceAll("{rm}", rm);
         return key ? `${NAMESPACE}:${key}: ${message}` : `${NAMESPACE}: ${message}`;
     });
     return [...new Set(lines)];
@@ -58,8 +61,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
 /** Parses and validates the raw config of stack `stack`. Throws ConfigError listing every problem. */
 export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     const ctx: ParseContext = { stack, secretKeys: raw.secretKeys };
-    const result = stackSchema(ctx).safeParse(decodeValues(raw.values));
-    if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+    const values = decodeValues(raw.values);
+    const result = stackSchema(ctx).safeParse(values);
+    if (!result.success) throw new ConfigError(redact(formatIssues(result.error.issues), sensitiveValues(values, raw.secretKeys)));
     return result.data;
 }
 
@@ -70,6 +74,8 @@ export function parseGcpConfig(value: unknown, opts: { required: boolean }): { g
             ? { problems: [`${NAMESPACE}:gcp: platform gcp needs the Google Cloud settings; start with \`pulumi config set --path gcp.project <project-id>\``] }
             : { gcp: undefined, problems: [] };
     }
-    const result = gcpSchema.safeParse(isPlainObject(value) || typeof value !== "string" ? value : decodeValues({ v: value }).v);
-    return result.success ? { gcp: result.data, problems: [] } : { problems: formatIssues(result.error.issues, ["gcp"]) };
+    const decoded = isPlainObject(value) || typeof value !== "string" ? value : decodeValues({ v: value }).v;
+    const result = gcpSchema.safeParse(decoded);
+    if (result.success) return { gcp: result.data, problems: [] };
+    return { problems: redact(formatIssues(result.error.issues, ["gcp"]), sensitiveValues({ gcp: decoded }, new Set())) };
 }

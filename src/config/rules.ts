@@ -5,10 +5,9 @@ import { z } from "zod";
 import { isPinned, parseImageRef } from "../facts/images";
 import { secretCatalog, secretNames } from "../facts/secrets";
 import { isServiceName, serviceNames } from "../facts/services";
+import { isCredentialVar } from "./envVars";
 import { isPlainObject, problem, show, suggestion } from "./fields";
-
-/** Variables that carry credentials: overriding them in plain config would leak them. */
-const SECRET_VARS = /^(DATABASE_URL|REDIS_URL|JWT_SECRET_[A-Z_]+|DASHBOARD_(UI_)?API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY|.*PASSWORD.*|.*TOKEN.*)$/;
+import { gcpPlatformRules, movingTag, prodCorsRules } from "./prodRules";
 
 /** What the schema needs to know beyond the values: which keys were set with `--secret`, and the stack. */
 export interface ParseContext {
@@ -53,15 +52,17 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
         if (!isPlainObject(s)) continue;
         checkServiceImage(r, name, s.image, { isProd, allowUnpinned: allowUnpinned && !isProd });
         if (isPlainObject(s.env)) {
-            for (const variable of Object.keys(s.env).filter((n) => SECRET_VARS.test(n))) {
+            for (const variable of Object.keys(s.env).filter(isCredentialVar)) {
                 problem(
                     r,
                     ["services", name, "env", variable],
-                    `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${variable}' <value>\``,
+                    `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${variable}' <value>\`, then \`pulumi config rm --path '{key}'\` (plain variables are stored and shown in clear)`,
                 );
             }
         }
     }
+    if ((v.platform ?? "docker") === "gcp") gcpPlatformRules(v, r);
+    if (isProd) prodCorsRules(v, r);
     if (isProd) {
         for (const name of serviceNames) {
             const s = services[name];
@@ -107,6 +108,14 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
                 `is stored in plain text; run \`pulumi config set --secret ${name} <value>\` (or \`pulumi config rm ${name}\` to let the program generate it)`,
             );
         }
+        const rotation = isPlainObject(v.rotations) ? Number(v.rotations[name] ?? 0) : 0;
+        if (rotation > 0) {
+            problem(
+                r,
+                ["rotations", name],
+                `${name} is set by hand, so the program does not generate it and this counter would change nothing; rotate it by setting a new value with \`pulumi config set --secret ${name} <value>\`, or \`pulumi config rm ${name}\` to let the program generate it`,
+            );
+        }
         const { minLength } = secretCatalog[name];
         if (typeof value === "string" && value.length < minLength) {
             problem(
@@ -125,6 +134,15 @@ function checkServiceImage(r: z.RefinementCtx, service: string, value: unknown, 
     if (!ref) {
         problem(r, path, `${show(value)} is not a valid image reference; expected [registry/]repository:tag or repository@sha256:<digest>`);
     } else if (!opts.allowUnpinned && !isPinned(ref)) {
-        problem(r, path, `${show(value)} is not pinned; give an explicit version tag (not latest) or a digest`);
+        const escape = opts.isProd
+            ? "; prod always needs one (allowUnpinnedImages does not apply to prod)"
+            : "; or, to try it on this non-prod stack, `pulumi config set allowUnpinnedImages true`";
+        problem(r, path, `${show(value)} is not pinned; give an explicit version tag (not latest) or a digest${escape}`);
+    } else if (opts.isProd && movingTag(ref)) {
+        problem(
+            r,
+            path,
+            `${show(value)} has the moving tag \`${movingTag(ref)}\`, which is moved to newer images; prod needs an exact version tag such as 1.4.2, or a digest (@sha256:…)`,
+        );
     }
 }

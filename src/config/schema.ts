@@ -5,49 +5,41 @@
 import { z } from "zod";
 import { secretCatalog, SecretName, secretNames } from "../facts/secrets";
 import { serviceNames } from "../facts/services";
-import { always, boolean, documented, FieldDoc, integer, isPlainObject, oneOf, problem, record, show, stringList, suggestion, text } from "./fields";
+import { parsePrometheusDuration } from "../facts/prometheusDuration";
+import { ENVIRONMENT, envMap, LOG_LEVELS, originsProblem } from "./envVars";
+import {
+    always,
+    boolean,
+    documented,
+    FieldDoc,
+    integer,
+    isPlainObject,
+    listCommands,
+    oneOf,
+    problem,
+    record,
+    show,
+    stringList,
+    suggestion,
+    text,
+} from "./fields";
+import { timezoneProblem } from "./timezones";
 import { backupSchema } from "./backupSchema";
 import { gcpSchema } from "./gcpSchema";
 
 export const NAMESPACE = "minimarket";
 
-const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const DEFAULT_MIGRATION = ["alembic", "upgrade", "head"];
 const DOCKER_HOST = /^(ssh|tcp|unix|npipe):\/\/\S+$/;
-const ORIGIN = /^https?:\/\/[^\s/]+$/;
-const RETENTION = /^[1-9][0-9]*(h|d|w|y)$/;
 
 export const hostPortDefaults = { dashboard: 8080, grafana: 3000, prometheus: 9090, alertmanager: 9093 } as const;
 export type HostPorts = Record<keyof typeof hostPortDefaults, number>;
 
-/** One variable map (`services.<svc>.env` or `secretEnv.<svc>`): names checked, values rendered as the apps parse them. */
-function envMap() {
-    return z
-        .record(z.string(), z.unknown(), {
-            error: "expected an object of VARIABLE: value; set one with `pulumi config set --path '{key}.VARIABLE' <value>`",
-        })
-        .superRefine((vars, ctx) => {
-            for (const [name, v] of Object.entries(vars)) {
-                if (!ENV_NAME.test(name)) problem(ctx, [name], "is not a valid environment variable name (A-Z, 0-9, _; not starting with a digit)");
-                else if (!["string", "number", "boolean"].includes(typeof v) && !Array.isArray(v)) {
-                    problem(ctx, [name], `expected a string, number, boolean or list, got ${show(v)}`);
-                }
-            }
-        })
-        .transform((vars) =>
-            Object.fromEntries(
-                Object.entries(vars)
-                    .filter(([name]) => ENV_NAME.test(name))
-                    // Lists reach pydantic-settings as JSON arrays.
-                    .map(([name, v]) => [name, Array.isArray(v) ? JSON.stringify(v) : String(v)]),
-            ),
-        );
-}
-
 const migrationCommand = z
     .union([z.literal(false), z.null(), z.array(z.string().min(1)).min(0)], {
-        error: 'expected a list of arguments such as ["alembic","upgrade","head"], or false to skip the release step',
+        error: (iss) =>
+            'expected a list of arguments such as ["alembic","upgrade","head"], or false to skip the release step' +
+            (typeof iss.input === "string" ? `; ${listCommands(iss.input, /\s+/)}` : ""),
     })
     .optional()
     .meta({ description: "release step arguments; `false` skips it", default: '`["alembic","upgrade","head"]`' });
@@ -55,7 +47,7 @@ const migrationCommand = z
 /** The fields of `services.<service>`. */
 export const serviceShape = {
     image: documented(text(), {
-        description: "pinned image: explicit version tag (not `latest`) or `@sha256:` digest",
+        description: "pinned image: explicit version tag (not `latest`) or `@sha256:` digest; prod: an exact version, not `main`, `stable` or `2`",
         default: "demo stand-in (staging); required in prod",
     }),
     memoryMb: documented(integer(64, 65536), { description: "memory limit of the container (MemoryPressure alerts at 85 %)", default: "`512`" }),
@@ -68,7 +60,10 @@ export const serviceShape = {
         )
         .optional()
         .meta({ description: "CPU limit in cores (CPUHigh alerts at 80 %)", default: "`1`" }),
-    env: envMap().optional().meta({ description: "add or override a plain variable (lists become JSON arrays)" }),
+    env: envMap("plain").optional().meta({
+        description:
+            "add or override a plain variable (lists become JSON arrays); names like `*_KEY`, `*_TOKEN`, `*PASSWORD*` belong in `secretEnv`; `LOG_LEVEL`, `TZ`, `CORS_ORIGINS`, … are checked like their settings",
+    }),
     migrationCommand,
 };
 export const serviceSchema = record(serviceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`);
@@ -111,7 +106,7 @@ const rotationsSchema = z
 
 /** Fields shared by every platform; `services` and `secretEnv` are per service name. */
 const common = {
-    environment: documented(text({ pattern: /^[a-z][a-z0-9-]{0,30}$/, message: (v) => `must be lowercase letters, digits and dashes (got ${show(v)})` }), {
+    environment: documented(text({ pattern: ENVIRONMENT, message: (v) => `must be lowercase letters, digits and dashes (got ${show(v)})` }), {
         description: "environment label, container and network names",
         default: "stack name",
     }),
@@ -129,18 +124,24 @@ const common = {
         { description: LOG_LEVELS.map((l) => `\`${l}\``).join(", "), default: "`INFO`" },
     ),
     timezone: documented(
-        z.string({ error: (iss) => `expected a string, got ${show(iss.input)}` }).refine((tz) => isValidTimezone(tz), {
-            error: (iss) => `unknown IANA time zone ${show(iss.input)}; for example America/Argentina/Buenos_Aires`,
+        z.string({ error: (iss) => `expected a string, got ${show(iss.input)}` }).superRefine((tz, ctx) => {
+            const why = timezoneProblem(tz);
+            if (why) problem(ctx, [], why);
         }),
-        { description: "`TZ` of the apps", default: "`America/Argentina/Buenos_Aires`" },
+        {
+            description: "`TZ` of the apps: an IANA zone name as the containers' tzdata spells it (case-sensitive)",
+            default: "`America/Argentina/Buenos_Aires`",
+        },
     ),
     corsOrigins: documented(
         stringList().superRefine((origins, ctx) => {
-            for (const origin of origins) {
-                if (!ORIGIN.test(origin)) problem(ctx, [], `${show(origin)} is not an origin like https://shop.example.com (scheme and host, no path)`);
-            }
+            const why = originsProblem(origins);
+            if (why) problem(ctx, [], why);
         }),
-        { description: "`CORS_ORIGINS` and `DASHBOARD_CORS_ORIGINS`", default: '`["http://localhost:8080"]`' },
+        {
+            description: "`CORS_ORIGINS` and `DASHBOARD_CORS_ORIGINS`; prod takes https:// origins only",
+            default: '`["http://localhost:8080"]`; on gcp `https://<gcp.domain>`',
+        },
     ),
     dashboardForceHttps: documented(boolean(), { description: "`DASHBOARD_FORCE_HTTPS`", default: "`false` (`true` in prod)" }),
     services: z
@@ -152,7 +153,7 @@ const common = {
         .record(z.string(), z.unknown(), {
             error: "expected an object; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
         })
-        .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap().optional()]))))
+        .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap("secret").optional()]))))
         .optional()
         .meta({ description: "add or override a secret variable (`pulumi config set --secret --path`)" }),
     hostPorts: documented(hostPortsSchema, { description: "host ports of the services meant for people and operators (below)" }),
@@ -175,10 +176,16 @@ const common = {
         description: "secret credentials of `backup.offsite` (a service-account key for gs://, `<key id>:<secret>` for s3://)",
         default: "unset",
     }),
-    metricsRetention: documented(text({ pattern: RETENTION, message: (v) => `expected a duration such as 7d or 30d, got ${show(v)}` }), {
-        description: "how long Prometheus keeps samples",
-        default: "`7d` (`30d` in prod)",
-    }),
+    metricsRetention: documented(
+        text().refine((v) => (parsePrometheusDuration(v) ?? 0) > 0, {
+            error: (iss) =>
+                `expected a Prometheus duration such as 7d, 30d or 1d12h (whole numbers with y, w, d, h, m, s, ms, largest unit first), got ${show(iss.input)}`,
+        }),
+        {
+            description: "how long Prometheus keeps samples (a Prometheus duration)",
+            default: "`7d` (`30d` in prod)",
+        },
+    ),
     ...(Object.fromEntries(
         secretNames.map((n) => [
             n,
@@ -202,13 +209,4 @@ export const topLevelKeys: ReadonlySet<string> = new Set(Object.keys(topLevelSha
 /** The documentation of every key, for the README table (./table.ts). */
 export function fieldDoc(schema: z.ZodType): FieldDoc | undefined {
     return schema.meta() as FieldDoc | undefined;
-}
-
-export function isValidTimezone(tz: string): boolean {
-    try {
-        new Intl.DateTimeFormat("en-US", { timeZone: tz });
-        return true;
-    } catch {
-        return false;
-    }
 }

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { SecretName, secretNames } from "../facts/secrets";
 import { ServiceName, serviceNames } from "../facts/services";
-import { always, record, suggestion } from "./fields";
+import { always, record } from "./fields";
 import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
 import { crossFieldRules, isProdStack, ParseContext } from "./rules";
@@ -14,7 +14,7 @@ import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevel
 export function stackSchema(ctx: ParseContext) {
     return record(
         topLevelShape,
-        (k) => `unknown key; remove it with \`pulumi config rm ${k}\`${suggestion(k, [...topLevelKeys])} (known keys: ${[...topLevelKeys].sort().join(", ")})`,
+        (k, _, hint) => `unknown key; remove it with \`pulumi config rm ${k}\`${hint} (known keys: ${[...topLevelKeys].sort().join(", ")})`,
     )
         .superRefine((values, rctx) => crossFieldRules(values as Record<string, unknown>, ctx, rctx), always)
         .transform((v) => toStackConfig(v as RawValues, ctx));
@@ -99,7 +99,8 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         allowUnpinnedImages: v.allowUnpinnedImages ?? false,
         logLevel: v.logLevel ?? "INFO",
         timezone: v.timezone ?? "America/Argentina/Buenos_Aires",
-        corsOrigins: v.corsOrigins ?? ["http://localhost:8080"],
+        // On gcp the dashboard's own address; prod elsewhere must set it (crossFieldRules).
+        corsOrigins: v.corsOrigins ?? (v.platform === "gcp" ? [`https://${(v.gcp as GcpConfig).domain}`] : ["http://localhost:8080"]),
         dashboardForceHttps: v.dashboardForceHttps ?? isProd,
         services,
         hostPorts: { ...hostPortDefaults, ...(v.hostPorts as Partial<HostPorts> | undefined) },

@@ -4,8 +4,9 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
-import { RawConfig } from "./parse";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { isPlainObject } from "./fields";
+import { ConfigError, RawConfig } from "./parse";
 import { NAMESPACE } from "./schema";
 
 export const SECRET_PLACEHOLDER = "<secret: set with pulumi config set --secret, not shown here>";
@@ -21,11 +22,32 @@ export function stackFilePath(stack: string, projectDir: string): string {
     return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
 
+/** The stack file as YAML; a syntax error names the file, line and column, never the text there (it may be a secret). */
+function parseStackYaml(file: string): Record<string, unknown> {
+    let doc: unknown;
+    try {
+        doc = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        if (!(e instanceof YAMLParseError)) throw e;
+        // The message goes on with the offending lines after ":\n"; only its first sentence is kept.
+        const what = e.message.split(/:?\n/)[0];
+        throw new ConfigError([
+            `${file}: is not valid YAML: ${what} (the text there is not shown: it may hold a secret); fix the file, or set values with \`pulumi config set\``,
+        ]);
+    }
+    if (doc === null || doc === undefined) return {};
+    const config = isPlainObject(doc) ? doc.config : undefined;
+    if (!isPlainObject(doc) || (config !== undefined && config !== null && !isPlainObject(config))) {
+        throw new ConfigError([`${file}: expected a YAML mapping with a \`config:\` mapping of <namespace>:<key>: value, as \`pulumi config set\` writes it`]);
+    }
+    return (config ?? {}) as Record<string, unknown>;
+}
+
 export function readStackFile(file: string, placeholders: Record<string, string> = {}): StackFile {
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const config = parseStackYaml(file);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
+    for (const [key, value] of Object.entries(config)) {
         let secret = false;
         const placeholder = placeholders[key] ?? SECRET_PLACEHOLDER;
         const replaced = replaceSecure(value, () => {

@@ -3,6 +3,7 @@
  * Pure: no Pulumi resources, only plain data.
  */
 
+import { parsePrometheusDuration } from "../../facts/prometheusDuration";
 import { JOBS } from "../../facts/telemetry";
 
 /** Scrape job names are facts: alert rules and dashboards refer to them. */
@@ -46,10 +47,8 @@ export interface PrometheusConfigInput {
     targets: ScrapeTargets;
 }
 
-const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
-
 function checkDuration(name: string, value: string): string {
-    if (!DURATION.test(value)) throw new Error(`${name}: "${value}" is not a Prometheus duration (e.g. 15s, 1m, 30d)`);
+    if (parsePrometheusDuration(value) === undefined) throw new Error(`${name}: "${value}" is not a Prometheus duration (e.g. 15s, 1m, 30d)`);
     return value;
 }
 
