@@ -6,6 +6,7 @@ import { isPinned, parseImageRef } from "../facts/images";
 import { secretCatalog, secretNames } from "../facts/secrets";
 import { isServiceName, serviceNames } from "../facts/services";
 import { isPlainObject, problem, show, suggestion } from "./fields";
+import { gcpCrossFieldRules } from "./gcpRules";
 
 /** Variables that carry credentials: overriding them in plain config would leak them. */
 const SECRET_VARS = /^(DATABASE_URL|REDIS_URL|JWT_SECRET_[A-Z_]+|DASHBOARD_(UI_)?API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY|.*PASSWORD.*|.*TOKEN.*)$/;
@@ -94,9 +95,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     if ((v.platform ?? "docker") === "gcp" && v.gcp === undefined) {
         problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
     }
-    if (isPlainObject(v.gcp) && v.gcp.registry !== undefined && v.registryPassword === undefined) {
-        problem(r, ["registryPassword"], "gcp.registry is set but its password is not; run `pulumi config set --secret registryPassword <password or key>`");
-    }
+    if ((v.platform ?? "docker") === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
     for (const name of secretNames) {
         const value = v[name];
         if (value === undefined) continue;
