@@ -222,3 +222,14 @@ describe("pinned address ranges (item 22)", () => {
         expect(() => prodConfig({}, { privateServicesRange: "10.21.0.0/25" })).to.throw(ConfigError, /from \/16 to \/24/);
     });
 });
+
+describe("SSH claims match what the deploy does (item 20)", () => {
+    it("does not promise SSH through IAP: the deploy connects to the VM's public address", async () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const prod = readme.slice(readme.indexOf("## Production on Google Cloud"));
+        expect(prod).not.to.match(/IAP range `?35\.235\.240\.0\/20`? works/);
+        expect(prod).to.include("IAP TCP\n  forwarding is not supported");
+        const run = await deploy();
+        expect(get(run, "pulumi:providers:docker", "host-docker").inputs.host).to.equal(`ssh://deploy@${MOCK.vmAddress}`);
+    });
+});
