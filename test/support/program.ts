@@ -32,6 +32,8 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
 }
 
 export interface ProgramRun {
