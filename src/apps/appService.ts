@@ -32,6 +32,8 @@ export interface AppServiceArgs {
     publish?: PublishedPort;
     /** What must be healthy (or done) before this service starts. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
+    /** Files by absolute path in the container (e.g. a server's CA), delivered at create time. */
+    files?: pulumi.Input<Record<string, string>>;
 }
 
 /** One MiniMarket service: its release step (migrations) and its container. */
@@ -104,6 +106,13 @@ export class AppService extends pulumi.ComponentResource {
                 cpus: dockerCpus(args.cpus),
                 command: this.isStandIn ? standInCommand() : undefined,
                 envs: pulumi.secret(variables.apply(envList)),
+                uploads: args.files
+                    ? pulumi.output(args.files).apply((files) =>
+                          Object.keys(files)
+                              .sort()
+                              .map((file) => ({ file, content: files[file], permissions: "0644" })),
+                      )
+                    : undefined,
                 networksAdvanced: [onNetwork(platform.serviceNetwork, spec.name), onNetwork(platform.dataNetwork, spec.name)],
                 ports: args.publish ? [{ internal: spec.port, external: args.publish.port, ip: args.publish.ip }] : [],
                 healthcheck: {

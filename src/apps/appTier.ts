@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PostgresConnection, postgresConnectionUrl, RedisConnection, redisConnectionUrl } from "../data/connections";
+import { PostgresConnection, postgresConnectionUrl, RedisConnection, redisCaFiles, redisConnectionUrl } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
 import { ServiceName, services, serviceUrl } from "../facts/services";
 import { AppService, PublishedPort } from "./appService";
@@ -58,7 +58,9 @@ export class AppTier extends pulumi.ComponentResource {
         // Declared in dependency order: each service waits for those the SPEC lists.
         for (const spec of services) {
             const svc = args.services[spec.name];
-            const overrides = { plain: svc.env, secret: svc.secretEnv };
+            // A TLS Redis (Memorystore): its CA goes into the container, and its path into the environment.
+            const caEnv: Record<string, string> = args.redis.caFile ? { REDIS_SSL_CA_CERTS: args.redis.caFile } : {};
+            const overrides = { plain: { ...caEnv, ...svc.env }, secret: svc.secretEnv };
             const blank = { databaseUrl: "", redisUrl: "", jwtSecret: "", dashboardApiKey: "", dashboardUiApiKey: "" };
             const names = appEnvironment(spec.name, settings, blank, overrides);
             const environment = pulumi.secret(
@@ -85,6 +87,7 @@ export class AppTier extends pulumi.ComponentResource {
                     variableNames: [...Object.keys(names.plain), ...Object.keys(names.secret)],
                     migrationCommand: svc.migrationCommand,
                     publish: args.publish[spec.name],
+                    files: args.redis.caFile ? redisCaFiles(args.redis) : undefined,
                     dependsOn: [...(spec.needsData ? dataReady : []), ...spec.waitsFor.map((w) => this.services[w].container)],
                 },
                 { parent: this },

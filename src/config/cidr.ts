@@ -31,3 +31,16 @@ export function isPrivate(address: number): boolean {
 export function ipv4ToString(address: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
 }
+
+/** First and last address of a range. */
+export function cidrBounds(c: Cidr): [number, number] {
+    const start = networkAddress(c);
+    return [start, start + 2 ** (32 - c.prefix) - 1];
+}
+
+/** Whether two ranges share any address. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+    const [a0, a1] = cidrBounds(a);
+    const [b0, b1] = cidrBounds(b);
+    return a0 <= b1 && b0 <= a1;
+}

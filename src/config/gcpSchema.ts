@@ -3,7 +3,8 @@
 // at once, under its full key (`gcp.cloudSql.tier`).
 
 import { z } from "zod";
-import { ipv4ToString, isPrivate, networkAddress, parseCidr } from "./cidr";
+import { parseCidr } from "./cidr";
+import { checkRanges, rangeDefaults } from "./gcpRanges";
 import { always, boolean, integer, oneOf, problem, record, show, stringList, text } from "./fields";
 
 export type RedisMode = "container" | "memorystore";
@@ -14,7 +15,7 @@ export const gcpDefaults = {
     // São Paulo: the closest Google Cloud region to Argentina.
     region: "southamerica-east1",
     zoneSuffix: "a",
-    networkCidr: "10.20.0.0/24",
+    ...rangeDefaults,
     machineType: "e2-standard-4",
     vmImage: "debian-cloud/debian-13",
     bootDiskGb: 20,
@@ -125,7 +126,8 @@ const redisSchema = record(
 const registrySchema = record(
     {
         server: required(/^[a-z0-9.-]+(:\d+)?$/, "the registry host, e.g. southamerica-east1-docker.pkg.dev"),
-        username: required(/^\S+$/, "the registry user, e.g. _json_key_base64 for an Artifact Registry service-account key"),
+        // Only with a key (registryPassword); without one, the deployer's gcloud credential helper answers.
+        username: text({ pattern: /^\S+$/, what: "a registry user, e.g. _json_key_base64 for a service-account key" }).optional(),
     },
     unknownField,
 );
@@ -135,6 +137,8 @@ const shape = {
     region: z.string().optional(),
     zone: z.string().optional(),
     networkCidr: z.string().optional(),
+    privateServicesRange: z.string().optional(),
+    dockerAddressPool: z.string().optional(),
     machineType: text({ pattern: MACHINE_TYPE, what: "a Compute Engine machine type such as e2-standard-4" }).optional(),
     vmImage: text({ pattern: IMAGE, what: "an image as <project>/<family>, such as debian-cloud/debian-13" }).optional(),
     bootDiskGb: integer(10, 2000).optional(),
@@ -148,6 +152,7 @@ const shape = {
         "the public DNS name of the dashboard, e.g. minimarket.example.com.ar (its A record and grafana.<domain> must point at vmAddress)",
     ),
     acmeEmail: text({ pattern: EMAIL, what: "an e-mail address for the Let's Encrypt account" }).optional(),
+    dnsReady: boolean().optional(),
     cloudSql: cloudSqlSchema.optional(),
     redis: redisSchema.optional(),
     registry: registrySchema.optional(),
@@ -176,19 +181,8 @@ function gcpRules(g: Record<string, unknown>, ctx: z.RefinementCtx): void {
     } else if (typeof g.zone === "string" && !new RegExp(`^${region.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[a-z]$`).test(g.zone)) {
         problem(ctx, ["zone"], `${show(g.zone)} is not a zone of region ${region}; for example ${region}-a`);
     }
-    if (g.networkCidr !== undefined) checkSubnetCidr(ctx, g.networkCidr);
+    checkRanges(ctx, g);
     checkSshSourceRanges(ctx, g.sshSourceRanges, g.allowSshFromAnywhere === true || g.allowSshFromAnywhere === "true");
-}
-
-function checkSubnetCidr(ctx: z.RefinementCtx, value: unknown): void {
-    const cidr = typeof value === "string" ? parseCidr(value) : undefined;
-    if (!cidr || cidr.prefix < 8 || cidr.prefix > 29) {
-        problem(ctx, ["networkCidr"], `${show(value)} is not an IPv4 CIDR from /8 to /29, e.g. ${gcpDefaults.networkCidr}`);
-    } else if (!isPrivate(cidr.address)) {
-        problem(ctx, ["networkCidr"], `${value} is not a private (RFC 1918) range; use one inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
-    } else if (cidr.address !== networkAddress(cidr)) {
-        problem(ctx, ["networkCidr"], `${value} has host bits set; the network address is ${ipv4ToString(networkAddress(cidr))}/${cidr.prefix}`);
-    }
 }
 
 function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhere: boolean): void {
@@ -200,7 +194,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
             ctx,
             ["sshSourceRanges"],
             "no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from " +
-                "with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32` (35.235.240.0/20 for IAP TCP forwarding)",
+                "with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
         );
     }
     list.forEach((range, i) => {
@@ -230,6 +224,10 @@ function toGcpConfig(g: GcpValues) {
         zone: g.zone ?? `${region}-${d.zoneSuffix}`,
         /** Primary range of the VM subnet. */
         networkCidr: g.networkCidr ?? d.networkCidr,
+        /** Pinned range of private services access (Cloud SQL, Memorystore). */
+        privateServicesRange: g.privateServicesRange ?? d.privateServicesRange,
+        /** Docker's default-address-pools on the VM: bridge networks never overlap the ranges above. */
+        dockerAddressPool: g.dockerAddressPool ?? d.dockerAddressPool,
         machineType: g.machineType ?? d.machineType,
         /** Boot image of the Docker host (a Debian image: docker.io comes from Debian). */
         vmImage: g.vmImage ?? d.vmImage,
@@ -245,6 +243,8 @@ function toGcpConfig(g: GcpValues) {
         domain: g.domain,
         /** Contact for the ACME (Let's Encrypt) account; optional. */
         acmeEmail: g.acmeEmail,
+        /** The domain's A records point at the VM: only then does Caddy start (and ask for certificates). */
+        dnsReady: g.dnsReady ?? false,
         cloudSql: {
             tier,
             /** Derived from the tier: custom and shared-core tiers exist only in ENTERPRISE. */

@@ -7,6 +7,7 @@ import { secretCatalog, secretNames } from "../facts/secrets";
 import { isServiceName, serviceNames } from "../facts/services";
 import { isCredentialVar } from "./envVars";
 import { isPlainObject, problem, show, suggestion } from "./fields";
+import { gcpCrossFieldRules } from "./gcpRules";
 import { gcpPlatformRules, movingTag, prodCorsRules } from "./prodRules";
 
 /** What the schema needs to know beyond the values: which keys were set with `--secret`, and the stack. */
@@ -95,9 +96,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     if ((v.platform ?? "docker") === "gcp" && v.gcp === undefined) {
         problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
     }
-    if (isPlainObject(v.gcp) && v.gcp.registry !== undefined && v.registryPassword === undefined) {
-        problem(r, ["registryPassword"], "gcp.registry is set but its password is not; run `pulumi config set --secret registryPassword <password or key>`");
-    }
+    if ((v.platform ?? "docker") === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
     for (const name of secretNames) {
         const value = v[name];
         if (value === undefined) continue;

@@ -55,6 +55,8 @@ export interface RedisConnection extends RedisEndpoint {
     password: pulumi.Output<string>;
     /** PEM of the CA that signs the server certificate, when the server speaks TLS. */
     caCertificate?: pulumi.Output<string>;
+    /** Where clients find caCertificate: uploaded to this path in each client container. */
+    caFile?: string;
     ready: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -63,7 +65,18 @@ export function postgresConnectionUrl(c: PostgresConnection): pulumi.Output<stri
     return pulumi.secret(c.password.apply((p) => postgresUrl(c, p, c.params)));
 }
 
-/** REDIS_URL of a connection, as a secret. */
+/** Where TLS clients of Redis find the server's CA (docs/app-contract.md). */
+export const REDIS_CA_FILE = "/etc/minimarket/redis-ca.pem";
+
+/** REDIS_URL of a connection, as a secret. With a CA file, redis-py's `ssl_ca_certs` names it. */
 export function redisConnectionUrl(c: RedisConnection): pulumi.Output<string> {
-    return pulumi.secret(c.password.apply((p) => redisUrl(c, p)));
+    const query = c.caFile ? `?${new URLSearchParams({ ssl_ca_certs: c.caFile }).toString()}` : "";
+    return pulumi.secret(c.password.apply((p) => redisUrl(c, p) + query));
+}
+
+/** The CA file clients of `c` need, by path in the container; empty without TLS. */
+export function redisCaFiles(c: RedisConnection): pulumi.Output<Record<string, string>> {
+    return c.caCertificate && c.caFile
+        ? c.caCertificate.apply((pem): Record<string, string> => ({ [c.caFile!]: pem }))
+        : pulumi.output<Record<string, string>>({});
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudSqlBackupRetention } from "../backup/cloudSqlRetention";
 import { PostgresConnection } from "../data/connections";
 import { DATABASE, ENDPOINTS, resourcePrefix, ROLES } from "../facts/endpoints";
+import { APP_GREEN, MONITOR_MEMBERSHIPS } from "./cloudSqlRoles";
 import { GcpNetwork } from "./network";
 
 /** The instance's settings (the `gcp.cloudSql` config). */
@@ -33,8 +34,10 @@ export interface CloudSqlPostgresArgs {
     zone: string;
     network: GcpNetwork;
     settings: CloudSqlSettings;
-    /** The application role's password (generated secret): a rotation updates the user in place. */
+    /** The application role's password (generated secret): it goes to the login that becomes active. */
     appPassword: pulumi.Output<string>;
+    /** The rotation counter of appPassword: even numbers use the blue login, odd ones the green. */
+    appGeneration: number;
     /** Password of the read-only monitoring role of postgres-exporter. */
     monitorPassword: pulumi.Output<string>;
 }
@@ -50,7 +53,10 @@ export const CLOUD_SQL_PARAMS: Readonly<Record<string, string>> = { sslmode: "re
 export class CloudSqlPostgres extends pulumi.ComponentResource {
     readonly instance: gcp.sql.DatabaseInstance;
     readonly database: gcp.sql.Database;
+    /** Blue login, ROLES.app: owns the schema. */
     readonly appUser: gcp.sql.User;
+    /** Green login: member of ROLES.app, its sessions act as ROLES.app (set by CloudSqlRoles). */
+    readonly appGreenUser: gcp.sql.User;
     readonly monitorUser: gcp.sql.User;
     readonly dnsRecord: gcp.dns.RecordSet;
     readonly privateIpAddress: pulumi.Output<string>;
@@ -84,14 +90,33 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
             { name: DATABASE, instance: this.instance.name, deletionPolicy: "ABANDON" },
             guarded,
         );
+        // Blue/green logins: a rotation sets the new password on the login the apps do not use,
+        // then the apps move to it; the other keeps its password (ignoreChanges), so containers
+        // not yet replaced keep connecting. The next rotation changes that one.
+        const greenActive = args.appGeneration % 2 === 1;
+        const keepPassword = (active: boolean) => (active ? {} : { ignoreChanges: ["password"] });
         // Users created through the API are members of cloudsqlsuperuser, which owns the databases
         // Cloud SQL creates: what the app role needs to run migrations in inventario_retail.
         this.appUser = new gcp.sql.User(
             `${name}-app`,
             { name: ROLES.app, instance: this.instance.name, type: "BUILT_IN", password: args.appPassword, deletionPolicy: "ABANDON" },
-            { parent: this, additionalSecretOutputs: ["password"] },
+            { parent: this, additionalSecretOutputs: ["password"], ...keepPassword(!greenActive) },
         );
-        // Explicit roles replace the default cloudsqlsuperuser membership: read-only statistics only.
+        this.appGreenUser = new gcp.sql.User(
+            `${name}-app-green`,
+            {
+                name: APP_GREEN,
+                instance: this.instance.name,
+                type: "BUILT_IN",
+                password: args.appPassword,
+                databaseRoles: [ROLES.app],
+                deletionPolicy: "ABANDON",
+            },
+            { parent: this, additionalSecretOutputs: ["password"], dependsOn: [this.appUser], ...keepPassword(greenActive) },
+        );
+        // Explicit roles replace the default cloudsqlsuperuser membership. The provider never reads
+        // database_roles back, so CloudSqlRoles checks what the login really has; a change of the
+        // list re-creates the user (it owns nothing), which is when Cloud SQL grants exactly these.
         this.monitorUser = new gcp.sql.User(
             `${name}-monitor`,
             {
@@ -99,10 +124,10 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
                 instance: this.instance.name,
                 type: "BUILT_IN",
                 password: args.monitorPassword,
-                databaseRoles: ["pg_monitor"],
-                deletionPolicy: "ABANDON",
+                databaseRoles: [...MONITOR_MEMBERSHIPS],
+                deletionPolicy: "DELETE",
             },
-            { parent: this, additionalSecretOutputs: ["password"] },
+            { parent: this, additionalSecretOutputs: ["password"], replaceOnChanges: ["databaseRoles"], deleteBeforeReplace: true },
         );
 
         this.privateIpAddress = this.instance.privateIpAddress;
@@ -110,7 +135,8 @@ export class CloudSqlPostgres extends pulumi.ComponentResource {
         const { record, host } = args.network.privateName(this, "postgres", this.privateIpAddress);
         this.dnsRecord = record;
         const at = { host, port: ENDPOINTS.postgres.port, database: DATABASE, params: { ...CLOUD_SQL_PARAMS } };
-        this.app = { ...at, user: ROLES.app, password: args.appPassword, ready: [this.database, this.appUser, this.dnsRecord] };
+        const active = greenActive ? this.appGreenUser : this.appUser;
+        this.app = { ...at, user: greenActive ? APP_GREEN : ROLES.app, password: args.appPassword, ready: [this.database, active, this.dnsRecord] };
         this.monitor = { ...at, user: ROLES.monitor, password: args.monitorPassword, ready: [this.database, this.monitorUser, this.dnsRecord] };
         this.registerOutputs({ connectionName: this.connectionName, privateIpAddress: this.privateIpAddress, host });
     }
@@ -145,6 +171,21 @@ function instanceSettings(args: CloudSqlPostgresArgs): gcp.types.input.sql.Datab
         },
         maintenanceWindow: { day: s.maintenanceWindow.day, hour: s.maintenanceWindow.hour, updateTrack: "stable" },
         insightsConfig: { queryInsightsEnabled: true },
+        databaseFlags: DATABASE_FLAGS.map(([name, value]) => ({ name, value })),
         userLabels: { app: "minimarket", environment: args.environment },
     };
 }
+
+/**
+ * PostgreSQL logging a production checklist asks for (all settable without a restart): who
+ * connected and for how long, statements slower than a second, lock waits longer than
+ * deadlock_timeout, every temporary file (a sign of too little work_mem). pgAudit is left off:
+ * it needs the extension in the database and a policy of what to audit, and logs become a cost.
+ */
+export const DATABASE_FLAGS: ReadonlyArray<readonly [string, string]> = [
+    ["log_connections", "on"],
+    ["log_disconnections", "on"],
+    ["log_min_duration_statement", "1000"],
+    ["log_lock_waits", "on"],
+    ["log_temp_files", "0"],
+];

@@ -20,6 +20,8 @@ export interface DockerHostVmArgs {
     sshPublicKey: string;
     /** Extra ssh options for the readiness check (the stack's dockerSshOpts). */
     sshOpts: string[];
+    /** Docker's default-address-pools base on the VM (kept apart from the VPC's ranges). */
+    dockerAddressPool: string;
     /** Upper bound of the wait for Docker on a new VM. */
     readinessTimeoutSeconds?: number;
 }
@@ -125,7 +127,12 @@ function instanceMetadata(args: DockerHostVmArgs): Record<string, string> {
         "block-project-ssh-keys": "TRUE",
         "enable-oslogin": "FALSE",
         // A metadata key (not metadataStartupScript, which forces a new VM): a changed script applies at the next boot.
-        "startup-script": startupScript({ dataDeviceName: DATA_DEVICE_NAME, mountPoint: DATA_MOUNT_POINT, deployUser: args.sshUser }),
+        "startup-script": startupScript({
+            dataDeviceName: DATA_DEVICE_NAME,
+            mountPoint: DATA_MOUNT_POINT,
+            deployUser: args.sshUser,
+            dockerAddressPool: args.dockerAddressPool,
+        }),
     };
 }
 

@@ -9,16 +9,30 @@ export interface StartupScriptOptions {
     /** Where the data disk is mounted; Docker's data root lives below it. */
     mountPoint: string;
     deployUser: string;
+    /** Docker's default-address-pools base (gcp.dockerAddressPool). */
+    dockerAddressPool: string;
 }
 
 export const DATA_DEVICE_NAME = "minimarket-data";
 /** Under /mnt/disks (not /var/lib/docker) so node-exporter and the disk alert see a real filesystem. */
 export const DATA_MOUNT_POINT = "/mnt/disks/minimarket-data";
 
-/** Docker daemon settings: data root on the data disk, rotated logs, containers kept up across daemon restarts. */
-export function daemonJson(dataRoot: string): string {
+/** Size of each bridge network Docker carves from its address pool. */
+export const DOCKER_POOL_SUBNET_PREFIX = 24;
+
+/**
+ * Docker daemon settings: data root on the data disk, rotated logs, containers kept up across
+ * daemon restarts, and bridge networks only from `addressPool` (pinned apart from the VPC's ranges).
+ */
+export function daemonJson(dataRoot: string, addressPool: string): string {
     return JSON.stringify(
-        { "data-root": dataRoot, "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "5" }, "live-restore": true },
+        {
+            "data-root": dataRoot,
+            "log-driver": "json-file",
+            "log-opts": { "max-size": "10m", "max-file": "5" },
+            "live-restore": true,
+            "default-address-pools": [{ base: addressPool, size: DOCKER_POOL_SUBNET_PREFIX }],
+        },
         null,
         2,
     );
@@ -60,7 +74,7 @@ mkdir -p /etc/systemd/system/docker.service.d /etc/docker
 printf '[Unit]\\nRequiresMountsFor=%s\\n' "$MOUNT_POINT" > /etc/systemd/system/docker.service.d/data-disk.conf
 systemctl daemon-reload
 cat > /etc/docker/daemon.json.new <<'DAEMON_JSON'
-${daemonJson(dataRoot)}
+${daemonJson(dataRoot, o.dockerAddressPool)}
 DAEMON_JSON
 changed=1
 cmp -s /etc/docker/daemon.json.new /etc/docker/daemon.json && changed=0

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { RedisConnection } from "../data/connections";
+import { REDIS_CA_FILE, RedisConnection } from "../data/connections";
 import { redisSettings } from "../data/redisServer";
 import { MEMORYSTORE_TLS_PORT, resourcePrefix } from "../facts/endpoints";
 import { GcpNetwork } from "./network";
@@ -65,6 +65,7 @@ export class Memorystore extends pulumi.ComponentResource {
             tls: true,
             password: this.authString,
             caCertificate: this.caCertificates,
+            caFile: REDIS_CA_FILE,
             ready: [this.instance, this.dnsRecord],
         };
         this.registerOutputs({ host, port: MEMORYSTORE_TLS_PORT });

@@ -1,18 +1,20 @@
+import * as command from "@pulumi/command";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { resourcePrefix } from "../facts/endpoints";
 import { ingressRules } from "./firewall";
+import { peeringCleanupScript } from "./teardown";
 
 export interface GcpNetworkArgs {
     environment: string;
+    project: string;
     region: string;
     /** Primary range of the one subnet. */
     cidr: string;
+    /** Range of private services access, pinned (an auto-allocated one may collide with Docker's bridges). */
+    privateServicesRange: string;
     sshSourceRanges: string[];
 }
-
-/** Size of the range Google's managed services (Cloud SQL, Memorystore) draw their addresses from. */
-const PRIVATE_SERVICES_PREFIX = 20;
 
 /**
  * A dedicated VPC: one subnet with Private Google Access, private services access for Cloud SQL
@@ -26,6 +28,8 @@ export class GcpNetwork extends pulumi.ComponentResource {
     readonly privateServicesRange: gcp.compute.GlobalAddress;
     /** Managed services with a private IP must be created after this peering exists. */
     readonly privateServices: gcp.servicenetworking.Connection;
+    /** Removes the peering on destroy, after the Connection is abandoned and before the network goes. */
+    readonly peeringCleanup: command.local.Command;
     readonly firewallRules: gcp.compute.Firewall[];
     /**
      * Private DNS zone of the VPC. Managed services publish a stable name here, so the apps'
@@ -66,10 +70,16 @@ export class GcpNetwork extends pulumi.ComponentResource {
                 name: `${prefix}-private-services`,
                 purpose: "VPC_PEERING",
                 addressType: "INTERNAL",
-                prefixLength: PRIVATE_SERVICES_PREFIX,
+                ...servicesRange(args.privateServicesRange),
                 network: this.network.id,
             },
             { parent: this },
+        );
+        this.peeringCleanup = new command.local.Command(
+            `${name}-peering-cleanup`,
+            { delete: peeringCleanupScript({ project: args.project, network: prefix, attempts: 10, intervalSeconds: 30 }) },
+            // Deleted after the Connection (which waits for it) and before the range and the network.
+            { parent: this, dependsOn: [this.network, this.privateServicesRange] },
         );
         this.privateServices = new gcp.servicenetworking.Connection(
             `${name}-private-services`,
@@ -77,10 +87,10 @@ export class GcpNetwork extends pulumi.ComponentResource {
                 network: this.network.id,
                 service: "servicenetworking.googleapis.com",
                 reservedPeeringRanges: [this.privateServicesRange.name],
-                // Google removes the peering with the last managed service; deleting it first fails.
+                // Deleting it through the API fails while deleted services still hold it; peeringCleanup removes the peering instead.
                 deletionPolicy: "ABANDON",
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.peeringCleanup] },
         );
         this.firewallRules = ingressRules(args.sshSourceRanges).map(
             (rule) =>
@@ -124,4 +134,10 @@ export class GcpNetwork extends pulumi.ComponentResource {
         );
         return { record, host };
     }
+}
+
+/** `address` and `prefixLength` of the GlobalAddress from a CIDR the schema has validated. */
+export function servicesRange(cidr: string): { address: string; prefixLength: number } {
+    const [address, prefix] = cidr.split("/");
+    return { address, prefixLength: Number(prefix) };
 }

@@ -1,3 +1,4 @@
+import * as command from "@pulumi/command";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, GcpStackConfig } from "../config";
@@ -10,6 +11,8 @@ import { serviceSpec } from "../facts/services";
 import { GcpApis } from "../gcp/apis";
 import { DataDiskSnapshots } from "../backup/diskSnapshots";
 import { CloudSqlPostgres } from "../gcp/cloudSql";
+import { CloudSqlRoles, MONITOR_MEMBERSHIPS } from "../gcp/cloudSqlRoles";
+import { dnsCheckCommand, nextSteps } from "../gcp/dnsGate";
 import { DockerHostVm } from "../gcp/dockerHostVm";
 import { Memorystore } from "../gcp/memorystore";
 import { GcpNetwork } from "../gcp/network";
@@ -42,7 +45,18 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
     const provider = gcpProvider(g, env);
     const onGcp: pulumi.ComponentResourceOptions = { providers: [provider] };
 
-    const network = new GcpNetwork("network", { environment: env, region: g.region, cidr: g.networkCidr, sshSourceRanges: g.sshSourceRanges }, onGcp);
+    const network = new GcpNetwork(
+        "network",
+        {
+            environment: env,
+            project: g.project,
+            region: g.region,
+            cidr: g.networkCidr,
+            privateServicesRange: g.privateServicesRange,
+            sshSourceRanges: g.sshSourceRanges,
+        },
+        onGcp,
+    );
     const postgres = new CloudSqlPostgres(
         "postgres",
         {
@@ -52,6 +66,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
             network,
             settings: { ...g.cloudSql, finalBackupRetentionDays: config.backup.cloudSqlFinalBackupRetentionDays },
             appPassword: s.postgresPassword,
+            appGeneration: config.rotations.postgresPassword,
             monitorPassword: s.postgresMonitorPassword,
         },
         onGcp,
@@ -71,6 +86,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
             sshUser: g.sshUser,
             sshPublicKey: g.sshPublicKey,
             sshOpts: config.dockerSshOpts,
+            dockerAddressPool: g.dockerAddressPool,
         },
         onGcp,
     );
@@ -91,6 +107,15 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         dataNetworkInternal: false,
         registryAuth: registryCredentials(config),
     });
+    // The logins' real roles, checked (and the green login's session role set) before any client connects.
+    const roles = new CloudSqlRoles("postgres-roles", {
+        platform,
+        image: defaultImages.postgres,
+        app: postgres.app,
+        monitor: postgres.monitor,
+        triggers: [postgres.instance.name, MONITOR_MEMBERSHIPS.join(",")],
+    });
+    const withRoles = <T extends { ready: pulumi.Input<pulumi.Resource>[] }>(c: T): T => ({ ...c, ready: [...c.ready, roles.step] });
 
     let redis: RedisConnection;
     let memorystoreCa: pulumi.Output<string> | undefined;
@@ -111,21 +136,39 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
     const { apps, observability, outputs } = declareWorkloads(config, {
         platform,
         secrets,
-        postgres: { app: postgres.app, monitor: postgres.monitor },
+        postgres: { app: withRoles(postgres.app), monitor: withRoles(postgres.monitor) },
         redis,
         // Only the proxy is published: it fronts the dashboard (and Grafana) over HTTPS.
         dashboardUrl: `https://${g.domain}`,
         // People reach Grafana through the proxy; on the host it answers on loopback only.
         grafana: { url: grafanaUrl, ip: "127.0.0.1" },
     });
-    new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [apps.services.dashboard.container, observability.grafana.container] });
+    const dnsRecords = vm.publicIp.apply((ip) => Object.fromEntries(sites.map((site) => [site.host, ip])));
+    if (g.dnsReady) {
+        // Caddy asks for certificates as it starts: only once every name resolves to the VM.
+        const dns = new command.local.Command(
+            "dns-ready",
+            {
+                create: vm.publicIp.apply((ip) =>
+                    dnsCheckCommand(
+                        sites.map((site) => site.host),
+                        ip,
+                    ),
+                ),
+                triggers: [vm.publicIp],
+            },
+            { dependsOn: [vm.address] },
+        );
+        new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [apps.services.dashboard.container, observability.grafana.container, dns] });
+    }
 
     return {
         ...outputs,
         publicUrls: sites.map((site) => `https://${site.host}`),
         vmAddress: vm.publicIp,
         /** The A records to create at the domain's DNS provider. */
-        dnsRecords: vm.publicIp.apply((ip) => Object.fromEntries(sites.map((site) => [site.host, ip]))),
+        dnsRecords,
+        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records)),
         dockerHost: vm.dockerHost,
         cloudSqlConnectionName: postgres.connectionName,
         cloudSqlPrivateIp: postgres.privateIpAddress,
@@ -145,9 +188,14 @@ function gcpProvider(g: GcpConfig, environment: string): gcp.Provider {
     return new gcp.Provider("gcp", { ...scope, defaultLabels: { app: "minimarket", environment, "managed-by": "pulumi" } }, { dependsOn: apis.services });
 }
 
-/** The schema has made sure a configured registry comes with its password. */
+/**
+ * Pull credentials of `gcp.registry`. By default none are stored: the provider asks the deployer's
+ * Docker credential helper (`gcloud auth configure-docker <server>`) for a short-lived token at
+ * each run. A service-account key (registryPassword) is the fallback for where gcloud is not.
+ */
 function registryCredentials(config: GcpStackConfig) {
     const registry = config.gcp.registry;
-    if (!registry || config.registryPassword === undefined) return undefined;
-    return [{ address: registry.server, username: registry.username, password: pulumi.secret(config.registryPassword) }];
+    if (!registry) return undefined;
+    if (config.registryPassword === undefined) return [{ address: registry.server }];
+    return [{ address: registry.server, username: registry.username ?? "_json_key_base64", password: pulumi.secret(config.registryPassword) }];
 }

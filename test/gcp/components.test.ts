@@ -15,10 +15,17 @@ function isProtected(run: MockedRun<unknown>, type: string, name: string): boole
 const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 
 function network(ranges = ["203.0.113.7/32"]): GcpNetwork {
-    return new GcpNetwork("network", { environment: "prod", region: "southamerica-east1", cidr: "10.20.0.0/24", sshSourceRanges: ranges });
+    return new GcpNetwork("network", {
+        environment: "prod",
+        project: MOCK.project,
+        region: "southamerica-east1",
+        cidr: "10.20.0.0/24",
+        privateServicesRange: "10.21.0.0/20",
+        sshSourceRanges: ranges,
+    });
 }
 
-function cloudSql(settings = gcpConfig().cloudSql): CloudSqlPostgres {
+function cloudSql(settings = gcpConfig().cloudSql, appGeneration = 0): CloudSqlPostgres {
     return new CloudSqlPostgres("postgres", {
         environment: "prod",
         region: "southamerica-east1",
@@ -26,6 +33,7 @@ function cloudSql(settings = gcpConfig().cloudSql): CloudSqlPostgres {
         network: network(),
         settings: { ...settings, finalBackupRetentionDays: 30 },
         appPassword: pulumi.secret("app-password-&?!)"),
+        appGeneration,
         monitorPassword: pulumi.secret("monitor-password"),
     });
 }
@@ -109,6 +117,7 @@ describe("DockerHostVm", () => {
                     sshUser: "deploy",
                     sshPublicKey: SSH_KEY,
                     sshOpts: [],
+                    dockerAddressPool: "172.17.0.0/16",
                 }),
         );
         const vm = run.result!;

@@ -6,7 +6,7 @@ import { secretNames } from "../../src/facts/secrets";
 import { deploy as deployStack } from "../../src/deploy";
 import { StackOutputs } from "../../src/outputs";
 import { containerEnv, isSecretWrapper, plainOccurrences, unwrap } from "../support/program";
-import { EXPECTED_WITH_REDIS_CONTAINER } from "./expectedProd";
+import { EXPECTED_WITH_REDIS_CONTAINER, PROXY_RESOURCES } from "./expectedProd";
 import { dependsOn, get, MOCK, MockedRun, ofType, prodConfig, resolve, underMocks } from "./harness";
 
 const DOMAIN = "minimarket.example.com.ar";
@@ -158,9 +158,18 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
         expect(get(run, "docker:index/network:Network", "host-data").inputs.internal).to.equal(false);
     });
 
-    it("publishes no app on a host port: only the proxy, on 80 and 443", () => {
+    it("publishes no app on a host port: only the proxy, on 80 and 443, once DNS is ready", async () => {
         for (const name of [...APPS, "redis"]) expect(get(run, CONTAINER, name).inputs.ports ?? [], name).to.deep.equal([]);
-        const proxy = unwrap(get(run, CONTAINER, "proxy").inputs) as Record<string, any>;
+        // Before DNS is ready nothing at all listens beyond the VM's loopback.
+        const open = (r: MockedRun<unknown>) =>
+            ofType(r, CONTAINER).flatMap((c) =>
+                ((unwrap(c.inputs.ports) ?? []) as Array<{ ip: string }>).filter((p) => p.ip !== "127.0.0.1").map(() => c.name),
+            );
+        expect(open(run)).to.deep.equal([]);
+        const ready = await deploy({ dnsReady: true });
+        expect(keys(ready)).to.deep.equal([...EXPECTED_WITH_REDIS_CONTAINER, ...PROXY_RESOURCES].sort());
+        expect(open(ready)).to.deep.equal(["proxy", "proxy"]);
+        const proxy = unwrap(get(ready, CONTAINER, "proxy").inputs) as Record<string, any>;
         expect(proxy.ports.map((p: { internal: number; external: number }) => [p.internal, p.external])).to.deep.equal([
             [80, 80],
             [443, 443],
@@ -254,7 +263,9 @@ describe("deployOnGcp with Memorystore", () => {
     it("hands the apps rediss:// with Google's AUTH string, only as a secret", async () => {
         for (const name of ["agente-deposito", "agente-negocio", "ml-service"]) {
             const container = get(run, CONTAINER, name);
-            expect(containerEnv(container).REDIS_URL, name).to.equal(`rediss://:${MOCK.redisAuth}@redis.prod.minimarket.internal:6378/0`);
+            expect(containerEnv(container).REDIS_URL, name).to.equal(
+                `rediss://:${MOCK.redisAuth}@redis.prod.minimarket.internal:6378/0?ssl_ca_certs=%2Fetc%2Fminimarket%2Fredis-ca.pem`,
+            );
             expect(isSecretWrapper(container.inputs.envs)).to.equal(true);
         }
         for (const r of run.resources) expect(plainOccurrences(r.inputs, MOCK.redisAuth), `${r.type}/${r.name}`).to.deep.equal([]);
@@ -266,19 +277,34 @@ describe("deployOnGcp with Memorystore", () => {
 });
 
 describe("deployOnGcp registry credentials", () => {
-    const registry = { server: "southamerica-east1-docker.pkg.dev", username: "_json_key_base64" };
+    const server = "southamerica-east1-docker.pkg.dev";
 
-    it("passes them to the Docker provider, the password as a secret", async () => {
-        const run = await deploy({ registry }, { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" });
+    it("by default stores no credential: the deployer's credential helper gives a short-lived token", async () => {
+        const run = await deploy({ registry: { server } });
+        const auth = get(run, "pulumi:providers:docker", "host-docker").inputs.registryAuth;
+        // Only the address: the provider reads ~/.docker/config.json, whose credHelpers entry runs docker-credential-gcloud.
+        expect(isSecretWrapper(auth)).to.equal(false);
+        expect(JSON.parse(auth as string)).to.deep.equal([{ address: server }]);
+    });
+
+    it("uses a service-account key only when one is given, as a secret", async () => {
+        const run = await deploy({ registry: { server } }, { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" });
         const auth = get(run, "pulumi:providers:docker", "host-docker").inputs.registryAuth;
         // Provider inputs reach the engine as JSON text; a secret inside makes the whole value secret.
         expect(isSecretWrapper(auth)).to.equal(true);
         expect(JSON.parse(unwrap(auth) as string)).to.deep.equal([
-            { address: registry.server, username: registry.username, password: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" },
+            { address: server, username: "_json_key_base64", password: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" },
         ]);
     });
 
-    it("refuses a registry without its password, in config validation before anything is declared", () => {
-        expect(() => prodConfig({}, { registry })).to.throw(ConfigError, /minimarket:registryPassword: gcp\.registry is set but its password is not/);
+    it("refuses a key user without the key, and a key without a registry, before anything is declared", () => {
+        expect(() => prodConfig({}, { registry: { server, username: "_json_key_base64" } })).to.throw(
+            ConfigError,
+            /minimarket:gcp\.registry\.username: is only used with a key/,
+        );
+        expect(() => prodConfig({ registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" })).to.throw(
+            ConfigError,
+            /minimarket:registryPassword: is set but gcp\.registry is not/,
+        );
     });
 });

@@ -1,4 +1,5 @@
-// Every resource the prod stack declares with Redis as a container on the VM.
+// Every resource the prod stack declares with Redis as a container on the VM, before DNS is ready
+// (no Caddy yet); PROXY_RESOURCES join them once `gcp.dnsReady` is set.
 import { observabilityResources } from "../support/expected";
 
 const CONTAINER = "docker:index/container:Container";
@@ -10,21 +11,21 @@ export const EXPECTED_WITH_REDIS_CONTAINER = [
     "command:local:Command/dashboard-migrate",
     "command:local:Command/docker-host-ready",
     "command:local:Command/ml-service-migrate",
+    "command:local:Command/network-peering-cleanup",
+    "command:local:Command/postgres-roles",
     `${CONTAINER}/agente-deposito`,
     `${CONTAINER}/agente-negocio`,
     `${CONTAINER}/dashboard`,
     `${CONTAINER}/ml-service`,
-    `${CONTAINER}/proxy`,
     `${CONTAINER}/redis`,
     "docker:index/network:Network/host-data",
     "docker:index/network:Network/host-services",
-    "docker:index/remoteImage:RemoteImage/image-caddy-2.10.2",
+    "docker:index/remoteImage:RemoteImage/image-postgres-17.6-bookworm",
     "docker:index/remoteImage:RemoteImage/image-redis-7.4.5-bookworm",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-deposito-1.4.2",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-negocio-1.4.2",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-dashboard-1.9.3",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-ml-service-2.1.0",
-    "docker:index/volume:Volume/caddy-data",
     "docker:index/volume:Volume/redis-data",
     "gcp:compute/address:Address/docker-host-ip",
     "gcp:compute/disk:Disk/docker-host-data",
@@ -54,6 +55,7 @@ export const EXPECTED_WITH_REDIS_CONTAINER = [
     "gcp:sql/database:Database/postgres-db",
     "gcp:sql/databaseInstance:DatabaseInstance/postgres",
     "gcp:sql/user:User/postgres-app",
+    "gcp:sql/user:User/postgres-app-green",
     "gcp:sql/user:User/postgres-monitor",
     "minimarket:apps:AppService/agente-deposito",
     "minimarket:apps:AppService/agente-negocio",
@@ -63,13 +65,22 @@ export const EXPECTED_WITH_REDIS_CONTAINER = [
     "minimarket:data:RedisContainer/redis",
     "minimarket:gcp:Apis/apis",
     "minimarket:gcp:CloudSqlPostgres/postgres",
+    "minimarket:gcp:CloudSqlRoles/postgres-roles",
     "minimarket:gcp:DockerHostVm/docker-host",
     "minimarket:gcp:Network/network",
     "minimarket:platform:DockerPlatform/host",
-    "minimarket:proxy:CaddyProxy/proxy",
     "minimarket:secrets:StackSecrets/secrets",
     "pulumi:providers:docker/host-docker",
     "pulumi:providers:gcp/gcp",
     "pulumi:providers:gcp/gcp-apis",
     ...observabilityResources,
+];
+
+/** What `gcp.dnsReady: true` adds: the DNS check and Caddy. */
+export const PROXY_RESOURCES = [
+    "command:local:Command/dns-ready",
+    `${CONTAINER}/proxy`,
+    "docker:index/remoteImage:RemoteImage/image-caddy-2.10.2",
+    "docker:index/volume:Volume/caddy-data",
+    "minimarket:proxy:CaddyProxy/proxy",
 ];

@@ -58,7 +58,7 @@ describe("readGcpConfig", () => {
     });
 
     it("refuses an empty SSH list (deploys need ssh://) and ranges that are not IPv4 CIDRs", () => {
-        expect(problemsAt(readGcp(minimalGcp({ sshSourceRanges: [] })).problems, "sshSourceRanges")[0]).to.include("35.235.240.0/20");
+        expect(problemsAt(readGcp(minimalGcp({ sshSourceRanges: [] })).problems, "sshSourceRanges")[0]).to.include("gcp.sshSourceRanges[0]");
         const bad = readGcp(minimalGcp({ sshSourceRanges: ["203.0.113.7", "2001:db8::/32", "300.1.1.1/32"] }));
         expect(bad.problems.filter((p) => p.includes("not an IPv4 CIDR"))).to.have.length(3);
         expect(problemsAt(readGcp(minimalGcp({ sshSourceRanges: "203.0.113.7/32" })).problems, "sshSourceRanges")).to.have.length(1);
@@ -148,7 +148,8 @@ describe("readGcpConfig", () => {
         );
         expect(problemsAt(problems, "redis.mode")).to.have.length(1);
         expect(problemsAt(problems, "redis.memorystoreTier")).to.have.length(1);
-        expect(problemsAt(problems, "registry.username")).to.have.length(1);
+        expect(problemsAt(problems, "registry.server")).to.deep.equal([]);
+        expect(problemsAt(readGcp(minimalGcp({ registry: {} })).problems, "registry.server")).to.have.length(1);
         const ok = readGcp(minimalGcp({ redis: { mode: "memorystore", memorystoreTier: "STANDARD_HA", memorySizeGb: 5 } }));
         expect(ok.problems).to.deep.equal([]);
         expect(ok.gcp!.redis).to.deep.equal({ mode: "memorystore", memorystoreTier: "STANDARD_HA", memorySizeGb: 5 });

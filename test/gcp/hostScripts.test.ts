@@ -22,7 +22,7 @@ describe("firewall policy", () => {
 });
 
 describe("Docker host startup script", () => {
-    const script = startupScript({ dataDeviceName: "minimarket-data", mountPoint: DATA_MOUNT_POINT, deployUser: "deploy" });
+    const script = startupScript({ dataDeviceName: "minimarket-data", mountPoint: DATA_MOUNT_POINT, deployUser: "deploy", dockerAddressPool: "172.17.0.0/16" });
 
     it("is valid bash", () => {
         const run = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
@@ -38,11 +38,11 @@ describe("Docker host startup script", () => {
     });
 
     it("puts Docker's data root on the data disk and installs docker.io from Debian", () => {
-        expect(JSON.parse(daemonJson(`${DATA_MOUNT_POINT}/docker`))).to.deep.include({
+        expect(JSON.parse(daemonJson(`${DATA_MOUNT_POINT}/docker`, "172.17.0.0/16"))).to.deep.include({
             "data-root": "/mnt/disks/minimarket-data/docker",
             "live-restore": true,
         });
-        expect(script).to.include(daemonJson(`${DATA_MOUNT_POINT}/docker`));
+        expect(script).to.include(daemonJson(`${DATA_MOUNT_POINT}/docker`, "172.17.0.0/16"));
         expect(script).to.include("RequiresMountsFor=");
         expect(script).to.include("apt-get install -y -q docker.io");
         expect(script).not.to.include("gce-container-declaration");

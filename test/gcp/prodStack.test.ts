@@ -2,10 +2,16 @@
 // registry password set with --secret, the whole program under mocks.
 
 import { expect } from "chai";
-import { byType, containerEnv, MOCK_CLOUD, named, plainOccurrences, ProgramRun, runProgram, unwrap } from "../support/program";
+import { byType, containerEnv, MOCK_CLOUD, named, plainOccurrences, ProgramRun, runProgram, stackFileConfig, unwrap } from "../support/program";
 
 const registryPassword = { config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }, secretKeys: ["registryPassword"] };
 const CONTAINER = "docker:index/container:Container";
+
+/** `minimarket:gcp` of Pulumi.prod.yaml with some fields changed. */
+function withGcp(fields: Record<string, unknown>): Record<string, string> {
+    const gcp = JSON.parse(stackFileConfig("prod").values["minimarket:gcp"]) as Record<string, unknown>;
+    return { "minimarket:gcp": JSON.stringify({ ...gcp, ...fields }) };
+}
 
 function componentTypes(run: ProgramRun): string[] {
     return [...new Set(run.resources.filter((r) => r.type.startsWith("minimarket:")).map((r) => r.type))].sort();
@@ -15,15 +21,25 @@ describe("prod stack from Pulumi.prod.yaml", () => {
     let prod: ProgramRun;
     let staging: ProgramRun;
     before(async () => {
-        prod = await runProgram({ stack: "prod", ...registryPassword });
+        prod = await runProgram({ stack: "prod", ...registryPassword, rawConfig: withGcp({ dnsReady: true }) });
         staging = await runProgram({ stack: "staging" });
         expect(prod.error, prod.error?.stack).to.equal(undefined);
     });
 
-    it("needs the registry password before anything is declared", async () => {
+    it("needs no registry secret: the deployer's short-lived token pulls the images", async () => {
         const run = await runProgram({ stack: "prod" });
-        expect(run.error?.message).to.include("minimarket:registryPassword: gcp.registry is set but its password is not");
-        expect(run.resources).to.deep.equal([]);
+        expect(run.error).to.equal(undefined);
+        const auth = named(run, "pulumi:providers:docker", "host-docker").inputs.registryAuth;
+        expect(JSON.parse(String(auth))).to.deep.equal([{ address: "southamerica-east1-docker.pkg.dev" }]);
+    });
+
+    it("starts no Caddy until gcp.dnsReady, and says what to do next", async () => {
+        const run = await runProgram({ stack: "prod" });
+        expect(componentTypes(run)).not.to.include("minimarket:proxy:CaddyProxy");
+        expect(byType(run, CONTAINER).map((c) => c.name)).not.to.include("proxy");
+        const steps = (run.outputs.nextSteps as string[]).join("\n");
+        expect(steps).to.include(`A record minimarket.example.com.ar -> ${MOCK_CLOUD.vmAddress}`);
+        expect(steps).to.include("pulumi config set --path gcp.dnsReady true");
     });
 
     it("rejects a latest image", async () => {

@@ -50,7 +50,10 @@ describe("Docker host startup script on a real disk", function () {
         fs.truncateSync(image, 64 * 1024 * 1024);
         loop = spawnSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).stdout.trim();
         expect(loop).to.match(/^\/dev\/loop\d+$/);
-        fs.writeFileSync(path.join(work, "startup.sh"), startupScript({ dataDeviceName: DEVICE_NAME, mountPoint: DATA_MOUNT_POINT, deployUser: "deploy" }));
+        fs.writeFileSync(
+            path.join(work, "startup.sh"),
+            startupScript({ dataDeviceName: DEVICE_NAME, mountPoint: DATA_MOUNT_POINT, deployUser: "deploy", dockerAddressPool: "172.17.0.0/16" }),
+        );
         stubTools(work);
     });
 

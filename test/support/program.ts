@@ -21,7 +21,7 @@ export interface Registered {
     dependencies: string[];
     parent: string;
     urn: string;
-    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean };
+    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean; ignoreChanges?: string[]; replaceOnChanges?: string[] };
 }
 
 interface RegisterRequest {
@@ -32,6 +32,8 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
 }
 
 export interface ProgramRun {
@@ -165,6 +167,8 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
                 protect: req.getProtect() ?? false,
+                ignoreChanges: req.getIgnorechangesList(),
+                replaceOnChanges: req.getReplaceonchangesList(),
             },
         });
         return register(req, cb);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_EXPORTER_TEXTFILE_FLAG } from "../../backup/backupContainer";
-import { PostgresConnection, postgresUrl, RedisConnection, redisAddress } from "../../data/connections";
+import { PostgresConnection, postgresUrl, RedisConnection, redisAddress, redisCaFiles } from "../../data/connections";
 import { DockerPlatform } from "../../docker/platform";
 import { httpProbe, UpstreamService } from "../../docker/upstreamService";
 import { ENDPOINTS, VOLUMES } from "../../facts/endpoints";
@@ -169,8 +169,13 @@ export class RedisExporter extends UpstreamService {
                 role: "observability",
                 image: defaultImages.redisExporter,
                 memoryMb: 64,
-                env: { REDIS_ADDR: redisAddress(args.connection) },
+                env: {
+                    REDIS_ADDR: redisAddress(args.connection),
+                    // Memorystore: verify the server against its CA, uploaded below.
+                    ...(args.connection.caFile ? { REDIS_EXPORTER_TLS_CA_CERT_FILE: args.connection.caFile } : {}),
+                },
                 secretEnv: args.connection.password.apply((p): Record<string, string> => ({ REDIS_PASSWORD: p })),
+                files: args.connection.caFile ? redisCaFiles(args.connection) : undefined,
                 onDataNetwork: true,
                 dependsOn: args.connection.ready,
             },

@@ -55,7 +55,10 @@ export const globalAddress: ResourceRule = {
     file: "compute/resource_compute_global_address.go",
     fields: {
         name: rule("name", "replace", 141),
-        address: rule("address", "replace", 153, { computed: true }),
+        address: rule("address", "replace", 153, {
+            computed: true,
+            note: "Optional+Computed+ForceNew: unset lets Google pick a range; a stack that pins gcp.privateServicesRange must give the range it already has, or the range (and the peering) is replaced",
+        }),
         addressType: rule("address_type", "replace", 162, { default: "EXTERNAL" }),
         labels: rule("labels", "update", 188),
         network: rule("network", "replace", 198, byName),
@@ -75,7 +78,10 @@ export const serviceNetworkingConnection: ResourceRule = {
         updateOnCreationFail: rule("update_on_creation_fail", "state-only", 100),
         deletionPolicy: rule("deletion_policy", "state-only", 94, {
             computed: true,
-            note: 'tpgresource.DeletionPolicySchemaEntry("DELETE"); ABANDON skips DeleteConnection (328-332) and leaves the peering on the network',
+            note:
+                'tpgresource.DeletionPolicySchemaEntry("DELETE"); ABANDON skips DeleteConnection (328-332) and leaves the peering on the network, which then cannot be deleted; ' +
+                "DELETE calls Connections.DeleteConnection (357-361), which Google refuses while deleted Cloud SQL/Memorystore still hold the connection. The program keeps ABANDON " +
+                "and removes the peering with gcloud on destroy (src/gcp/teardown.ts)",
         }),
     },
 };

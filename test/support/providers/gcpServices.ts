@@ -103,7 +103,10 @@ export const sqlUser: ResourceRule = {
         host: rule("host", "replace", 126, { computed: true }),
         password: rule("password", "update", 149, { note: "Users.Update with the password (592-641)" }),
         databaseRoles: rule("database_roles", "update", 262, {
-            note: "Users.Update with DatabaseRoles and RevokeExistingRoles=true (617-641); not read back, so roles changed outside are not seen",
+            note:
+                "Optional, not Computed, not ForceNew. Create sends it in Users.Insert (335-349); Update sends it with RevokeExistingRoles=true when it changed (616-641); " +
+                "Read/flattenSqlUser (417-451) never sets it, so state keeps what was sent and the real memberships (e.g. a default cloudsqlsuperuser) are never seen. " +
+                "The program re-creates the user on a change (replaceOnChanges) and checks pg_auth_members itself (src/gcp/cloudSqlRoles.ts)",
         }),
         deletionPolicy: rule("deletion_policy", "state-only", 260, { computed: true }),
     },
