@@ -205,7 +205,7 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
             expect((c.inputs.command as string[]).slice(0, 3)).to.deep.equal(["python", "-u", "-c"]);
             expect(containerEnv(c)).to.include({ STANDIN_SERVICE: name });
         }
-        expect(byType(runs.demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.11-slim-bookworm");
+        expect(byType(runs.demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.14-slim-bookworm");
         expect(
             byType(runs.demo, COMMAND).filter((c) => c.name.endsWith("-migrate")),
             "stand-ins have nothing to migrate",
