@@ -145,6 +145,9 @@ describe("staging stack on one Docker host", () => {
         for (const part of ['--requirepass "$REDIS_PASSWORD"', "--appendonly yes", "--maxmemory 512mb", "--maxmemory-policy allkeys-lru"]) {
             expect(command).to.include(part);
         }
+        // Through the image's entrypoint, which drops from root to the redis user (test/dataServices.test.ts).
+        expect(command).to.match(/^sh -c exec docker-entrypoint\.sh redis-server /);
+        expect(redis.inputs.user, "the entrypoint must start as root to take over the volume").to.equal(undefined);
         expect(Object.keys(containerEnv(redis))).to.deep.equal(["REDIS_PASSWORD"]);
         expect(redis.inputs.volumes).to.deep.equal([{ volumeName: "minimarket-staging-redisdata", containerPath: "/data" }]);
         expect((redis.inputs.healthcheck as { tests: string[] }).tests[0]).to.equal("CMD-SHELL");
