@@ -32,7 +32,7 @@ describe("staging stack on one Docker host", () => {
                 "pulumi:providers:docker/host-docker",
                 "docker:index/network:Network/host-data",
                 "docker:index/network:Network/host-services",
-                `${IMAGE}/image-postgres-17.6-bookworm`,
+                `${IMAGE}/image-postgres-17.11-bookworm`,
                 `${IMAGE}/image-redis-7.4.5-bookworm`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-deposito-1.4.2`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-negocio-1.4.2`,
@@ -126,7 +126,7 @@ describe("staging stack on one Docker host", () => {
         expect(pg.inputs.wait).to.equal(true);
         expect(pg.options.deleteBeforeReplace, "two postgres containers must never share the volume").to.equal(true);
         expect(named(runs.real, VOLUME, "postgres-data").options.retainOnDelete).to.equal(true);
-        expect(named(runs.real, IMAGE, "image-postgres-17.6-bookworm").inputs.name).to.equal("postgres:17.6-bookworm");
+        expect(named(runs.real, IMAGE, "image-postgres-17.11-bookworm").inputs.name).to.equal("postgres:17.11-bookworm");
     });
 
     it("sets the database roles' passwords through stdin after PostgreSQL is healthy, and again when the container changes", () => {
