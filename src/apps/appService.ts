@@ -5,7 +5,7 @@ import { ServiceSpec } from "../facts/services";
 import { defaultImages } from "../facts/images";
 import { conventionalArgs, containerName, dockerCpus, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
-import { dockerCliEnvironment, shellCommand } from "../docker/shell";
+import { dockerCliEnvironment, dockerRunOnce } from "../docker/shell";
 import { AppEnvironment } from "./environment";
 import { STANDIN_LABEL, standInCommand, standInEnv } from "./standin";
 
@@ -65,12 +65,7 @@ export class AppService extends pulumi.ComponentResource {
                 `${name}-migrate`,
                 {
                     create: platform.dataNetwork.name.apply((network) =>
-                        shellCommand([
-                            "docker",
-                            "run",
-                            "--rm",
-                            "--name",
-                            `${containerName(env, spec.name)}-migrate`,
+                        dockerRunOnce(`${containerName(env, spec.name)}-migrate`, [
                             "--network",
                             network,
                             "--label",
