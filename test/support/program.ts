@@ -21,7 +21,7 @@ export interface Registered {
     dependencies: string[];
     parent: string;
     urn: string;
-    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean };
+    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean; replaceOnChanges: string[] };
 }
 
 interface RegisterRequest {
@@ -32,6 +32,7 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
+    getReplaceonchangesList(): string[];
 }
 
 export interface ProgramRun {
@@ -137,7 +138,7 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                     inputs,
                     provider: args.provider ?? "",
                     dependencies: req?.dependencies ?? [],
-                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false },
+                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false, replaceOnChanges: [] },
                     parent: req?.parent ?? "",
                     urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
                 });
@@ -165,6 +166,7 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
                 protect: req.getProtect() ?? false,
+                replaceOnChanges: req.getReplaceonchangesList() ?? [],
             },
         });
         return register(req, cb);
