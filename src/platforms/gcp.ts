@@ -90,6 +90,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         // The databases are off the host: release steps on the data network must reach them.
         dataNetworkInternal: false,
         registryAuth: registryCredentials(config),
+        dockerHub: config.dockerHub && { username: config.dockerHub.username, token: pulumi.secret(config.dockerHub.token) },
     });
 
     let redis: RedisConnection;
