@@ -33,7 +33,7 @@ describe("staging stack on one Docker host", () => {
                 "docker:index/network:Network/host-data",
                 "docker:index/network:Network/host-services",
                 `${IMAGE}/image-postgres-17.11-bookworm`,
-                `${IMAGE}/image-redis-7.4.5-bookworm`,
+                `${IMAGE}/image-redis-7.4.11-bookworm`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-deposito-1.4.2`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-negocio-1.4.2`,
                 `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.1`,
