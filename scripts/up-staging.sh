@@ -1,30 +1,29 @@
 #!/usr/bin/env bash
-# Sets up and deploys the staging stack to the local Docker daemon, with Pulumi state kept in a
-# local directory (no Pulumi Cloud account needed). Extra arguments go to `pulumi up`.
+# Sets up and deploys the staging stack to one Docker daemon, with Pulumi state kept in a local
+# directory (no Pulumi Cloud account needed). Extra arguments go to `pulumi up`.
+# Later commands on the same stack: scripts/pulumi-staging.sh (same backend, passphrase, daemon).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-fail() { echo "up-staging: $*" >&2; exit 1; }
+# shellcheck disable=SC2034 # read by scripts/lib/staging-env.sh, names this script in messages
+STAGING_SCRIPT=up-staging
+# shellcheck source=scripts/lib/staging-env.sh
+. scripts/lib/staging-env.sh
 
 # Install first: a missing Docker or Pulumi should not leave a fresh clone without its packages.
 node scripts/ensure-deps.js
-command -v docker >/dev/null || fail "the docker CLI is missing; install Docker Engine (https://docs.docker.com/engine/install/)"
-docker info >/dev/null 2>&1 || fail "Docker is not answering; start the Docker daemon, or point staging at a remote host (README: Remote Docker host)"
-command -v pulumi >/dev/null || fail "the Pulumi CLI is missing; install it (https://www.pulumi.com/docs/install/)"
+command -v docker >/dev/null || staging_fail "the docker CLI is missing; install Docker Engine (https://docs.docker.com/engine/install/)"
+command -v pulumi >/dev/null || staging_fail "the Pulumi CLI is missing; install it (https://www.pulumi.com/docs/install/)"
 
-home="${MINIMARKET_HOME:-$HOME/.minimarket}"
-mkdir -p "$home/state"
-export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$home/state}"
+staging_backend
+staging_select_stack
 
-# Stack secrets are encrypted with a passphrase; a newcomer gets a random one, kept private.
-if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
-    passfile="$home/staging.passphrase"
-    if [ ! -f "$passfile" ]; then
-        (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' > "$passfile")
-        echo "up-staging: created $passfile; it decrypts this stack's secrets, so back it up"
-    fi
-    export PULUMI_CONFIG_PASSPHRASE_FILE="$passfile"
-fi
+# The daemon the program will deploy to, checked here: with dockerHost set to a remote host that
+# host must answer, whatever the local daemon does.
+DOCKER_HOST="$(staging_docker_host)"
+export DOCKER_HOST
+staging_ssh_share "$DOCKER_HOST"
+docker info >/dev/null 2>&1 ||
+    staging_fail "Docker at $DOCKER_HOST is not answering; start the Docker daemon, or point staging at a remote host (README: Remote Docker host)"
 
-pulumi stack select --create staging --secrets-provider passphrase
-pulumi up --stack staging "$@"
+staging_parallel_args "$@"
+pulumi up --stack "$STAGING_STACK" ${STAGING_UP_ARGS[@]+"${STAGING_UP_ARGS[@]}"} "$@"

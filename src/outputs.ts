@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppTier } from "./apps/appTier";
 import { StackConfig } from "./config";
+import { remoteHostName, resolveDockerHost, sshDestination } from "./docker/daemon";
 import { defaultImages } from "./facts/images";
 import { ObservabilityStack } from "./observability/containers/stack";
 
@@ -33,12 +34,31 @@ export function stackOutputs(
     };
 }
 
+/** The daemon a Docker-platform stack deploys to (config, else DOCKER_HOST, else the default socket). */
+export function stagingDockerHost(config: StackConfig): string | undefined {
+    return config.platform === "docker" ? resolveDockerHost(config.dockerHost, process.env) : undefined;
+}
+
+/** URL of a port published on the Docker host: the remote machine of an ssh:// or tcp:// daemon, else localhost. */
+export function publishedUrl(dockerHost: string | undefined, port: number): string {
+    return `http://${(dockerHost && remoteHostName(dockerHost)) ?? "localhost"}:${port}`;
+}
+
+/** A port bound to the Docker host's loopback: where it is, and how to reach it from elsewhere. */
+function loopbackUrl(dockerHost: string | undefined, port: number): string {
+    const remote = dockerHost && remoteHostName(dockerHost);
+    if (!remote) return `http://127.0.0.1:${port} (on the Docker host)`;
+    const ssh = sshDestination(dockerHost);
+    return `http://127.0.0.1:${port} on ${remote} (loopback only; tunnel: ssh -L ${port}:127.0.0.1:${port} ${ssh ?? remote})`;
+}
+
 /** Where operators find the observability UIs, and whether alerts reach anyone. */
 export function observabilityOutputs(config: StackConfig, observability: ObservabilityStack, grafanaUrl: string) {
+    const dockerHost = stagingDockerHost(config);
     return {
         grafanaUrl,
-        prometheusUrl: `http://127.0.0.1:${config.hostPorts.prometheus} (on the Docker host)`,
-        alertmanagerUrl: `http://127.0.0.1:${config.hostPorts.alertmanager} (on the Docker host)`,
+        prometheusUrl: loopbackUrl(dockerHost, config.hostPorts.prometheus),
+        alertmanagerUrl: loopbackUrl(dockerHost, config.hostPorts.alertmanager),
         notifications: observability.notificationsEnabled
             ? "on: Slack"
             : "off: alerts reach Alertmanager but no Slack webhook is set (pulumi config set --secret slackWebhookUrl <url>)",

@@ -18,15 +18,51 @@ describe("Redis as the container runs it", function () {
     let dir: string;
     after(() => procs.stopAll());
 
+    const asRoot = process.getuid?.() === 0;
+    let entrypointLog: string;
+
     before(async function () {
-        bins = requireBinaries(this, ["redis-server", "redis-cli"]);
+        bins = requireBinaries(this, ["redis-server", "redis-cli", ...(asRoot ? ["setpriv"] : [])]);
         port = await freePort();
         dir = makeTempDir("redis");
+        // A volume an earlier, root-run Redis wrote: root-owned files the new one must take over.
+        fs.mkdirSync(path.join(dir, "appendonlydir"));
+        fs.writeFileSync(path.join(dir, "appendonlydir", "old.aof.manifest"), "");
+        const bin = makeTempDir("redis-bin");
+        entrypointLog = path.join(bin, "calls.log");
+        // Readable and writable after the drop to the redis user.
+        fs.chmodSync(bin, 0o755);
+        fs.writeFileSync(entrypointLog, "", { mode: 0o666 });
+        fs.chmodSync(entrypointLog, 0o666);
+        // Stand-in for the image's docker-entrypoint.sh with the same rule: as root with redis-server
+        // first, hand /data to the redis user and re-exec as that user; otherwise run the command.
+        fs.writeFileSync(
+            path.join(bin, "docker-entrypoint.sh"),
+            [
+                "#!/bin/sh",
+                "set -e",
+                `printf '%s %s\\n' "$1" "$(id -u)" >> ${entrypointLog}`,
+                'if [ "$1" = redis-server ] && [ "$(id -u)" = 0 ]; then',
+                "    find . ! -user redis -exec chown redis '{}' +",
+                '    exec setpriv --reuid=redis --regid=redis --init-groups "$0" "$@"',
+                "fi",
+                'exec "$@"',
+                "",
+            ].join("\n"),
+            { mode: 0o755 },
+        );
         const [shell, flag, script, argv0] = redisCommand(redisSettings, dir);
         procs.start("redis", shell, [flag, script, argv0, "--port", String(port), "--bind", "127.0.0.1", "--save", ""], {
-            env: { ...process.env, REDIS_PASSWORD: nasty },
+            // The container's working directory is the data dir (the image's WORKDIR /data).
+            cwd: dir,
+            env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, REDIS_PASSWORD: nasty },
         });
-        await waitFor("redis to answer", () => (cli([], nasty).stdout.includes("PONG") ? true : undefined), 15_000, 200);
+        await waitFor(
+            () => `redis to answer:\n${procs.logOf("redis")}`,
+            () => (cli([], nasty).stdout.includes("PONG") ? true : undefined),
+            15_000,
+            200,
+        );
     });
 
     function cli(args: string[], password?: string) {
@@ -54,6 +90,22 @@ describe("Redis as the container runs it", function () {
         const pid = procs.pidOf("redis");
         const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
         expect(cmdline).not.to.include("P&?!)");
+    });
+
+    it("starts through the image's entrypoint with redis-server first, so it runs as the redis user and owns existing data", () => {
+        const calls = fs.readFileSync(entrypointLog, "utf8").trim().split("\n");
+        expect(calls[0]).to.equal(`redis-server ${process.getuid?.()}`);
+        if (!asRoot) return; // Without root there is no privilege to drop: the entrypoint just runs redis-server.
+        const redisUid = Number(spawnSync("id", ["-u", "redis"], { encoding: "utf8" }).stdout.trim());
+        expect(calls, "re-executed as the redis user").to.deep.equal(["redis-server 0", `redis-server ${redisUid}`]);
+        const status = fs.readFileSync(`/proc/${procs.pidOf("redis")}/status`, "utf8");
+        expect(status.match(/^Uid:\s+(\d+)/m)?.[1], "redis-server's uid").to.equal(String(redisUid));
+        for (const f of [".", "appendonlydir", "appendonlydir/old.aof.manifest"]) {
+            expect(fs.statSync(path.join(dir, f)).uid, f).to.equal(redisUid);
+        }
+        // And it can write there: a write is appended to the AOF in the taken-over directory.
+        expect(cli(["set", "k", "v"], nasty).stdout.trim()).to.equal("OK");
+        expect(fs.readdirSync(path.join(dir, "appendonlydir")).some((f) => f.endsWith(".incr.aof"))).to.equal(true);
     });
 
     it("passes its health check, and fails it with a wrong password", () => {

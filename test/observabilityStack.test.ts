@@ -54,7 +54,7 @@ describe("observability stack on staging", () => {
             expect(ref, String(image.inputs.name)).not.to.equal(undefined);
             expect(isPinned(ref!), String(image.inputs.name)).to.equal(true);
         }
-        expect(byType(run, "docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name)).to.include("ghcr.io/google/cadvisor:v0.54.0");
+        expect(byType(run, "docker:index/remoteImage:RemoteImage").map((i) => i.inputs.name)).to.include("ghcr.io/google/cadvisor:v0.60.5");
     });
 
     it("keeps data on named volumes that survive replacement and destroy", () => {
@@ -174,7 +174,7 @@ describe("observability stack on staging", () => {
         expect(named(run, CONTAINER, "redis-exporter").inputs.healthcheck).to.equal(undefined);
         const ready = named(run, COMMAND, "loki-ready");
         expect(ready.inputs.create).to.match(
-            /^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.0 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/loki:3100\/ready$/,
+            /^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.5 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/loki:3100\/ready$/,
         );
         for (const name of ["prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "postgres-exporter"]) {
             const c = named(run, CONTAINER, name);

@@ -8,6 +8,7 @@ import {
     nanoToDecimal,
     parseCpus,
     parseGoDuration,
+    pathContains,
     planFromInputs,
     planFromState,
     readBack,
@@ -121,6 +122,18 @@ describe("docker.Container change classification", () => {
         const p = planFromInputs(CONTAINER, app({ memorySwap: 1024 }), next);
         expect(p.action).to.equal("ignored-change");
         expect(p.recurring).to.deep.equal(["healthcheck.interval"]);
+    });
+
+    it("turns the ignored healthcheck edit into a replacement under replaceOnChanges, as the engine does", () => {
+        const next = app({ memorySwap: 1024, healthcheck: { tests: ["CMD", "true"], interval: "30s", timeout: "5s", retries: 3, startPeriod: "30s" } });
+        const p = planFromInputs(CONTAINER, app({ memorySwap: 1024 }), next, undefined, { replaceOnChanges: ["healthcheck"] });
+        expect(p.action).to.equal("replace");
+        expect(p.recurring).to.deep.equal([]);
+        // A path names that property and what is under it, nothing beside it.
+        expect(planFromInputs(CONTAINER, app({ memorySwap: 1024 }), next, undefined, { replaceOnChanges: ["health"] }).action).to.equal("ignored-change");
+        expect(pathContains("healthcheck", "healthcheck.interval")).to.equal(true);
+        expect(pathContains("ports", "ports[0].external")).to.equal(true);
+        expect(pathContains("healthcheck", "healthcheckx")).to.equal(false);
     });
 
     it("keeps a diff for a duration written differently from Go's format", () => {

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { ProgramRun, runProgram, stackFileConfig, unwrap } from "./support/program";
 import { dockerCpus } from "../src/docker/container";
-import { nanoToDecimal, parseCpus, planFromInputs, rules } from "./support/providers";
+import { FieldRule, nanoToDecimal, parseCpus, pathContains, planFromInputs, rules, ruleFor } from "./support/providers";
 
 const registryPassword = { config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }, secretKeys: ["registryPassword"] };
 
@@ -90,6 +90,54 @@ describe("containers as the docker provider treats them", () => {
     it("pins swap to the memory limit, so raising memoryMb later is an update the daemon accepts", () => {
         for (const c of run.resources.filter((r) => r.type === "docker:index/container:Container")) {
             expect(c.inputs.memorySwap, c.name).to.equal(c.inputs.memory);
+        }
+    });
+});
+
+/** Paths under `field` whose change the provider's Update never applies ("ignored"). */
+function ignoredPaths(field: string, r: FieldRule): string[] {
+    const own = r.change === "ignored" ? [field] : [];
+    return [...own, ...Object.entries(r.fields ?? {}).flatMap(([k, sub]) => ignoredPaths(`${field}.${k}`, sub))];
+}
+
+describe("container edits the provider would not apply re-create the container instead", () => {
+    const CONTAINER = "docker:index/container:Container";
+    const runs: Array<[string, ProgramRun]> = [];
+    before(async () => {
+        runs.push(["staging", await runProgram({ stack: "staging" })]);
+        runs.push(["prod", await runProgram({ stack: "prod", ...registryPassword })]);
+    });
+    const containers = () => runs.flatMap(([stack, run]) => run.resources.filter((r) => r.type === CONTAINER).map((c) => ({ stack, c })));
+
+    it("declares replaceOnChanges for every field it sets that Update ignores", () => {
+        const rule = ruleFor(CONTAINER);
+        const uncovered: string[] = [];
+        for (const { stack, c } of containers()) {
+            for (const field of Object.keys(c.inputs).filter((k) => c.inputs[k] !== undefined)) {
+                const r = rule.fields[field];
+                for (const p of r ? ignoredPaths(field, r) : []) {
+                    if (!c.options.replaceOnChanges.some((o) => pathContains(o, p))) uncovered.push(`${stack} ${c.name}: ${p}`);
+                }
+            }
+        }
+        expect(containers().length).to.be.greaterThan(20);
+        expect(uncovered).to.deep.equal([]);
+    });
+
+    it("plans a replacement, not a recurring no-op update, when a healthcheck is edited", () => {
+        for (const { stack, c } of containers()) {
+            const inputs = unwrap(c.inputs) as Record<string, unknown>;
+            const hc = (inputs.healthcheck ?? { tests: ["CMD", "true"] }) as Record<string, unknown>;
+            const edited = { ...inputs, healthcheck: { ...hc, interval: hc.interval === "7s" ? "8s" : "7s" } };
+            // What the provider alone does with it (its Update never sends healthcheck)...
+            const bare = planFromInputs(CONTAINER, inputs, edited);
+            expect(bare.action, `${stack} ${c.name} without options`).to.equal("ignored-change");
+            // ...and with the options the program registers.
+            const p = planFromInputs(CONTAINER, inputs, edited, undefined, { replaceOnChanges: c.options.replaceOnChanges });
+            expect(p.action, `${stack} ${c.name}`).to.equal("replace");
+            expect(p.recurring, `${stack} ${c.name}`).to.deep.equal([]);
+            // Unchanged inputs still plan nothing.
+            expect(planFromInputs(CONTAINER, inputs, inputs, undefined, { replaceOnChanges: c.options.replaceOnChanges }).action).to.equal("same");
         }
     });
 });

@@ -32,8 +32,8 @@ describe("staging stack on one Docker host", () => {
                 "pulumi:providers:docker/host-docker",
                 "docker:index/network:Network/host-data",
                 "docker:index/network:Network/host-services",
-                `${IMAGE}/image-postgres-17.6-bookworm`,
-                `${IMAGE}/image-redis-7.4.5-bookworm`,
+                `${IMAGE}/image-postgres-17.11-bookworm`,
+                `${IMAGE}/image-redis-7.4.11-bookworm`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-deposito-1.4.2`,
                 `${IMAGE}/image-registry.example.com-minimarket-agente-negocio-1.4.2`,
                 `${IMAGE}/image-registry.example.com-minimarket-ml-service-2.0.1`,
@@ -126,7 +126,7 @@ describe("staging stack on one Docker host", () => {
         expect(pg.inputs.wait).to.equal(true);
         expect(pg.options.deleteBeforeReplace, "two postgres containers must never share the volume").to.equal(true);
         expect(named(runs.real, VOLUME, "postgres-data").options.retainOnDelete).to.equal(true);
-        expect(named(runs.real, IMAGE, "image-postgres-17.6-bookworm").inputs.name).to.equal("postgres:17.6-bookworm");
+        expect(named(runs.real, IMAGE, "image-postgres-17.11-bookworm").inputs.name).to.equal("postgres:17.11-bookworm");
     });
 
     it("sets the database roles' passwords through stdin after PostgreSQL is healthy, and again when the container changes", () => {
@@ -145,6 +145,9 @@ describe("staging stack on one Docker host", () => {
         for (const part of ['--requirepass "$REDIS_PASSWORD"', "--appendonly yes", "--maxmemory 512mb", "--maxmemory-policy allkeys-lru"]) {
             expect(command).to.include(part);
         }
+        // Through the image's entrypoint, which drops from root to the redis user (test/dataServices.test.ts).
+        expect(command).to.match(/^sh -c exec docker-entrypoint\.sh redis-server /);
+        expect(redis.inputs.user, "the entrypoint must start as root to take over the volume").to.equal(undefined);
         expect(Object.keys(containerEnv(redis))).to.deep.equal(["REDIS_PASSWORD"]);
         expect(redis.inputs.volumes).to.deep.equal([{ volumeName: "minimarket-staging-redisdata", containerPath: "/data" }]);
         expect((redis.inputs.healthcheck as { tests: string[] }).tests[0]).to.equal("CMD-SHELL");

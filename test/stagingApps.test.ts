@@ -113,7 +113,9 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
     it("runs each new image's migration once, from that image, before it serves, with secrets out of the command line", () => {
         const migrate = named(runs.real, COMMAND, "ml-service-migrate");
         const create = migrate.inputs.create as string;
-        expect(create).to.match(/^docker run --rm --name minimarket-staging-ml-service-migrate --network minimarket-staging-data /);
+        expect(create).to.match(
+            /^docker rm -f minimarket-staging-ml-service-migrate >\/dev\/null 2>&1 \|\| true; docker run --rm --name minimarket-staging-ml-service-migrate --network minimarket-staging-data /,
+        );
         expect(create).to.match(/ -e DATABASE_URL /);
         expect(create).to.match(/ registry\.example\.com\/minimarket\/ml-service:2\.0\.1 alembic upgrade head$/);
         expect(unwrap(migrate.inputs.environment)).to.have.property("DATABASE_URL");
@@ -205,7 +207,7 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
             expect((c.inputs.command as string[]).slice(0, 3)).to.deep.equal(["python", "-u", "-c"]);
             expect(containerEnv(c)).to.include({ STANDIN_SERVICE: name });
         }
-        expect(byType(runs.demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.11-slim-bookworm");
+        expect(byType(runs.demo, IMAGE).map((i) => i.inputs.name)).to.include("python:3.12.14-slim-bookworm");
         expect(
             byType(runs.demo, COMMAND).filter((c) => c.name.endsWith("-migrate")),
             "stand-ins have nothing to migrate",

@@ -1,5 +1,7 @@
-// The README's first command, run with stand-in `docker` and `pulumi` executables that record
-// how they are called: the script must reach `pulumi up --stack staging` with a local backend.
+// The README's first command, and the wrapper for later `pulumi` commands, run with stand-in
+// `docker`, `pulumi` and `ssh` executables that record how they are called and with what
+// environment: the scripts must reach `pulumi up --stack staging` with a local backend, one
+// Docker daemon for every tool, and over ssh:// one shared connection.
 
 import { expect } from "chai";
 import { spawnSync } from "child_process";
@@ -7,58 +9,200 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-const script = path.join(__dirname, "..", "scripts", "up-staging.sh");
+const scripts = path.join(__dirname, "..", "scripts");
 
 function fakeBin(dir: string, name: string, body: string) {
     fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
 }
 
-function setup(opts: { dockerUp?: boolean; pulumi?: boolean } = {}) {
+interface Fakes {
+    dockerUp?: boolean;
+    pulumi?: boolean;
+    /** Stack config values `pulumi config get` answers with. */
+    config?: Record<string, string>;
+    /** What `docker context inspect` reports for the current context. */
+    contextHost?: string;
+    /** A daemon that does not answer `docker info`. */
+    downHost?: string;
+    env?: Record<string, string>;
+}
+
+// How the docker connection helper dials an ssh:// daemon (docker/cli cli/connhelper): one `ssh`
+// per connection, from PATH. The provider (inside `pulumi up`) and the CLI both do it.
+const DIAL = "ssh -l deploy -p 2222 -- staging.example.com docker system dial-stdio";
+
+function setup(opts: Fakes = {}) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "up-staging-"));
     const bin = path.join(root, "bin");
     fs.mkdirSync(bin);
     const log = path.join(root, "calls.log");
-    fakeBin(bin, "docker", `echo "docker $*" >> ${log}; exit ${opts.dockerUp === false ? 1 : 0}`);
+    const sshLog = path.join(root, "ssh.log");
+    const env = `| backend=$PULUMI_BACKEND_URL passfile=$PULUMI_CONFIG_PASSPHRASE_FILE DOCKER_HOST=\${DOCKER_HOST:-}`;
+    fakeBin(
+        bin,
+        "docker",
+        [
+            `echo "docker $* | DOCKER_HOST=\${DOCKER_HOST:-}" >> ${log}`,
+            'case "$1" in',
+            `context) echo '${opts.contextHost ?? "unix:///var/run/docker.sock"}' ;;`,
+            "info)",
+            `    case "\${DOCKER_HOST:-}" in ssh://*) ${DIAL} || exit 1 ;; esac`,
+            `    [ "\${DOCKER_HOST:-}" = '${opts.downHost ?? "-"}' ] && exit 1`,
+            `    exit ${opts.dockerUp === false ? 1 : 0} ;;`,
+            "esac",
+        ].join("\n"),
+    );
     if (opts.pulumi !== false) {
-        fakeBin(bin, "pulumi", `echo "pulumi $* | backend=$PULUMI_BACKEND_URL passfile=$PULUMI_CONFIG_PASSPHRASE_FILE" >> ${log}`);
+        const answers = Object.entries(opts.config ?? {})
+            .map(([k, v]) => `"config get ${k}") echo '${v}'; exit 0 ;;`)
+            .join("\n");
+        fakeBin(
+            bin,
+            "pulumi",
+            [
+                `echo "pulumi $* ${env}" >> ${log}`,
+                'case "$1 $2 $3" in',
+                answers,
+                '"config get "*) echo "configuration key not found" >&2; exit 255 ;;',
+                "esac",
+                `[ "$1" = up ] && case "\${DOCKER_HOST:-}" in ssh://*) ${DIAL} ;; esac`,
+                "exit 0",
+            ].join("\n"),
+        );
     }
+    fakeBin(bin, "ssh", `echo "ssh $*" >> ${sshLog}`);
     const nodeDir = path.dirname(process.execPath);
-    const env = { PATH: `${bin}:${nodeDir}:/usr/bin:/bin`, HOME: path.join(root, "home") };
-    const run = () => spawnSync("bash", [script, "--yes"], { env, encoding: "utf8", timeout: 60_000 });
-    const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []);
-    return { root, env, run, calls };
+    const home = path.join(root, "home");
+    const baseEnv = { PATH: `${bin}:${nodeDir}:/usr/bin:/bin`, HOME: home, ...opts.env };
+    const run = (script: string, args: string[]) =>
+        spawnSync("bash", [path.join(scripts, script), ...args], { env: baseEnv, encoding: "utf8", timeout: 60_000 });
+    const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n") : []);
+    return {
+        root,
+        mm: path.join(home, ".minimarket"),
+        up: (...args: string[]) => run("up-staging.sh", args.length ? args : ["--yes"]),
+        wrapper: (...args: string[]) => run("pulumi-staging.sh", args),
+        calls: () => lines(log),
+        sshCalls: () => lines(sshLog),
+    };
 }
 
 describe("README first command: scripts/up-staging.sh", () => {
-    it("deploys staging with a local state backend and a private generated passphrase", () => {
+    it("deploys staging with a local state backend and a private generated passphrase, on the daemon of the CLI's context", () => {
         const t = setup();
-        const r = t.run();
+        const r = t.up();
         expect(r.status, r.stderr).to.equal(0);
-        const home = path.join(t.root, "home", ".minimarket");
-        const passfile = path.join(home, "staging.passphrase");
+        const passfile = path.join(t.mm, "staging.passphrase");
+        const env = (host: string) => `| backend=file://${t.mm}/state passfile=${passfile} DOCKER_HOST=${host}`;
         expect(t.calls()).to.deep.equal([
-            "docker info",
-            `pulumi stack select --create staging --secrets-provider passphrase | backend=file://${home}/state passfile=${passfile}`,
-            `pulumi up --stack staging --yes | backend=file://${home}/state passfile=${passfile}`,
+            `pulumi stack select --create staging --secrets-provider passphrase ${env("")}`,
+            `pulumi config get dockerHost --stack staging ${env("")}`,
+            "docker context inspect --format {{.Endpoints.docker.Host}} | DOCKER_HOST=",
+            "docker info | DOCKER_HOST=unix:///var/run/docker.sock",
+            `pulumi up --stack staging --yes ${env("unix:///var/run/docker.sock")}`,
         ]);
         expect(fs.statSync(passfile).mode & 0o777).to.equal(0o600);
         expect(fs.readFileSync(passfile, "utf8")).to.have.length.greaterThan(30);
 
         // A second run keeps the same passphrase, or the stack's secrets could not be read again.
         const before = fs.readFileSync(passfile, "utf8");
-        expect(t.run().status).to.equal(0);
+        expect(t.up().status).to.equal(0);
         expect(fs.readFileSync(passfile, "utf8")).to.equal(before);
     });
 
-    it("stops with a clear message when Docker is not answering", () => {
-        const r = setup({ dockerUp: false }).run();
+    it("hands the daemon of the CLI's current context (Colima, Desktop, rootless) to the program, which uses it for the provider too", () => {
+        const colima = "unix:///Users/ana/.colima/default/docker.sock";
+        const t = setup({ contextHost: colima });
+        expect(t.up().status).to.equal(0);
+        expect(t.calls()).to.include(`docker info | DOCKER_HOST=${colima}`);
+        expect(t.calls().pop()).to.match(new RegExp(`^pulumi up --stack staging --yes .* DOCKER_HOST=${colima}$`));
+    });
+
+    it("with dockerHost set to a remote host, checks that host, not the local daemon", () => {
+        const remote = "tcp://staging.example.com:2376";
+        const ok = setup({ config: { dockerHost: remote } });
+        expect(ok.up().status).to.equal(0);
+        expect(ok.calls().filter((c) => c.startsWith("docker"))).to.deep.equal([`docker info | DOCKER_HOST=${remote}`]);
+        expect(ok.calls().pop()).to.match(new RegExp(`DOCKER_HOST=${remote}$`));
+
+        const down = setup({ config: { dockerHost: remote }, downHost: remote });
+        const r = down.up();
         expect(r.status).to.equal(1);
-        expect(r.stderr).to.include("Docker is not answering; start the Docker daemon");
+        expect(r.stderr).to.include(`Docker at ${remote} is not answering`);
+        expect(down.calls().some((c) => c.startsWith("pulumi up"))).to.equal(false);
+    });
+
+    it("over ssh:// opens one connection before `pulumi up`, routes the CLI and the provider through it, and closes it after", () => {
+        const t = setup({ config: { dockerHost: "ssh://deploy@staging.example.com:2222", dockerSshOpts: '["-i","/keys/deploy key"]' } });
+        const r = t.up();
+        expect(r.status, r.stderr).to.equal(0);
+        const control = `ControlPath=${t.mm}/ssh/staging/%C`;
+        expect(t.sshCalls()).to.deep.equal([
+            `ssh -o ControlMaster=yes -o ${control} -o ControlPersist=10m -o ConnectTimeout=30 -i /keys/deploy key -f -N -p 2222 deploy@staging.example.com`,
+            // docker info, then the provider inside pulumi up: both multiplexed over the master.
+            `ssh -o ControlMaster=no -o ${control} -i /keys/deploy key -l deploy -p 2222 -- staging.example.com docker system dial-stdio`,
+            `ssh -o ControlMaster=no -o ${control} -i /keys/deploy key -l deploy -p 2222 -- staging.example.com docker system dial-stdio`,
+            `ssh -o ${control} -O exit -p 2222 deploy@staging.example.com`,
+        ]);
+        // Below sshd's default MaxSessions (10) per connection.
+        expect(t.calls().pop()).to.match(/^pulumi up --stack staging --parallel 8 --yes /);
+        expect(fs.statSync(path.join(t.mm, "ssh", "staging")).mode & 0o777).to.equal(0o700);
+    });
+
+    it("keeps a parallelism the caller chose", () => {
+        const t = setup({ config: { dockerHost: "ssh://deploy@staging.example.com:2222" } });
+        expect(t.up("--yes", "--parallel", "4").status).to.equal(0);
+        expect(t.calls().pop()).to.match(/^pulumi up --stack staging --yes --parallel 4 /);
+    });
+
+    it("opens no ssh connection for a local daemon", () => {
+        const t = setup();
+        expect(t.up().status).to.equal(0);
+        expect(t.sshCalls()).to.deep.equal([]);
+    });
+
+    it("stops with a clear message when Docker is not answering", () => {
+        const r = setup({ dockerUp: false }).up();
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.include("Docker at unix:///var/run/docker.sock is not answering; start the Docker daemon");
     });
 
     it("stops with a clear message when the Pulumi CLI is missing", () => {
-        const r = setup({ pulumi: false }).run();
+        const r = setup({ pulumi: false }).up();
         expect(r.status).to.equal(1);
         expect(r.stderr).to.include("the Pulumi CLI is missing");
+    });
+});
+
+describe("later commands: scripts/pulumi-staging.sh", () => {
+    it("runs pulumi with the same backend and passphrase as the first deploy, arguments unchanged", () => {
+        const t = setup();
+        expect(t.up().status).to.equal(0);
+        const passfile = path.join(t.mm, "staging.passphrase");
+        const passphrase = fs.readFileSync(passfile, "utf8");
+        const before = t.calls().length;
+        const r = t.wrapper("stack", "output", "--show-secrets", "secrets");
+        expect(r.status, r.stderr).to.equal(0);
+        expect(t.calls().slice(before)).to.deep.equal([
+            `pulumi stack select --create staging --secrets-provider passphrase | backend=file://${t.mm}/state passfile=${passfile} DOCKER_HOST=`,
+            `pulumi stack output --show-secrets secrets | backend=file://${t.mm}/state passfile=${passfile} DOCKER_HOST=`,
+        ]);
+        expect(fs.readFileSync(passfile, "utf8"), "the passphrase is reused, not replaced").to.equal(passphrase);
+    });
+
+    it("gives commands that reach Docker the stack's daemon and the shared ssh connection", () => {
+        const t = setup({ config: { dockerHost: "ssh://deploy@staging.example.com:2222" } });
+        const r = t.wrapper("refresh", "--yes");
+        expect(r.status, r.stderr).to.equal(0);
+        expect(t.calls().pop()).to.match(/^pulumi refresh --yes \| .* DOCKER_HOST=ssh:\/\/deploy@staging\.example\.com:2222$/);
+        expect(t.sshCalls()[0]).to.match(/ControlMaster=yes/);
+        expect(t.sshCalls().pop()).to.match(/-O exit/);
+    });
+
+    it("honours a passphrase given in the environment instead of the file", () => {
+        const t = setup({ env: { PULUMI_CONFIG_PASSPHRASE: "from-env" } });
+        expect(t.wrapper("stack", "ls").status).to.equal(0);
+        expect(t.calls().pop()).to.equal(`pulumi stack ls | backend=file://${t.mm}/state passfile= DOCKER_HOST=`);
+        expect(fs.existsSync(path.join(t.mm, "staging.passphrase"))).to.equal(false);
     });
 });

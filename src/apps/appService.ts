@@ -5,7 +5,7 @@ import { ServiceSpec } from "../facts/services";
 import { defaultImages } from "../facts/images";
 import { conventionalArgs, containerName, dockerCpus, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
-import { dockerCliEnvironment, shellCommand } from "../docker/shell";
+import { dockerRunOnce } from "../docker/shell";
 import { AppEnvironment } from "./environment";
 import { STANDIN_LABEL, standInCommand, standInEnv } from "./standin";
 
@@ -67,12 +67,7 @@ export class AppService extends pulumi.ComponentResource {
                 `${name}-migrate`,
                 {
                     create: platform.dataNetwork.name.apply((network) =>
-                        shellCommand([
-                            "docker",
-                            "run",
-                            "--rm",
-                            "--name",
-                            `${containerName(env, spec.name)}-migrate`,
+                        dockerRunOnce(`${containerName(env, spec.name)}-migrate`, [
                             "--network",
                             network,
                             "--label",
@@ -85,7 +80,7 @@ export class AppService extends pulumi.ComponentResource {
                         ]),
                     ),
                     // Values reach `docker run -e NAME` through the environment, never the command line.
-                    environment: pulumi.secret(dockerCliEnvironment(platform.host, variables)),
+                    environment: pulumi.secret(platform.cliEnvironment(variables)),
                     // A migration may print its connection settings: keep its output off the console.
                     logging: "none",
                     // A rotated secret must not re-run migrations; a new image (or host) must.

@@ -90,6 +90,15 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
             "backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`",
         );
     }
+    if (v.dockerHubToken !== undefined && !secret("dockerHubToken")) {
+        problem(r, ["dockerHubToken"], "is stored in plain text; run `pulumi config set --secret dockerHubToken <access token>`");
+    }
+    if (v.dockerHubUsername !== undefined && v.dockerHubToken === undefined) {
+        problem(r, ["dockerHubToken"], "dockerHubUsername is set but its token is not; run `pulumi config set --secret dockerHubToken <access token>`");
+    }
+    if (v.dockerHubToken !== undefined && v.dockerHubUsername === undefined) {
+        problem(r, ["dockerHubUsername"], "dockerHubToken is set but the account is not; run `pulumi config set dockerHubUsername <user>`");
+    }
     if (v.registryPassword !== undefined && !secret("registryPassword")) {
         problem(r, ["registryPassword"], "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
     }

@@ -115,9 +115,20 @@ const common = {
             pattern: DOCKER_HOST,
             message: (v) => `must be a Docker daemon address such as ssh://deploy@host or unix:///var/run/docker.sock, got ${show(v)}`,
         }),
-        { description: "`ssh://user@host` (or `tcp://…`) to deploy to a remote Docker host", default: "local daemon" },
+        {
+            description: "`ssh://user@host` (or `tcp://…`) to deploy to a remote Docker host; the provider and every docker CLI step use it",
+            default: "`DOCKER_HOST` (up-staging.sh sets it from the docker CLI's current context), else `unix:///var/run/docker.sock`",
+        },
     ),
     dockerSshOpts: documented(stringList(), { description: 'extra ssh options, e.g. `["-i","~/.ssh/deploy"]`', default: "`[]`" }),
+    dockerHubUsername: documented(text({ pattern: /^[a-z0-9][a-z0-9_.-]{1,63}$/i, message: (v) => `must be a Docker Hub user name, got ${show(v)}` }), {
+        description: "Docker Hub account for image pulls (anonymous pulls are rate-limited per address); needs `dockerHubToken`",
+        default: "unset (anonymous pulls)",
+    }),
+    dockerHubToken: documented(z.string({ error: "expected a string" }).min(1, { error: "must not be empty" }), {
+        description: "secret Docker Hub access token of `dockerHubUsername` (read-only scope is enough)",
+        default: "unset",
+    }),
     allowUnpinnedImages: documented(boolean(), { description: "allow `latest`/tagless images outside prod; prod refuses it", default: "`false`" }),
     logLevel: documented(
         z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), oneOf(LOG_LEVELS)),

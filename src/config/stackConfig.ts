@@ -45,9 +45,11 @@ interface CommonConfig {
     stack: string;
     environment: string;
     isProd: boolean;
-    /** Docker daemon address; undefined means the local daemon. */
+    /** Docker daemon address; undefined means DOCKER_HOST or the default socket (src/docker/daemon.ts resolveDockerHost). */
     dockerHost?: string;
     dockerSshOpts: string[];
+    /** Docker Hub account for pulls by the provider and the docker CLI steps; the token is a secret config value. */
+    dockerHub?: { username: string; token: string };
     allowUnpinnedImages: boolean;
     logLevel: string;
     timezone: string;
@@ -96,6 +98,7 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         isProd,
         dockerHost: v.dockerHost,
         dockerSshOpts: v.dockerSshOpts ?? [],
+        dockerHub: v.dockerHubUsername !== undefined && v.dockerHubToken !== undefined ? { username: v.dockerHubUsername, token: v.dockerHubToken } : undefined,
         allowUnpinnedImages: v.allowUnpinnedImages ?? false,
         logLevel: v.logLevel ?? "INFO",
         timezone: v.timezone ?? "America/Argentina/Buenos_Aires",

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
-import { dockerCliEnvironment, shellCommand } from "../docker/shell";
+import { shellCommand } from "../docker/shell";
 import { DATABASE, ENDPOINTS, LABELS, ROLES, VOLUMES, volumeName } from "../facts/endpoints";
 import { PostgresConnection } from "./connections";
 import { backupRoleSql } from "./backupRoleSql";
@@ -100,7 +100,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 // Nothing it prints reaches the console; state keeps it only as a secret.
                 logging: "none",
                 stdin: pulumi.secret(sql),
-                environment: dockerCliEnvironment(platform.host),
+                environment: platform.cliEnvironment(),
                 // Re-run when the container is replaced too: a new container may sit on an old volume.
                 triggers: [this.container.id],
             },

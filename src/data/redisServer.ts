@@ -12,17 +12,26 @@ export interface RedisSettings {
 
 export const redisSettings: RedisSettings = { maxmemory: "512mb", maxmemoryPolicy: "allkeys-lru" };
 
+/** The official image's entrypoint: started as root with `redis-server` first, it fixes the data dir's owner and drops to `redis`. */
+export const REDIS_ENTRYPOINT = "docker-entrypoint.sh";
+
 /**
  * The container command. The password comes from $REDIS_PASSWORD at start, so rotating it needs
  * no new image; redis-server quotes each argv value itself, so any character is safe, and it
  * rewrites its process title, so the password does not show in `ps`.
+ *
+ * The shell hands over to the image's entrypoint with `redis-server` as its first argument:
+ * only then does the entrypoint (redis/docker-library-redis debian/docker-entrypoint.sh) chown
+ * the files in /data, including a volume written by an earlier root-run Redis, and re-exec itself
+ * as the `redis` user (gosu in the 7.4 images, setpriv in later ones). `exec redis-server`
+ * directly would keep it running as root.
  */
-export function redisCommand(settings: RedisSettings = redisSettings, dataDir = "/data"): string[] {
+export function redisCommand(settings: RedisSettings = redisSettings, dataDir = "/data", entrypoint = REDIS_ENTRYPOINT): string[] {
     return [
         "sh",
         "-c",
         [
-            'exec redis-server --requirepass "$REDIS_PASSWORD"',
+            `exec ${entrypoint} redis-server --requirepass "$REDIS_PASSWORD"`,
             "--appendonly yes",
             `--dir ${dataDir}`,
             `--maxmemory ${settings.maxmemory}`,

@@ -61,11 +61,20 @@ export function onNetwork(network: docker.Network, alias: string): docker.types.
 }
 
 /**
+ * Container fields the docker provider neither replaces on nor updates (kreuzwerker/terraform-provider-docker
+ * v4.5.0: `healthcheck` is not ForceNew and resourceDockerContainerUpdate never sends it), so an
+ * edit would only change state and come back after every refresh. Declaring them
+ * `replaceOnChanges` makes an edit re-create the container with the new value. Every container
+ * of the program takes these (test/providersProgram.test.ts checks).
+ */
+export const CONTAINER_REPLACE_ON_CHANGES = ["healthcheck"];
+
+/**
  * Container names are fixed and some hold host ports or a data volume, so a replacement must
  * remove the old container first: otherwise the new one fails on the name, the port, or two
  * databases writing one volume.
  */
-export const replaceInPlace: pulumi.CustomResourceOptions = { deleteBeforeReplace: true };
+export const replaceInPlace: pulumi.CustomResourceOptions = { deleteBeforeReplace: true, replaceOnChanges: CONTAINER_REPLACE_ON_CHANGES };
 
 /** `KEY=value` lines for the Docker API, in a stable order so that diffs show real changes only. */
 export function envList(env: Record<string, string>): string[] {

@@ -1,10 +1,12 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, networkName } from "../facts/endpoints";
+import { DEFAULT_DOCKER_HOST, DOCKER_HUB, dockerHubAuthConfig } from "./daemon";
+import { DockerCli, dockerCliEnvironment } from "./shell";
 
 export interface DockerPlatformArgs {
     environment: string;
-    /** Docker daemon address (`ssh://user@host`, `tcp://…`); undefined means the local daemon. */
+    /** Docker daemon address (`ssh://user@host`, `tcp://…`, `unix://…`); see daemon.ts resolveDockerHost. Default: the provider's default socket. */
     host?: pulumi.Input<string>;
     /** Extra `ssh` options when host is `ssh://`, e.g. ["-i", "~/.ssh/deploy"]. */
     sshOpts?: string[];
@@ -18,6 +20,8 @@ export interface DockerPlatformArgs {
     dataNetworkInternal?: boolean;
     /** Credentials for private registries; the provider hands them to the daemon on each pull. */
     registryAuth?: docker.types.input.ProviderRegistryAuth[];
+    /** Docker Hub account for pulls (anonymous pulls are rate-limited per address); the token only ever as a secret. */
+    dockerHub?: { username: string; token: pulumi.Input<string> };
 }
 
 /**
@@ -31,20 +35,31 @@ export class DockerPlatform extends pulumi.ComponentResource {
     /** Network of the apps and the observability stack. */
     readonly serviceNetwork: docker.Network;
     readonly environment: string;
-    /** The daemon address for the docker CLI of release steps (undefined: local daemon). */
-    readonly host?: pulumi.Input<string>;
+    /** The daemon address, the same for the provider and the docker CLI of release steps. */
+    readonly host: pulumi.Input<string>;
+    /** How the docker CLI of release steps reaches the same daemon, with the same registry credentials. */
+    readonly cli: DockerCli;
     private readonly images = new Map<string, docker.RemoteImage>();
 
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("minimarket:platform:DockerPlatform", name, {}, opts);
         this.environment = args.environment;
-        this.host = args.host;
+        this.host = args.host ?? DEFAULT_DOCKER_HOST;
+        const hub = args.dockerHub;
+        const registryAuth = [
+            ...(args.registryAuth ?? []),
+            ...(hub ? [{ address: DOCKER_HUB.providerAddress, username: hub.username, password: pulumi.secret(hub.token) }] : []),
+        ];
+        this.cli = {
+            host: this.host,
+            authConfig: hub ? pulumi.secret(pulumi.output(hub.token).apply((token) => dockerHubAuthConfig({ username: hub.username, token }))) : undefined,
+        };
         this.provider = new docker.Provider(
             `${name}-docker`,
             {
-                host: args.host,
+                host: this.host,
                 sshOpts: args.sshOpts && args.sshOpts.length > 0 ? args.sshOpts : undefined,
-                registryAuth: args.registryAuth,
+                registryAuth: registryAuth.length > 0 ? registryAuth : undefined,
             },
             { parent: this, dependsOn: args.dependsOn },
         );
@@ -60,6 +75,11 @@ export class DockerPlatform extends pulumi.ComponentResource {
             child,
         );
         this.registerOutputs({ dataNetwork: this.dataNetwork.name, serviceNetwork: this.serviceNetwork.name });
+    }
+
+    /** Environment for a docker CLI step on this daemon (DOCKER_HOST, registry credentials, and `vars`). */
+    cliEnvironment(vars?: pulumi.Input<Record<string, string>>): pulumi.Output<Record<string, string>> {
+        return dockerCliEnvironment(this.cli, vars);
     }
 
     /** Options for a resource that lives on this daemon. */

@@ -10,13 +10,30 @@ export function shellCommand(args: string[]): string {
 }
 
 /**
- * Environment for the `docker` CLI of a release step: the same daemon as the provider. Values of
- * variables are passed through the environment (`-e NAME` without a value), never on the command
- * line, so they stay out of process lists, logs and the command text in state.
+ * `docker run --rm --name <name> …` that can be run again after an interrupted attempt: a
+ * container left under that name (an `up` killed mid-step never reaches `--rm`) would make the
+ * next `docker run` fail on the name, so it is removed first. Not finding one is fine.
  */
-export function dockerCliEnvironment(
-    host: pulumi.Input<string> | undefined,
-    vars: pulumi.Input<Record<string, string>> = {},
-): pulumi.Output<Record<string, string>> {
-    return pulumi.all([host, vars]).apply(([h, v]): Record<string, string> => (h ? { ...v, DOCKER_HOST: h } : { ...v }));
+export function dockerRunOnce(name: string, runArgs: string[]): string {
+    return `${shellCommand(["docker", "rm", "-f", name])} >/dev/null 2>&1 || true; ${shellCommand(["docker", "run", "--rm", "--name", name, ...runArgs])}`;
+}
+
+/** What a docker CLI step needs to reach the stack's daemon: its address and, optionally, registry credentials. */
+export interface DockerCli {
+    host: pulumi.Input<string>;
+    /** DOCKER_AUTH_CONFIG value (a secret), see daemon.ts dockerHubAuthConfig. */
+    authConfig?: pulumi.Input<string>;
+}
+
+/**
+ * Environment for the `docker` CLI of a release step: DOCKER_HOST is always the provider's
+ * daemon (the CLI would otherwise follow its current context, which the provider ignores).
+ * Values of variables are passed through the environment (`-e NAME` without a value), never on
+ * the command line, so they stay out of process lists, logs and the command text in state.
+ * Registry credentials make the whole environment secret.
+ */
+export function dockerCliEnvironment(cli: DockerCli, vars: pulumi.Input<Record<string, string>> = {}): pulumi.Output<Record<string, string>> {
+    return pulumi
+        .all([cli.host, cli.authConfig, vars])
+        .apply(([host, auth, v]): Record<string, string> => ({ ...v, DOCKER_HOST: host, ...(auth ? { DOCKER_AUTH_CONFIG: auth } : {}) }));
 }

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { conventionalArgs, envList, onNetwork, replaceInPlace, Role } from "./container";
 import { DockerPlatform } from "./platform";
-import { dockerCliEnvironment, shellCommand } from "./shell";
+import { shellCommand } from "./shell";
 import { LABELS, volumeName } from "../facts/endpoints";
 
 export interface HostMount {
@@ -125,7 +125,7 @@ export function readinessGate(
             create: args.platform.serviceNetwork.name.apply((network) =>
                 shellCommand(["docker", "run", "--rm", "--network", network, "--entrypoint", "sh", args.probeImage, "-c", script, args.url]),
             ),
-            environment: dockerCliEnvironment(args.platform.host),
+            environment: args.platform.cliEnvironment(),
             triggers: [args.container.id],
         },
         { parent, dependsOn: [args.container, image] },

@@ -38,22 +38,29 @@ export function isPinned(ref: ImageRef): boolean {
 /**
  * Upstream images deployed by the program, pinned. Bumping one of these replaces only the
  * containers that run it.
+ *
+ * Checked 2026-11 for the newest patch release of each pinned line (docs/research/provider-findings.md g):
+ * postgres, redis, python and caddy against the tags in docker-library/official-images
+ * `library/<name>` (snapshot 37079fb3, 2026-08-21; redis 7.4.11 is the 2026-08-18 security
+ * release); the others against the git tags of their projects (prometheus v3.5.5, alertmanager
+ * v0.34.0, node_exporter v1.12.1, cadvisor v0.60.5, postgres_exporter v0.20.1, redis_exporter
+ * v1.88.0, loki v3.5.12). Alloy is bumped separately.
  */
 export const defaultImages = {
-    postgres: "postgres:17.6-bookworm",
-    redis: "redis:7.4.5-bookworm",
+    postgres: "postgres:17.11-bookworm",
+    redis: "redis:7.4.11-bookworm",
     /** Runs the demo stand-ins of the app services: a public image, no build. */
-    standIn: "python:3.12.11-slim-bookworm",
-    prometheus: "prom/prometheus:v3.5.0",
-    alertmanager: "prom/alertmanager:v0.28.1",
-    nodeExporter: "prom/node-exporter:v1.9.1",
+    standIn: "python:3.12.14-slim-bookworm",
+    prometheus: "prom/prometheus:v3.5.5",
+    alertmanager: "prom/alertmanager:v0.34.0",
+    nodeExporter: "prom/node-exporter:v1.12.1",
     /** cAdvisor publishes to ghcr.io since v0.54.0; gcr.io/cadvisor gets no new versions. */
-    cadvisor: "ghcr.io/google/cadvisor:v0.54.0",
-    postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.17.1",
-    redisExporter: "oliver006/redis_exporter:v1.74.0",
+    cadvisor: "ghcr.io/google/cadvisor:v0.60.5",
+    postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.20.1",
+    redisExporter: "oliver006/redis_exporter:v1.88.0",
     grafana: "grafana/grafana:12.1.1",
-    loki: "grafana/loki:3.5.3",
+    loki: "grafana/loki:3.5.12",
     alloy: "grafana/alloy:v1.10.2",
-    /** The prod entry point (automatic HTTPS). */
-    caddy: "caddy:2.10.2",
+    /** The prod entry point (automatic HTTPS). 2.11.x carries the security fixes 2.10.2 lacks. */
+    caddy: "caddy:2.11.4",
 } as const;

@@ -5,7 +5,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { PostgresConnection } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
-import { dockerCliEnvironment, shellCommand, shellQuote } from "../docker/shell";
+import { shellCommand, shellQuote } from "../docker/shell";
 import { ROLES } from "../facts/endpoints";
 
 /** The second login of the application (blue/green credentials); its sessions act as ROLES.app. */
@@ -95,10 +95,7 @@ export class CloudSqlRoles extends pulumi.ComponentResource {
                     ]),
                 ),
                 environment: pulumi.secret(
-                    dockerCliEnvironment(
-                        platform.host,
-                        pulumi.all([app.password, monitor.password]).apply(([a, m]) => ({ APP_PASSWORD: a, MONITOR_PASSWORD: m })),
-                    ),
+                    platform.cliEnvironment(pulumi.all([app.password, monitor.password]).apply(([a, m]) => ({ APP_PASSWORD: a, MONITOR_PASSWORD: m }))),
                 ),
                 logging: "none",
                 // Any other input change (a rotated password, the active login) re-runs it as an update.

@@ -5,18 +5,21 @@ import { RedisContainer } from "../data/redis";
 import { DockerPlatform } from "../docker/platform";
 import { DockerStackConfig } from "../config";
 import { defaultImages } from "../facts/images";
-import { StackOutputs } from "../outputs";
+import { publishedUrl, stagingDockerHost, StackOutputs } from "../outputs";
 import { StackSecrets } from "../secrets/stackSecrets";
 import { declareWorkloads } from "../workloads";
 
 /** Staging: one Docker host (local or over ssh://) with PostgreSQL and Redis as containers. */
 export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
+    // One daemon address for the provider and every docker CLI step; a bad DOCKER_HOST fails here, before any resource.
+    const host = stagingDockerHost(config);
     const secrets = new StackSecrets("secrets", { overrides: config.secretOverrides, rotations: config.rotations });
     const s = secrets.values;
     const platform = new DockerPlatform("host", {
         environment: config.environment,
-        host: config.dockerHost,
+        host,
         sshOpts: config.dockerSshOpts,
+        dockerHub: config.dockerHub && { username: config.dockerHub.username, token: pulumi.secret(config.dockerHub.token) },
     });
     const postgres = new PostgresContainer("postgres", {
         platform,
@@ -50,7 +53,7 @@ export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
         postgres: { app: postgres.app, monitor: postgres.monitor },
         redis: redis.connection,
         dashboardPort: { port: config.hostPorts.dashboard, ip: "0.0.0.0" },
-        dashboardUrl: `http://localhost:${config.hostPorts.dashboard}`,
-        grafana: { url: `http://localhost:${config.hostPorts.grafana}`, ip: "0.0.0.0" },
+        dashboardUrl: publishedUrl(host, config.hostPorts.dashboard),
+        grafana: { url: publishedUrl(host, config.hostPorts.grafana), ip: "0.0.0.0" },
     }).outputs;
 }

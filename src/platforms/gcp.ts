@@ -106,6 +106,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         // The databases are off the host: release steps on the data network must reach them.
         dataNetworkInternal: false,
         registryAuth: registryCredentials(config),
+        dockerHub: config.dockerHub && { username: config.dockerHub.username, token: pulumi.secret(config.dockerHub.token) },
     });
     // The logins' real roles, checked (and the green login's session role set) before any client connects.
     const roles = new CloudSqlRoles("postgres-roles", {

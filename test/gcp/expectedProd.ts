@@ -20,8 +20,8 @@ export const EXPECTED_WITH_REDIS_CONTAINER = [
     `${CONTAINER}/redis`,
     "docker:index/network:Network/host-data",
     "docker:index/network:Network/host-services",
-    "docker:index/remoteImage:RemoteImage/image-postgres-17.6-bookworm",
-    "docker:index/remoteImage:RemoteImage/image-redis-7.4.5-bookworm",
+    "docker:index/remoteImage:RemoteImage/image-postgres-17.11-bookworm",
+    "docker:index/remoteImage:RemoteImage/image-redis-7.4.11-bookworm",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-deposito-1.4.2",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-agente-negocio-1.4.2",
     "docker:index/remoteImage:RemoteImage/image-southamerica-east1-docker.pkg.dev-minimarket-prod-4711-minimarket-dashboard-1.9.3",
@@ -80,7 +80,7 @@ export const EXPECTED_WITH_REDIS_CONTAINER = [
 export const PROXY_RESOURCES = [
     "command:local:Command/dns-ready",
     `${CONTAINER}/proxy`,
-    "docker:index/remoteImage:RemoteImage/image-caddy-2.10.2",
+    "docker:index/remoteImage:RemoteImage/image-caddy-2.11.4",
     "docker:index/volume:Volume/caddy-data",
     "minimarket:proxy:CaddyProxy/proxy",
 ];

@@ -21,7 +21,7 @@ export interface Registered {
     dependencies: string[];
     parent: string;
     urn: string;
-    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean; ignoreChanges?: string[]; replaceOnChanges?: string[] };
+    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean; ignoreChanges: string[]; replaceOnChanges: string[] };
 }
 
 interface RegisterRequest {
@@ -139,7 +139,7 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                     inputs,
                     provider: args.provider ?? "",
                     dependencies: req?.dependencies ?? [],
-                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false },
+                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false, ignoreChanges: [], replaceOnChanges: [] },
                     parent: req?.parent ?? "",
                     urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
                 });
@@ -167,8 +167,8 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
                 protect: req.getProtect() ?? false,
-                ignoreChanges: req.getIgnorechangesList(),
-                replaceOnChanges: req.getReplaceonchangesList(),
+                ignoreChanges: req.getIgnorechangesList() ?? [],
+                replaceOnChanges: req.getReplaceonchangesList() ?? [],
             },
         });
         return register(req, cb);

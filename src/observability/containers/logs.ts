@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerPlatform } from "../../docker/platform";
-import { dockerCliEnvironment, shellCommand } from "../../docker/shell";
+import { shellCommand } from "../../docker/shell";
 import { httpProbe, readinessGate, UpstreamService } from "../../docker/upstreamService";
 import { ENDPOINTS, httpUrl, VOLUMES } from "../../facts/endpoints";
 import { defaultImages } from "../../facts/images";
@@ -104,7 +104,7 @@ export class Grafana extends UpstreamService {
                 // Nothing it prints reaches the console; state keeps it only as a secret.
                 logging: "none",
                 stdin: pulumi.secret(args.adminPassword),
-                environment: dockerCliEnvironment(args.platform.host),
+                environment: args.platform.cliEnvironment(),
                 // A new container may sit on an old volume holding an older password.
                 triggers: [this.container.id],
             },

@@ -116,7 +116,7 @@ export const container: ResourceRule = {
                 startInterval: rule("start_interval", "ignored", 1080, { default: "0s", note: NOT_IN_UPDATE }),
                 retries: rule("retries", "ignored", 1087, { default: 0, note: NOT_IN_UPDATE }),
             },
-            note: "read back from Config.Healthcheck with Go duration text (CF:960-971)",
+            note: 'ignored on update: not ForceNew and not in Update\'s list (CF:1016-1019), but read back from Config.Healthcheck with Go duration text (CF:960-971); the program declares replaceOnChanges: ["healthcheck"] so an edit re-creates the container',
         }),
         privileged: rule("privileged", "replace", 656),
         pidMode: rule("pid_mode", "replace", 974),

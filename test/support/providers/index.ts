@@ -5,12 +5,12 @@ import { commandRules, commandSource } from "./command";
 import { dockerRules, dockerSource } from "./docker";
 import { DaemonFacts, readBackContainer } from "./dockerReadBack";
 import { gcpRules, gcpSource } from "./gcp";
-import { plan, Plan } from "./plan";
+import { plan, Plan, PlanOptions } from "./plan";
 import { randomRules, randomSource } from "./random";
 import { ResourceRule } from "./types";
 
-export { plan, UnknownFieldError } from "./plan";
-export type { Plan, PlanAction, FieldChange } from "./plan";
+export { plan, pathContains, UnknownFieldError } from "./plan";
+export type { Plan, PlanAction, PlanOptions, FieldChange } from "./plan";
 export type { ChangeKind, FieldRule, ResourceRule, ProviderSource } from "./types";
 export { parseCpus, nanoToDecimal, parseGoDuration, formatGoDuration, settledSwap, updateMemory, readBackContainer } from "./dockerReadBack";
 export type { DaemonFacts } from "./dockerReadBack";
@@ -44,12 +44,12 @@ export function readBack(type: string, inputs: Obj, daemon?: DaemonFacts): Obj {
     return { ...inputs };
 }
 
-/** Classifies going from `oldInputs` (created, then read back) to `newInputs`. */
-export function planFromInputs(type: string, oldInputs: Obj, newInputs: Obj, daemon?: DaemonFacts): Plan {
-    return plan(ruleFor(type), readBack(type, oldInputs, daemon), newInputs);
+/** Classifies going from `oldInputs` (created, then read back) to `newInputs`, with the resource's options. */
+export function planFromInputs(type: string, oldInputs: Obj, newInputs: Obj, daemon?: DaemonFacts, options?: PlanOptions): Plan {
+    return plan(ruleFor(type), readBack(type, oldInputs, daemon), newInputs, options);
 }
 
 /** Same, with an explicit old state (e.g. after an update, when no Read ran). */
-export function planFromState(type: string, oldState: Obj, newInputs: Obj): Plan {
-    return plan(ruleFor(type), oldState, newInputs);
+export function planFromState(type: string, oldState: Obj, newInputs: Obj, options?: PlanOptions): Plan {
+    return plan(ruleFor(type), oldState, newInputs, options);
 }

@@ -148,10 +148,31 @@ class Differ {
     }
 }
 
-export function plan(resource: ResourceRule, oldState: Obj, newInputs: Obj): Plan {
+/** Resource options of the program that change how the engine treats the provider's diff. */
+export interface PlanOptions {
+    /**
+     * `replaceOnChanges`: the engine turns a diff at or under any of these paths into a replacement
+     * (pulumi/pulumi pkg/resource/deploy/step_generator.go applyReplaceOnChanges, which uses
+     * PropertyPath.Contains: "healthcheck" covers "healthcheck.interval").
+     */
+    replaceOnChanges?: string[];
+}
+
+/** Whether property path `outer` is `inner` or an ancestor of it (`a` contains `a.b` and `a[0]`). */
+export function pathContains(outer: string, inner: string): boolean {
+    return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+}
+
+export function plan(resource: ResourceRule, oldState: Obj, newInputs: Obj, options: PlanOptions = {}): Plan {
     const differ = new Differ(resource.token);
     differ.fields(resource.fields, oldState, newInputs, "");
     const changes = differ.changes;
+    for (const c of changes) {
+        if ((options.replaceOnChanges ?? []).some((p) => pathContains(p, c.path))) {
+            c.kind = "replace";
+            c.ref += " + replaceOnChanges";
+        }
+    }
     const top = changes.reduce<ChangeKind | undefined>((acc, c) => (acc === undefined || severity[c.kind] > severity[acc] ? c.kind : acc), undefined);
     const action: PlanAction = top === undefined ? "same" : top === "replace" ? "replace" : top === "ignored" ? "ignored-change" : "update";
     return { action, changes, recurring: changes.filter((c) => c.kind === "ignored").map((c) => c.path) };
