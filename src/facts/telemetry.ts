@@ -33,3 +33,10 @@ export const INTERVALS = {
 export const CADVISOR_SERVICE_LABEL = "container_label_com_minimarket_service";
 /** cAdvisor's name for the Docker label `com.minimarket.role`. */
 export const CADVISOR_ROLE_LABEL = "container_label_com_minimarket_role";
+/**
+ * cAdvisor's Docker handler adds the spec label `restartcount` once Docker has restarted a container
+ * (RestartCount > 0; google/cadvisor v0.54.0 container/docker/handler.go:225-228) and exports every
+ * spec label as `container_label_<name>` (metrics/prometheus.go:1878-1880). Each restart-policy
+ * restart is a new cgroup, so a new series with the new count; the first run has no such label.
+ */
+export const CADVISOR_RESTART_COUNT_LABEL = "container_label_restartcount";
