@@ -21,8 +21,7 @@ function withServiceLabel(expr: string): string {
  * `/var/lib/docker` itself stays in: on a host where Docker's data (and the container logs) has its
  * own disk, that disk is the one that fills. Only what is mounted below it (layers, volumes) is out.
  */
-const REAL_FS =
-    `fstype!~"tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|fuse\\\\..*",` + `mountpoint!~"/(run|snap)($|/.*)|/var/lib/docker/.+"`;
+const REAL_FS = `fstype!~"tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|fuse\\\\..*",` + `mountpoint!~"/(run|snap)($|/.*)|/var/lib/docker/.+"`;
 
 /** Fewer Redis lookups per second than this is "idle": the hit ratio is not meaningful then. */
 export const CACHE_MIN_LOOKUPS_PER_SECOND = 0.1;
@@ -165,7 +164,8 @@ export const ALERT_DEFS: AlertDef[] = [
         severity: "medium",
         labels: { category: "deployment" },
         summary: "Container {{ $labels.name }} restarted {{ $value }} times in 10 minutes",
-        description: "Container {{ $labels.name }} was restarted by Docker more than 5 times in 10 minutes: a crash loop (a failing start, a missing setting, an OOM kill).",
+        description:
+            "Container {{ $labels.name }} was restarted by Docker more than 5 times in 10 minutes: a crash loop (a failing start, a missing setting, an OOM kill).",
     },
     {
         group: "minimarket-business",
