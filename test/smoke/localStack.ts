@@ -91,15 +91,8 @@ export class LocalStack {
         this.alertmanagerConfig = path.join(this.dir, "alertmanager/etc/alertmanager/alertmanager.yml");
         // Rule files live in the temp dir, not in /etc/prometheus/rules.
         this.editPrometheusConfig((c) => ({ ...c, rule_files: (c.rule_files as string[]).map((p) => path.join(this.dir, "prometheus", p)) }));
-        this.alertmanagerUrl = await startAlertmanager(
-            this.procs,
-            b["prometheus-alertmanager"],
-            this.alertmanagerConfig,
-            path.join(this.dir, "am-data"),
-            "alertmanager",
-            amPort,
-        );
-        this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, this.prometheusConfig, path.join(this.dir, "prom-data"), promPort);
+        this.alertmanagerUrl = await startAlertmanager(this.procs, b["prometheus-alertmanager"], path.join(this.dir, "alertmanager"), "alertmanager", amPort);
+        this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, path.join(this.dir, "prometheus"), promPort);
 
         const local = (u: string) => u.replace(/^http:\/\//, "");
         const i = this.endpoints.internal;
