@@ -40,3 +40,9 @@ export const CADVISOR_ROLE_LABEL = "container_label_com_minimarket_role";
  * restart is a new cgroup, so a new series with the new count; the first run has no such label.
  */
 export const CADVISOR_RESTART_COUNT_LABEL = "container_label_restartcount";
+
+/**
+ * Default base of the alerts' runbook links (`<base>/docs/runbooks/<Alert>.md`): this repository as
+ * published. A fork or a mirror sets `runbookBaseUrl` so the links open its own pages.
+ */
+export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/minimarket/minimarket-infra/blob/main";
