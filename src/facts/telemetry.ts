@@ -12,6 +12,8 @@ export const JOBS = {
     alertmanager: "alertmanager",
     loki: "loki",
     grafana: "grafana",
+    /** The log shipper: its loki_write_* counters say whether logs still reach Loki. */
+    alloy: "alloy",
 } as const;
 
 /** Recording rules; each series carries label `service`. */

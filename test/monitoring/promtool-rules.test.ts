@@ -106,8 +106,8 @@ describe("alert rules: promtool test rules", function () {
     it("generates a just-over and a just-under case from the SPEC for every alert with a threshold", () => {
         const generated = new Set(THRESHOLD_CASES.map((c) => c.alert));
         const withoutThreshold = ALERT_NAMES.filter((a) => !generated.has(a));
-        // Down/up alerts are binary (covered below); the Watchdog has no threshold.
-        expect(withoutThreshold).to.deep.equal(["ServiceDown", "DatabaseDown", "RedisDown", "Watchdog"]);
+        // Down/up alerts and LogShippingStopped are binary (covered in rule-cases.ts); the Watchdog has no threshold.
+        expect(withoutThreshold).to.deep.equal(["ServiceDown", "DatabaseDown", "RedisDown", "LogShippingStopped", "Watchdog"]);
         for (const c of THRESHOLD_CASES.filter((c) => c.expect.length > 0)) expect(c.notYetAt, c.name).to.be.a("string");
     });
 

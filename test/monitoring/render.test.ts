@@ -38,9 +38,9 @@ function allKeys(value: unknown, into: string[] = []): string[] {
 describe("monitoring render: alert rules", () => {
     const rules = alertRules();
 
-    it("defines exactly the 16 alerts of the SPEC plus Watchdog", () => {
+    it("defines exactly the 16 alerts of the SPEC, LogShippingStopped and Watchdog", () => {
         expect([...ALERT_NAMES].sort()).to.deep.equal(Object.keys(SPEC_ALERTS).sort());
-        expect(rules).to.have.length(17);
+        expect(rules).to.have.length(18);
     });
 
     for (const [name, spec] of Object.entries(SPEC_ALERTS)) {

@@ -48,6 +48,7 @@ import {
     RECORDING_THRESHOLD_CASES,
 } from "./threshold-cases";
 
+const ALLOY = `job="alloy",instance="alloy:12345"`;
 const appLabels = (service: string) => `job="apps",instance="${service}:8000",service="${service}"`;
 const every = (from: number, to: number, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => `${from + i * step}m`);
 
@@ -282,6 +283,53 @@ const SPECIAL_CASES: AlertCase[] = [
         at: "150m",
         silentAt: every(0, 149),
         expect: [],
+    },
+
+    // LogShippingStopped: Alloy not scraped, silent for 10 minutes, or dropping entries.
+    {
+        alert: "LogShippingStopped",
+        name: "Alloy up and sending does not fire",
+        series: [
+            { series: `up{${ALLOY}}`, values: gauge(1, 40) },
+            { series: `loki_write_sent_entries_total{${ALLOY},host="loki:3100",tenant=""}`, values: counter(30, 40) },
+            { series: `loki_write_dropped_entries_total{${ALLOY},host="loki:3100",tenant="",reason="ingester_error"}`, values: gauge(0, 40) },
+        ],
+        at: "40m",
+        silentAt: every(5, 35, 5),
+        expect: [],
+    },
+    {
+        alert: "LogShippingStopped",
+        name: "nothing sent from minute 10 fires once 10m of silence have held for 5m",
+        series: [
+            { series: `up{${ALLOY}}`, values: gauge(1, 40) },
+            { series: `loki_write_sent_entries_total{${ALLOY},host="loki:3100",tenant=""}`, values: `0+30x10 300x30` },
+        ],
+        // increase over [t-10m, t] is 0 from minute 20; pending then, firing at 25.
+        at: "25m",
+        notYetAt: "24m",
+        expect: [{ severity: "high", category: "logging", service: "alloy" }],
+    },
+    {
+        alert: "LogShippingStopped",
+        name: "entries dropped fire, while others are still sent",
+        series: [
+            { series: `up{${ALLOY}}`, values: gauge(1, 40) },
+            { series: `loki_write_sent_entries_total{${ALLOY},host="loki:3100",tenant=""}`, values: counter(30, 40) },
+            { series: `loki_write_dropped_entries_total{${ALLOY},host="loki:3100",tenant="",reason="ingester_error"}`, values: `0x10 0+5x30` },
+        ],
+        // The first drop is scraped at minute 12: pending then, firing at 17.
+        at: "17m",
+        notYetAt: "16m",
+        expect: [{ severity: "high", category: "logging", service: "alloy" }],
+    },
+    {
+        alert: "LogShippingStopped",
+        name: "no Alloy target at all fires after 5m",
+        series: [{ series: `up{job="loki",instance="loki:3100"}`, values: gauge(1, 10) }],
+        at: "5m",
+        notYetAt: "4m",
+        expect: [{ severity: "high", category: "logging", service: "alloy" }],
     },
 
     // Watchdog: always firing, no threshold.

@@ -69,12 +69,12 @@ for (const variant of VARIANTS) {
             expect(r.output).to.contain("SUCCESS: 2 rule files found");
         });
 
-        it("promtool check rules accepts both rule files (17 alerts, 4 recording rules)", () => {
+        it("promtool check rules accepts both rule files (18 alerts, 4 recording rules)", () => {
             const rulesDir = path.join(dir, "prometheus/etc/prometheus/rules");
             const r = run(bins.promtool, ["check", "rules", path.join(rulesDir, "recording.yml"), path.join(rulesDir, "alerts.yml")]);
             expect(r.code, r.output).to.equal(0);
             expect(r.output).to.contain("SUCCESS: 4 rules found");
-            expect(r.output).to.contain("SUCCESS: 17 rules found");
+            expect(r.output).to.contain("SUCCESS: 18 rules found");
         });
 
         it("amtool check-config accepts alertmanager.yml", () => {

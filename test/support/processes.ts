@@ -40,6 +40,7 @@ const DEBIAN_PACKAGES: Record<string, string> = {
     initdb: "postgresql-15",
     postgres: "postgresql-15",
     pg_isready: "postgresql-client-15",
+    wget: "wget",
 };
 
 /**

@@ -1,6 +1,6 @@
 // The alerts of MiniMarket as data: what each watches, its threshold, how long it must hold,
 // and what the page says. rules.ts turns them into Prometheus rule files. Pure.
-import { CADVISOR_RESTART_COUNT_LABEL, CADVISOR_ROLE_LABEL, CADVISOR_SERVICE_LABEL, RECORDING_RULES as RECORD } from "../../facts/telemetry";
+import { CADVISOR_RESTART_COUNT_LABEL, CADVISOR_ROLE_LABEL, CADVISOR_SERVICE_LABEL, JOBS, RECORDING_RULES as RECORD } from "../../facts/telemetry";
 import type { Severity } from "./rules";
 
 // ---- selectors shared by several alerts -------------------------------------------------
@@ -33,6 +33,8 @@ const redisMisses = "sum by (instance) (rate(redis_keyspace_misses_total[5m]))";
 /** Series of a container that Docker has restarted at least once (see CADVISOR_RESTART_COUNT_LABEL). */
 const RESTARTED = `container_start_time_seconds{${ROLE_LABEL}!="",${CADVISOR_RESTART_COUNT_LABEL}!=""}`;
 const LOKI_LINES = "loki_distributor_lines_received_total";
+/** Alloy's loki.write counter (grafana/alloy v1.18.1 internal/component/common/loki/client/metrics.go). */
+const ALLOY_SENT = `loki_write_sent_entries_total{job="${JOBS.alloy}"}`;
 const lokiLines = (range: string) => `sum(rate(${LOKI_LINES}[${range}]))`;
 
 // ---- alerts ------------------------------------------------------------------------------
@@ -238,6 +240,23 @@ export const ALERT_DEFS: AlertDef[] = [
         summary: "Log volume {{ $value | humanize }} lines/s, over 3x the hourly norm",
         description:
             "Loki received more than three times its usual rate of log lines (the hour before the last 15 minutes) over the last 5 minutes, for 10 minutes. Something is logging in a loop; disks can fill.",
+    },
+    {
+        group: "minimarket-logs",
+        alert: "LogShippingStopped",
+        // Beyond the SPEC's table: logs of every container must reach Loki. Alloy gone from
+        // Prometheus, nothing sent for 10 minutes (containers always log: health checks, scrapes),
+        // or entries dropped after all retries.
+        expr:
+            `absent(up{job="${JOBS.alloy}"} == 1)\n` +
+            `or sum(increase(${ALLOY_SENT}[10m])) == 0\n` +
+            `or sum(increase(loki_write_dropped_entries_total{job="${JOBS.alloy}"}[10m])) > 0`,
+        for: "5m",
+        severity: "high",
+        labels: { category: "logging", service: "alloy" },
+        summary: "Container logs are not reaching Loki",
+        description:
+            "Alloy is not scraped, has sent no log entries for 10 minutes, or dropped entries after all retries, for 5 minutes: logs of this stack are being lost.",
     },
     {
         group: "minimarket-meta",

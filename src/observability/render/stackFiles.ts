@@ -21,6 +21,7 @@ export function scrapeTargets(): ScrapeTargets {
         alertmanager: hostPort(e.alertmanager),
         loki: hostPort(e.loki),
         grafana: hostPort(e.grafana),
+        alloy: hostPort(e.alloy),
     };
 }
 
