@@ -32,7 +32,10 @@ function parseArgs(argv: string[]): Options {
 export function render(opts: Options): string[] {
     const file = stackFilePath(opts.stack, opts.projectDir);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${file}; the stacks are the Pulumi.<stack>.yaml files`);
-    const stackFile = readStackFile(file, { "minimarket:slackWebhookUrl": SECRET_PLACEHOLDERS.slackWebhookUrl });
+    const stackFile = readStackFile(file, {
+        "minimarket:slackWebhookUrl": SECRET_PLACEHOLDERS.slackWebhookUrl,
+        "minimarket:deadMansSwitchUrl": SECRET_PLACEHOLDERS.deadMansSwitchUrl,
+    });
     const raw = rawConfigOf(stackFile);
     // Deploy-only credentials are not needed to render; stand in for one that is not set yet.
     if (raw.values.registryPassword === undefined) {
@@ -40,7 +43,13 @@ export function render(opts: Options): string[] {
         raw.secretKeys.add("registryPassword");
     }
     const config = parseConfig(raw, opts.stack);
-    const { files } = renderStackFiles({ environment: config.environment, slackWebhookUrl: config.slackWebhookUrl, backups: scheduledBackups(config) });
+    const { files } = renderStackFiles({
+        environment: config.environment,
+        slackWebhookUrl: config.slackWebhookUrl,
+        deadMansSwitchUrl: config.deadMansSwitchUrl,
+        runbookBaseUrl: config.runbookBaseUrl,
+        backups: scheduledBackups(config),
+    });
     const written: string[] = [];
     for (const [key, content] of Object.entries(files).sort()) {
         const target = path.join(opts.out, key);

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { isPinned, parseImageRef } from "../src/facts/images";
 import { parseConfig, scheduledBackups } from "../src/config";
-import { filesOf, renderStackFiles } from "../src/observability/render";
+import { alertmanagerCommand, filesOf, prometheusFlags, renderStackFiles } from "../src/observability/render";
 import { rawConfigOf } from "../src/config";
 import {
     byType,
@@ -101,6 +101,12 @@ describe("observability stack on staging", () => {
             const carriesRules = Object.values(uploads(c)).some((text) => text.includes("alert: HighErrorRate"));
             expect(carriesRules, c.name).to.equal(c.name === "prometheus");
         }
+    });
+
+    it("runs Alertmanager and Prometheus with the commands the real-binary tests run (test/support/processes.ts localArgv)", () => {
+        expect(unwrap(named(run, CONTAINER, "alertmanager").inputs.command)).to.deep.equal(alertmanagerCommand());
+        expect(unwrap(named(run, CONTAINER, "alertmanager").inputs.command)).to.include("--cluster.listen-address=");
+        expect(unwrap(named(run, CONTAINER, "prometheus").inputs.command)).to.deep.equal(prometheusFlags({ retention: "7d" }));
     });
 
     it("a Prometheus setting (retention) changes the Prometheus container only", async () => {

@@ -79,6 +79,9 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     if (v.slackWebhookUrl !== undefined && !secret("slackWebhookUrl")) {
         problem(r, ["slackWebhookUrl"], "is stored in plain text; run `pulumi config set --secret slackWebhookUrl <url>`");
     }
+    if (v.deadMansSwitchUrl !== undefined && !secret("deadMansSwitchUrl")) {
+        problem(r, ["deadMansSwitchUrl"], "is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`");
+    }
     if (v.backupOffsiteCredentials !== undefined && !secret("backupOffsiteCredentials")) {
         problem(r, ["backupOffsiteCredentials"], "is stored in plain text; run `pulumi config set --secret backupOffsiteCredentials <value>`");
     }

@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import { secretCatalog, SecretName, secretNames } from "../facts/secrets";
+import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
 import { serviceNames } from "../facts/services";
 import { parsePrometheusDuration } from "../facts/prometheusDuration";
 import { ENVIRONMENT, envMap, LOG_LEVELS, originsProblem } from "./envVars";
@@ -173,6 +174,22 @@ const common = {
         description: "secret Slack incoming-webhook URL for Alertmanager",
         default: "unset (notifications off)",
     }),
+    deadMansSwitchUrl: documented(
+        // Never echo the value: the URL is the credential of the heartbeat check.
+        text({ pattern: /^https:\/\/[^\s/?#]+\S*$/, message: () => "must be an https:// heartbeat URL, e.g. https://hc-ping.com/<uuid>" }),
+        {
+            description:
+                "secret heartbeat URL (a dead man's switch such as healthchecks.io) that Alertmanager posts the always-firing `Watchdog` to every minute; it alerts you when they stop",
+            default: "unset (no heartbeat: a broken alert pipeline goes unnoticed)",
+        },
+    ),
+    runbookBaseUrl: documented(
+        text({
+            pattern: /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/,
+            message: (v) => `must be an http(s) URL without query or fragment, where docs/runbooks/<Alert>.md is appended; got ${show(v)}`,
+        }),
+        { description: "base of the alerts' runbook links: `<runbookBaseUrl>/docs/runbooks/<Alert>.md`", default: `\`${DEFAULT_RUNBOOK_BASE_URL}\`` },
+    ),
     registryPassword: documented(z.string({ error: "expected a string" }), {
         description: "secret password or key of `gcp.registry` (prod's private registry)",
         default: "unset",

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { SecretName, secretNames } from "../facts/secrets";
 import { ServiceName, serviceNames } from "../facts/services";
+import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
 import { always, record } from "./fields";
 import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
@@ -60,6 +61,10 @@ interface CommonConfig {
     secretOverrides: Partial<Record<SecretName, string>>;
     rotations: Record<SecretName, number>;
     slackWebhookUrl?: string;
+    /** Heartbeat URL that receives the Watchdog alert (secret). */
+    deadMansSwitchUrl?: string;
+    /** Base of the alerts' runbook links. */
+    runbookBaseUrl: string;
     /** Password or key of the private registry of `gcp.registry`. */
     registryPassword?: string;
     postgresMemoryMb: number;
@@ -110,6 +115,8 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         secretOverrides,
         rotations,
         slackWebhookUrl: v.slackWebhookUrl,
+        deadMansSwitchUrl: v.deadMansSwitchUrl,
+        runbookBaseUrl: (v.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL).replace(/\/+$/, ""),
         registryPassword: v.registryPassword,
         postgresMemoryMb: v.postgresMemoryMb ?? 1024,
         redisMemoryMb: v.redisMemoryMb ?? 768,

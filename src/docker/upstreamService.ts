@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { conventionalArgs, envList, onNetwork, replaceInPlace, Role } from "./container";
 import { DockerPlatform } from "./platform";
-import { shellCommand } from "./shell";
+import { shellCommand, shellQuote } from "./shell";
 import { LABELS, volumeName } from "../facts/endpoints";
 
 export interface HostMount {
@@ -107,17 +107,26 @@ export function httpProbe(url: string): string[] {
 }
 
 /**
+ * The probe loop of readinessGate, run as `sh -c <script> <url>`: until `url` answers (and, with
+ * bodyContains, its body contains that fixed string), at most `attempts` times 2 s apart.
+ */
+export function readinessScript(attempts: number, bodyContains?: string): string {
+    const probe = bodyContains === undefined ? `wget -q -O /dev/null "$0"` : `wget -q -O - "$0" | grep -qF ${shellQuote(bodyContains)}`;
+    return `for i in $(seq 1 ${attempts}); do ${probe} && exit 0; sleep 2; done; echo "not ready after ${attempts * 2}s: $0" >&2; exit 1`;
+}
+
+/**
  * For images that cannot probe themselves (distroless): after the container starts, wait,
  * bounded, until `url` answers on the service network, using a busybox-based image already on
  * the host. The deploy fails if it never does.
  */
 export function readinessGate(
     name: string,
-    args: { platform: DockerPlatform; url: string; probeImage: string; container: docker.Container; attempts?: number },
+    args: { platform: DockerPlatform; url: string; probeImage: string; container: docker.Container; attempts?: number; bodyContains?: string },
     parent: pulumi.Resource,
 ): command.local.Command {
     const attempts = args.attempts ?? 60;
-    const script = `for i in $(seq 1 ${attempts}); do wget -q -O /dev/null "$0" && exit 0; sleep 2; done; echo "not ready after ${attempts * 2}s: $0" >&2; exit 1`;
+    const script = readinessScript(attempts, args.bodyContains);
     const image = args.platform.image(args.probeImage);
     return new command.local.Command(
         name,

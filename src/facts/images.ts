@@ -60,7 +60,12 @@ export const defaultImages = {
     redisExporter: "oliver006/redis_exporter:v1.88.0",
     grafana: "grafana/grafana:12.1.1",
     loki: "grafana/loki:3.5.12",
-    alloy: "grafana/alloy:v1.10.2",
+    /**
+     * v1.18.1 (2026-08-06): discovery.docker and loki.source.docker use the moby client, which
+     * negotiates the API version; v1.10.2 asked for API 1.43, which Docker Engine 29 refuses
+     * (minimum 1.44, grafana/alloy#5610).
+     */
+    alloy: "grafana/alloy:v1.18.1",
     /** The prod entry point (automatic HTTPS). 2.11.x carries the security fixes 2.10.2 lacks. */
     caddy: "caddy:2.11.4",
 } as const;

@@ -12,6 +12,8 @@ export const JOBS = {
     alertmanager: "alertmanager",
     loki: "loki",
     grafana: "grafana",
+    /** The log shipper: its loki_write_* counters say whether logs still reach Loki. */
+    alloy: "alloy",
 } as const;
 
 /** Recording rules; each series carries label `service`. */
@@ -33,3 +35,16 @@ export const INTERVALS = {
 export const CADVISOR_SERVICE_LABEL = "container_label_com_minimarket_service";
 /** cAdvisor's name for the Docker label `com.minimarket.role`. */
 export const CADVISOR_ROLE_LABEL = "container_label_com_minimarket_role";
+/**
+ * cAdvisor's Docker handler adds the spec label `restartcount` once Docker has restarted a container
+ * (RestartCount > 0; google/cadvisor v0.54.0 container/docker/handler.go:225-228) and exports every
+ * spec label as `container_label_<name>` (metrics/prometheus.go:1878-1880). Each restart-policy
+ * restart is a new cgroup, so a new series with the new count; the first run has no such label.
+ */
+export const CADVISOR_RESTART_COUNT_LABEL = "container_label_restartcount";
+
+/**
+ * Default base of the alerts' runbook links (`<base>/docs/runbooks/<Alert>.md`): this repository as
+ * published. A fork or a mirror sets `runbookBaseUrl` so the links open its own pages.
+ */
+export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/minimarket/minimarket-infra/blob/main";

@@ -91,8 +91,8 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
         // Alertmanager's address goes into prometheus.yml, so its port is chosen first.
         const amPort = await freePort();
         const files = renderDrillFiles(dir, { receiverUrl: receiver.url, ports, alertmanagerAddress: `127.0.0.1:${amPort}`, fakes });
-        await startAlertmanager(procs, bins["prometheus-alertmanager"], files.alertmanagerConfig, path.join(dir, "alertmanager-data"), "alertmanager", amPort);
-        prometheusUrl = await startPrometheus(procs, bins.prometheus, files.prometheusConfig, path.join(dir, "prometheus-data"), ports.prometheus);
+        await startAlertmanager(procs, bins["prometheus-alertmanager"], files.alertmanagerRoot, "alertmanager", amPort);
+        prometheusUrl = await startPrometheus(procs, bins.prometheus, files.prometheusRoot, ports.prometheus);
     });
 
     after(async function () {

@@ -11,7 +11,7 @@ import * as net from "net";
 import * as path from "path";
 import YAML from "yaml";
 import { prometheusFlags, renderMonitoringFiles } from "../../src/observability/render";
-import { freePort, httpJson, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
+import { freePort, httpJson, localArgv, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
 
 /** Passwords with the characters that broke `source .env` in the old deployment. */
 export const PG_PASSWORD = "Pg&pa$$?w!rd)#%/:@x";
@@ -235,7 +235,10 @@ export interface DrillConfig {
  * Renders the deployed configuration with loopback addresses: same rules and `for`
  * durations; only scrape/evaluation intervals are shortened to 1s.
  */
-export function renderDrillFiles(dir: string, c: DrillConfig): { prometheusConfig: string; alertmanagerConfig: string } {
+export function renderDrillFiles(
+    dir: string,
+    c: DrillConfig,
+): { prometheusConfig: string; alertmanagerConfig: string; prometheusRoot: string; alertmanagerRoot: string } {
     const files = renderMonitoringFiles({
         environment: "drill",
         scrapeInterval: "1s",
@@ -260,12 +263,21 @@ export function renderDrillFiles(dir: string, c: DrillConfig): { prometheusConfi
     const prom = YAML.parse(files["prometheus/etc/prometheus/prometheus.yml"]);
     prom.rule_files = prom.rule_files.map((p: string) => path.join(dir, "prometheus", p));
     fs.writeFileSync(promFile, YAML.stringify(prom));
-    return { prometheusConfig: promFile, alertmanagerConfig: path.join(dir, "alertmanager/etc/alertmanager/alertmanager.yml") };
+    return {
+        prometheusConfig: promFile,
+        alertmanagerConfig: path.join(dir, "alertmanager/etc/alertmanager/alertmanager.yml"),
+        // The containers' filesystems, for startPrometheus and startAlertmanager.
+        prometheusRoot: path.join(dir, "prometheus"),
+        alertmanagerRoot: path.join(dir, "alertmanager"),
+    };
 }
 
-export async function startPrometheus(procs: ProcessGroup, bin: string, configFile: string, dataDir: string, port: number): Promise<string> {
-    const args = prometheusFlags({ retention: "1d", configFile, storagePath: dataDir, listenAddress: `127.0.0.1:${port}` });
-    procs.start("prometheus", bin, args);
+/**
+ * Prometheus with the deployed command (prometheusFlags, through localArgv): `root` holds its
+ * files as rendered (`<root>/etc/prometheus/...`) and its storage volume.
+ */
+export async function startPrometheus(procs: ProcessGroup, bin: string, root: string, port: number): Promise<string> {
+    procs.start("prometheus", bin, localArgv(prometheusFlags({ retention: "1d" }), root, port), { cwd: path.dirname(root) });
     const url = `http://127.0.0.1:${port}`;
     await waitFor(
         () => `prometheus ready\n${procs.logOf("prometheus")}`,

@@ -19,6 +19,8 @@ export const SPEC_ALERTS: Record<string, { severity: string; for?: string }> = {
     MLModelDrift: { severity: "medium", for: "1h" },
     LogVolumeSpike: { severity: "medium", for: "10m" },
     DeploymentIssue: { severity: "medium", for: "5m" },
+    // Beyond the SPEC's table: log shipping watched (issue 10).
+    LogShippingStopped: { severity: "high", for: "5m" },
     Watchdog: { severity: "none" },
 };
 

@@ -1,6 +1,7 @@
 /**
  * `promtool test rules`: every alert fires just over its threshold once its `for` has elapsed
- * and stays silent just under it. Cases live in rule-cases.ts; rule files come from the
+ * (not a minute earlier) and stays silent just under it. Threshold cases are generated from the
+ * SPEC's table in threshold-cases.ts, the others live in rule-cases.ts; rule files come from the
  * same renderer the stack deploys.
  */
 import { expect } from "chai";
@@ -17,6 +18,7 @@ import {
 } from "../../src/observability/render";
 import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 import { ALERT_CASES, AlertCase, ExprCase, RECORDING_CASES } from "./rule-cases";
+import { THRESHOLD_CASES } from "./threshold-cases";
 
 const RULE_FILES = [RECORDING_RULES_FILE, ALERT_RULES_FILE];
 
@@ -36,13 +38,30 @@ function rulesWithoutAnnotations(): Record<string, string> {
     };
 }
 
+/**
+ * promtool evaluates rule groups in random order unless told: recording rules first, so an alert
+ * reading a recorded series sees this evaluation's value (timing cases are exact to the minute).
+ */
+const GROUP_EVAL_ORDER = [...RECORDING_RULE_GROUPS, ...alertRuleGroups()].map((g) => g.name);
+
 function alertTestFile(c: AlertCase): string {
-    const checks = [{ eval_time: c.at, alertname: c.alert, exp_alerts: c.expect.map((labels) => ({ exp_labels: labels })) }];
-    if (c.notYetAt) checks.unshift({ eval_time: c.notYetAt, alertname: c.alert, exp_alerts: [] });
+    const silent = [...(c.notYetAt ? [c.notYetAt] : []), ...(c.silentAt ?? [])];
+    const checks = [
+        ...silent.map((t) => ({ eval_time: t, alertname: c.alert, exp_alerts: [] as unknown[] })),
+        { eval_time: c.at, alertname: c.alert, exp_alerts: c.expect.map((labels) => ({ exp_labels: labels })) },
+    ];
     return toYaml({
         rule_files: RULE_FILES,
         evaluation_interval: "1m",
-        tests: [{ name: `${c.alert}: ${c.name}`, interval: "1m", input_series: c.series, alert_rule_test: checks }],
+        group_eval_order: GROUP_EVAL_ORDER,
+        tests: [
+            {
+                name: `${c.alert}: ${c.name}`,
+                interval: c.interval ?? "1m",
+                input_series: c.series,
+                alert_rule_test: checks,
+            },
+        ],
     });
 }
 
@@ -53,7 +72,7 @@ function exprTestFile(c: ExprCase): string {
         tests: [
             {
                 name: c.name,
-                interval: "1m",
+                interval: c.interval ?? "1m",
                 input_series: c.series,
                 promql_expr_test: [{ expr: c.expr, eval_time: c.at, exp_samples: c.expect }],
             },
@@ -83,6 +102,14 @@ describe("alert rules: promtool test rules", function () {
         const result = run(promtool, ["test", "rules", path.basename(file)], { cwd: path.dirname(file) });
         expect(result.code, `promtool test rules ${file}:\n${result.output}`).to.equal(0);
     }
+
+    it("generates a just-over and a just-under case from the SPEC for every alert with a threshold", () => {
+        const generated = new Set(THRESHOLD_CASES.map((c) => c.alert));
+        const withoutThreshold = ALERT_NAMES.filter((a) => !generated.has(a));
+        // Down/up alerts and LogShippingStopped are binary (covered in rule-cases.ts); the Watchdog has no threshold.
+        expect(withoutThreshold).to.deep.equal(["ServiceDown", "DatabaseDown", "RedisDown", "LogShippingStopped", "Watchdog"]);
+        for (const c of THRESHOLD_CASES.filter((c) => c.expect.length > 0)) expect(c.notYetAt, c.name).to.be.a("string");
+    });
 
     it("has a firing and a non-firing case for every alert (Watchdog: firing only)", () => {
         for (const alert of ALERT_NAMES) {

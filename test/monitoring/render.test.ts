@@ -5,7 +5,7 @@ import * as path from "path";
 import YAML from "yaml";
 import {
     ALERT_NAMES,
-    alertmanagerFlags,
+    alertmanagerCommand,
     alertRules,
     DEFAULT_RUNBOOK_BASE_URL,
     fillSecretPlaceholders,
@@ -38,9 +38,9 @@ function allKeys(value: unknown, into: string[] = []): string[] {
 describe("monitoring render: alert rules", () => {
     const rules = alertRules();
 
-    it("defines exactly the 16 alerts of the SPEC plus Watchdog", () => {
+    it("defines exactly the 16 alerts of the SPEC, LogShippingStopped and Watchdog", () => {
         expect([...ALERT_NAMES].sort()).to.deep.equal(Object.keys(SPEC_ALERTS).sort());
-        expect(rules).to.have.length(17);
+        expect(rules).to.have.length(18);
     });
 
     for (const [name, spec] of Object.entries(SPEC_ALERTS)) {
@@ -229,12 +229,11 @@ describe("monitoring render: alertmanager.yml", () => {
     });
 
     it("runs a single instance: config and storage flags, clustering off", () => {
-        expect(alertmanagerFlags()).to.deep.equal([
+        expect(alertmanagerCommand()).to.deep.equal([
             "--config.file=/etc/alertmanager/alertmanager.yml",
             "--storage.path=/alertmanager",
             "--cluster.listen-address=",
         ]);
-        expect(alertmanagerFlags({ externalUrl: "https://am.example" })).to.include("--web.external-url=https://am.example");
     });
 
     it("groups by alertname, severity, service and uses no deprecated match syntax", () => {

@@ -69,12 +69,12 @@ for (const variant of VARIANTS) {
             expect(r.output).to.contain("SUCCESS: 2 rule files found");
         });
 
-        it("promtool check rules accepts both rule files (17 alerts, 4 recording rules)", () => {
+        it("promtool check rules accepts both rule files (18 alerts, 4 recording rules)", () => {
             const rulesDir = path.join(dir, "prometheus/etc/prometheus/rules");
             const r = run(bins.promtool, ["check", "rules", path.join(rulesDir, "recording.yml"), path.join(rulesDir, "alerts.yml")]);
             expect(r.code, r.output).to.equal(0);
             expect(r.output).to.contain("SUCCESS: 4 rules found");
-            expect(r.output).to.contain("SUCCESS: 17 rules found");
+            expect(r.output).to.contain("SUCCESS: 18 rules found");
         });
 
         it("amtool check-config accepts alertmanager.yml", () => {
@@ -144,7 +144,7 @@ for (const withSlack of [false, true]) {
             dir = makeTempDir("minimarket-am");
             const input = stagingInput(withSlack ? { slackWebhookUrl: `${receiver.url}/slack`, deadMansSwitchUrl: `${receiver.url}/heartbeat` } : {});
             writeFiles(dir, renderMonitoringFiles(input));
-            amUrl = await startAlertmanager(procs, bins["prometheus-alertmanager"], path.join(dir, AM_CONFIG), path.join(dir, "data"));
+            amUrl = await startAlertmanager(procs, bins["prometheus-alertmanager"], path.join(dir, "alertmanager"));
             await httpJson(`${amUrl}/api/v2/alerts`, { method: "POST", body: INHIBITION_ALERTS });
         });
 
@@ -152,6 +152,15 @@ for (const withSlack of [false, true]) {
             await procs.stopAll();
             await receiver?.close();
             if (dir) fs.rmSync(dir, { recursive: true, force: true });
+        });
+
+        it("runs the deployed command: its config file, storage on the volume, clustering off", async () => {
+            const status = await httpJson(`${amUrl}/api/v2/status`);
+            // An empty --cluster.listen-address: no gossip, no peers to wait for.
+            expect(status.cluster.status).to.equal("disabled");
+            expect(status.config.original).to.contain("deadmans-switch");
+            // The volume of the container is mounted at /alertmanager (see the stack test).
+            expect(fs.existsSync(path.join(dir, "alertmanager", "alertmanager")), "storage on the volume").to.equal(true);
         });
 
         it("ServiceDown silences high/medium alerts of its service; DatabaseDown silences category=database", async () => {

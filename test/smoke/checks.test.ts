@@ -121,7 +121,7 @@ describe("smoke checks against real local servers", function () {
 
     it("prometheus rules: a Prometheus without the rule files fails", async () => {
         const check = prometheusRulesCheck(context());
-        await expectPass(check, /17 alerts and 4 recording rules loaded/);
+        await expectPass(check, /18 alerts and 4 recording rules loaded/);
         let rules: string[] = [];
         stack.editPrometheusConfig((c) => {
             rules = c.rule_files as string[];
@@ -129,8 +129,8 @@ describe("smoke checks against real local servers", function () {
         });
         await stack.reload(stack.prometheusUrl);
         try {
-            // 17 alerts and 4 recording rules are all missing; the line lists the first and counts them.
-            await expectFail(check, /^alert \w+ not loaded; .*\(21 in all\)$/);
+            // 18 alerts and 4 recording rules are all missing; the line lists the first and counts them.
+            await expectFail(check, /^alert \w+ not loaded; .*\(22 in all\)$/);
         } finally {
             stack.editPrometheusConfig((c) => ({ ...c, rule_files: rules }));
             await stack.reload(stack.prometheusUrl);

@@ -57,6 +57,9 @@ export class LocalStack {
         const dashboardPort = await this.startApps();
         const cadvisor = await startStaticMetrics("# cAdvisor stand-in: no containers\n");
         this.servers.push(cadvisor);
+        // The deployed stack has an `alloy` job (log shipping is watched): a stand-in serves its metrics.
+        const alloy = await startStaticMetrics('# Alloy stand-in\nloki_write_sent_entries_total{host="loki:3100",tenant=""} 1\n');
+        this.servers.push(alloy);
         this.grafana = await startGrafanaStandIn("admin", GRAFANA_PASSWORD);
         this.endpoints = stackEndpoints({
             environment: ENVIRONMENT,
@@ -84,6 +87,7 @@ export class LocalStack {
                 alertmanager: `127.0.0.1:${amPort}`,
                 loki: `127.0.0.1:${this.loki.port}`,
                 grafana: `127.0.0.1:${this.grafana.port}`,
+                alloy: alloy.address,
             },
         });
         writeFiles(this.dir, files);
@@ -91,15 +95,8 @@ export class LocalStack {
         this.alertmanagerConfig = path.join(this.dir, "alertmanager/etc/alertmanager/alertmanager.yml");
         // Rule files live in the temp dir, not in /etc/prometheus/rules.
         this.editPrometheusConfig((c) => ({ ...c, rule_files: (c.rule_files as string[]).map((p) => path.join(this.dir, "prometheus", p)) }));
-        this.alertmanagerUrl = await startAlertmanager(
-            this.procs,
-            b["prometheus-alertmanager"],
-            this.alertmanagerConfig,
-            path.join(this.dir, "am-data"),
-            "alertmanager",
-            amPort,
-        );
-        this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, this.prometheusConfig, path.join(this.dir, "prom-data"), promPort);
+        this.alertmanagerUrl = await startAlertmanager(this.procs, b["prometheus-alertmanager"], path.join(this.dir, "alertmanager"), "alertmanager", amPort);
+        this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, path.join(this.dir, "prometheus"), promPort);
 
         const local = (u: string) => u.replace(/^http:\/\//, "");
         const i = this.endpoints.internal;

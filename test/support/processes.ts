@@ -8,7 +8,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { alertmanagerFlags } from "../../src/observability/render";
+import { alertmanagerCommand } from "../../src/observability/render";
 
 /** Debian puts the PostgreSQL server binaries outside PATH. */
 const EXTRA_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/sbin"];
@@ -40,6 +40,7 @@ const DEBIAN_PACKAGES: Record<string, string> = {
     initdb: "postgresql-15",
     postgres: "postgresql-15",
     pg_isready: "postgresql-client-15",
+    wget: "wget",
 };
 
 /**
@@ -265,22 +266,35 @@ export function slackText(message: ReceivedMessage): string {
 }
 
 /**
- * Starts Alertmanager on 127.0.0.1 (given or free port), clustering off, its own storage dir.
- * Returns its base URL once /-/ready answers. With a free port chosen here, a port taken in
- * the meantime by another process is retried on a new port.
+ * A product container's command as an argv for this machine, changing only what must differ
+ * outside the container: an absolute path in `--flag=/path` moves under `root` (the container's
+ * filesystem as writeFiles lays it out: `<root>/etc/...`, volumes at `<root>/<mount path>`), and
+ * the HTTP listen address becomes 127.0.0.1:<port>. Every other flag runs as deployed, so a wrong
+ * or missing flag in the product fails the local run too.
  */
-export async function startAlertmanager(
-    procs: ProcessGroup,
-    bin: string,
-    configFile: string,
-    storageDir: string,
-    name = "alertmanager",
-    port?: number,
-): Promise<string> {
+export function localArgv(command: readonly string[], root: string, port: number): string[] {
+    const listen = "--web.listen-address";
+    const moved = command
+        .filter((arg) => !arg.startsWith(`${listen}=`))
+        .map((arg) => {
+            const m = /^(--[\w.-]+)=(\/.*)$/.exec(arg);
+            return m ? `${m[1]}=${path.join(root, m[2])}` : arg;
+        });
+    return [...moved, `${listen}=127.0.0.1:${port}`];
+}
+
+/**
+ * Starts Alertmanager on 127.0.0.1 (given or free port) with the deployed command
+ * (alertmanagerCommand, through localArgv): `root` holds its files as rendered
+ * (`<root>/etc/alertmanager/alertmanager.yml`) and its storage volume. Runs in root's parent,
+ * so a relative default path (a missing flag) lands outside root. Returns its base URL once
+ * /-/ready answers; with a free port chosen here, a port taken meanwhile is retried on a new one.
+ */
+export async function startAlertmanager(procs: ProcessGroup, bin: string, root: string, name = "alertmanager", port?: number): Promise<string> {
     const attempts = port === undefined ? 3 : 1;
     for (let attempt = 1; ; attempt++) {
         const listenPort = port ?? (await freePort());
-        procs.start(name, bin, alertmanagerFlags({ configFile, storagePath: storageDir, listenAddress: `127.0.0.1:${listenPort}` }));
+        procs.start(name, bin, localArgv(alertmanagerCommand(), root, listenPort), { cwd: path.dirname(root) });
         const url = `http://127.0.0.1:${listenPort}`;
         const state = await waitFor(
             () => `${name} ready\n${procs.logOf(name)}`,

@@ -119,9 +119,19 @@ export interface AlloyArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** Ships every container's logs to Loki, reading them through the Docker socket (read-only). */
+/**
+ * The Loki query that lists this stack's log streams: series with its `environment` label. The
+ * gate below waits until it returns one, i.e. until Alloy's logs really arrive.
+ */
+export function lokiStreamsUrl(environment: string): string {
+    return `${httpUrl(ENDPOINTS.loki)}/loki/api/v1/series?match[]=${encodeURIComponent(`{environment="${environment}"}`)}`;
+}
+
+/** Ships this stack's containers' logs to Loki, reading them through the Docker socket (read-only). */
 export class Alloy extends UpstreamService {
     readonly ready: command.local.Command;
+    /** Loki has at least one stream labelled with this stack's environment. */
+    readonly shipping: command.local.Command;
 
     constructor(name: string, args: AlloyArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -144,6 +154,20 @@ export class Alloy extends UpstreamService {
         this.ready = readinessGate(
             `${name}-ready`,
             { platform: args.platform, url: `${httpUrl(ENDPOINTS.alloy)}/-/ready`, probeImage: defaultImages.prometheus, container: this.container },
+            this,
+        );
+        // Alloy can be ready while its Docker discovery fails (an API version the engine refuses):
+        // the deploy is done only when Loki has streams of this stack.
+        const environment = args.platform.environment;
+        this.shipping = readinessGate(
+            `${name}-shipping`,
+            {
+                platform: args.platform,
+                url: lokiStreamsUrl(environment),
+                bodyContains: `"environment":"${environment}"`,
+                probeImage: defaultImages.prometheus,
+                container: this.container,
+            },
             this,
         );
     }

@@ -5,7 +5,7 @@ import { DockerPlatform } from "../../docker/platform";
 import { httpProbe, UpstreamService } from "../../docker/upstreamService";
 import { ENDPOINTS, VOLUMES } from "../../facts/endpoints";
 import { defaultImages } from "../../facts/images";
-import { ALERTMANAGER_CONFIG_FILE, prometheusFlags } from "../render";
+import { ALERTMANAGER_STORAGE_PATH, alertmanagerCommand, prometheusFlags } from "../render";
 
 type Published = { port: number; ip: string };
 
@@ -58,9 +58,9 @@ export class Alertmanager extends UpstreamService {
                 role: "observability",
                 image: defaultImages.alertmanager,
                 memoryMb: 256,
-                command: [`--config.file=${ALERTMANAGER_CONFIG_FILE}`, "--storage.path=/alertmanager"],
+                command: alertmanagerCommand(),
                 files: args.files,
-                volumes: { "/alertmanager": VOLUMES.alertmanager },
+                volumes: { [ALERTMANAGER_STORAGE_PATH]: VOLUMES.alertmanager },
                 healthcheck: httpProbe("http://127.0.0.1:9093/-/ready"),
                 ports: args.publish ? [{ internal: 9093, external: args.publish.port, ip: args.publish.ip }] : [],
             },

@@ -14,6 +14,10 @@ export interface ObservabilityStackArgs {
     backups?: { intervalHours: number; drillIntervalHours: number };
     /** Secret Slack incoming-webhook URL; unset: alerts reach Alertmanager, nobody is notified. */
     slackWebhookUrl?: pulumi.Output<string>;
+    /** Secret heartbeat URL that receives the always-firing Watchdog (a dead man's switch). */
+    deadMansSwitchUrl?: pulumi.Output<string>;
+    /** Base of the alerts' runbook links. */
+    runbookBaseUrl?: string;
     /** PostgreSQL as the monitoring role sees it. */
     postgres: PostgresConnection;
     redis: RedisConnection;
@@ -36,15 +40,21 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         const { platform, environment } = args;
         const child = { parent: this };
 
-        // Everything but Alertmanager's file is free of secrets: render it without the webhook.
-        const { backups } = args;
-        const publicFiles = renderStackFiles({ environment, backups }).files;
+        // Everything but Alertmanager's file is free of secrets: render it without the webhook
+        // and the heartbeat URL, and Alertmanager's file, when it carries either, as a secret.
+        const { backups, runbookBaseUrl } = args;
+        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl }).files;
         this.notificationsEnabled = args.slackWebhookUrl !== undefined;
-        const alertmanagerFiles = args.slackWebhookUrl
-            ? pulumi.secret(
-                  args.slackWebhookUrl.apply((url) => filesOf(renderStackFiles({ environment, backups, slackWebhookUrl: url }).files, "alertmanager")),
-              )
-            : filesOf(publicFiles, "alertmanager");
+        const alertmanagerFiles =
+            args.slackWebhookUrl || args.deadMansSwitchUrl
+                ? pulumi.secret(
+                      pulumi
+                          .all([args.slackWebhookUrl, args.deadMansSwitchUrl])
+                          .apply(([slackWebhookUrl, deadMansSwitchUrl]) =>
+                              filesOf(renderStackFiles({ environment, backups, runbookBaseUrl, slackWebhookUrl, deadMansSwitchUrl }).files, "alertmanager"),
+                          ),
+                  )
+                : filesOf(publicFiles, "alertmanager");
 
         this.alertmanager = new Alertmanager(
             "alertmanager",

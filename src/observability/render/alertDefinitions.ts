@@ -1,6 +1,6 @@
 // The alerts of MiniMarket as data: what each watches, its threshold, how long it must hold,
 // and what the page says. rules.ts turns them into Prometheus rule files. Pure.
-import { CADVISOR_ROLE_LABEL, CADVISOR_SERVICE_LABEL, RECORDING_RULES as RECORD } from "../../facts/telemetry";
+import { CADVISOR_RESTART_COUNT_LABEL, CADVISOR_ROLE_LABEL, CADVISOR_SERVICE_LABEL, JOBS, RECORDING_RULES as RECORD } from "../../facts/telemetry";
 import type { Severity } from "./rules";
 
 // ---- selectors shared by several alerts -------------------------------------------------
@@ -16,8 +16,12 @@ function withServiceLabel(expr: string): string {
     return `label_replace(${expr}, "service", "$1", "${SERVICE_LABEL}", "(.+)")`;
 }
 
-/** Host filesystems that can fill up: no pseudo, in-memory, image or container-layer filesystems. */
-const REAL_FS = `fstype!~"tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|fuse\\\\..*",` + `mountpoint!~"/(run|var/lib/docker|snap)($|/.*)"`;
+/**
+ * Host filesystems that can fill up: no pseudo, in-memory, image or container-layer filesystems.
+ * `/var/lib/docker` itself stays in: on a host where Docker's data (and the container logs) has its
+ * own disk, that disk is the one that fills. Only what is mounted below it (layers, volumes) is out.
+ */
+const REAL_FS = `fstype!~"tmpfs|devtmpfs|ramfs|overlay|squashfs|iso9660|nsfs|autofs|fuse\\\\..*",` + `mountpoint!~"/(run|snap)($|/.*)|/var/lib/docker/.+"`;
 
 /** Fewer Redis lookups per second than this is "idle": the hit ratio is not meaningful then. */
 export const CACHE_MIN_LOOKUPS_PER_SECOND = 0.1;
@@ -26,7 +30,12 @@ export const LOG_SPIKE_MIN_LINES_PER_SECOND = 1;
 
 const redisHits = "sum by (instance) (rate(redis_keyspace_hits_total[5m]))";
 const redisMisses = "sum by (instance) (rate(redis_keyspace_misses_total[5m]))";
-const lokiLines = (range: string) => `sum(rate(loki_distributor_lines_received_total[${range}]))`;
+/** Series of a container that Docker has restarted at least once (see CADVISOR_RESTART_COUNT_LABEL). */
+const RESTARTED = `container_start_time_seconds{${ROLE_LABEL}!="",${CADVISOR_RESTART_COUNT_LABEL}!=""}`;
+const LOKI_LINES = "loki_distributor_lines_received_total";
+/** Alloy's loki.write counter (grafana/alloy v1.18.1 internal/component/common/loki/client/metrics.go). */
+const ALLOY_SENT = `loki_write_sent_entries_total{job="${JOBS.alloy}"}`;
+const lokiLines = (range: string) => `sum(rate(${LOKI_LINES}[${range}]))`;
 
 // ---- alerts ------------------------------------------------------------------------------
 
@@ -148,14 +157,17 @@ export const ALERT_DEFS: AlertDef[] = [
     {
         group: "minimarket-resources",
         alert: "DeploymentIssue",
-        // cAdvisor has no restart counter on Docker: each restart changes the start time.
-        // Restarts that happen between two scrapes are not seen, so this undercounts.
-        expr: `sum by (name, service) (${withServiceLabel(`changes(container_start_time_seconds{${ROLE_LABEL}!=""}[10m])`)}) > 5`,
+        // cAdvisor has no restart counter and its start time is the creation time (v0.54.0): each
+        // restart shows as a new series carrying the new `restartcount`. Count the restarted series
+        // seen in the last 10 minutes that did not exist 10 minutes ago. Restarts faster than the
+        // 30 s scrape are not seen, so this undercounts a very fast loop.
+        expr: `count by (name, service) (${withServiceLabel(`count_over_time(${RESTARTED}[10m]) unless ${RESTARTED} offset 10m`)}) > 5`,
         for: "5m",
         severity: "medium",
         labels: { category: "deployment" },
         summary: "Container {{ $labels.name }} restarted {{ $value }} times in 10 minutes",
-        description: "Container {{ $labels.name }} keeps restarting (more than 5 starts in 10 minutes): a crash loop, a failing health check or a bad deploy.",
+        description:
+            "Container {{ $labels.name }} was restarted by Docker more than 5 times in 10 minutes: a crash loop (a failing start, a missing setting, an OOM kill).",
     },
     {
         group: "minimarket-business",
@@ -170,7 +182,9 @@ export const ALERT_DEFS: AlertDef[] = [
     {
         group: "minimarket-business",
         alert: "OCRTimeoutSpike",
-        expr: "sum by (service) (increase(ocr_timeout_events_total[1h])) > 10",
+        // Timeouts are whole numbers, but increase() extrapolates to the window's edges: exactly 10
+        // reads about 10.04 when the hour does not start on a sample. Rounded, 10 stays 10.
+        expr: "round(sum by (service) (increase(ocr_timeout_events_total[1h]))) > 10",
         for: "5m",
         severity: "high",
         labels: { category: "ml" },
@@ -213,15 +227,36 @@ export const ALERT_DEFS: AlertDef[] = [
         alert: "LogVolumeSpike",
         // The hourly norm ends 15m ago (5m window + 10m `for`): otherwise a sustained spike
         // raises its own baseline and a 4x spike would stop matching before `for` elapsed.
+        // The norm needs its whole hour: rate() over a window Loki only partly covered divides a
+        // few minutes of lines by an hour, so a fresh stack would look like a spike. The last
+        // clause holds once the counter existed 75 minutes ago (15m offset + 1h window).
         expr:
-            `${lokiLines("5m")} > 3 * sum(rate(loki_distributor_lines_received_total[1h] offset 15m))\n` +
-            `and ${lokiLines("5m")} > ${LOG_SPIKE_MIN_LINES_PER_SECOND}`,
+            `${lokiLines("5m")} > 3 * sum(rate(${LOKI_LINES}[1h] offset 15m))\n` +
+            `and ${lokiLines("5m")} > ${LOG_SPIKE_MIN_LINES_PER_SECOND}\n` +
+            `and sum(${LOKI_LINES} offset 75m)`,
         for: "10m",
         severity: "medium",
         labels: { category: "logging" },
         summary: "Log volume {{ $value | humanize }} lines/s, over 3x the hourly norm",
         description:
             "Loki received more than three times its usual rate of log lines (the hour before the last 15 minutes) over the last 5 minutes, for 10 minutes. Something is logging in a loop; disks can fill.",
+    },
+    {
+        group: "minimarket-logs",
+        alert: "LogShippingStopped",
+        // Beyond the SPEC's table: logs of every container must reach Loki. Alloy gone from
+        // Prometheus, nothing sent for 10 minutes (containers always log: health checks, scrapes),
+        // or entries dropped after all retries.
+        expr:
+            `absent(up{job="${JOBS.alloy}"} == 1)\n` +
+            `or sum(increase(${ALLOY_SENT}[10m])) == 0\n` +
+            `or sum(increase(loki_write_dropped_entries_total{job="${JOBS.alloy}"}[10m])) > 0`,
+        for: "5m",
+        severity: "high",
+        labels: { category: "logging", service: "alloy" },
+        summary: "Container logs are not reaching Loki",
+        description:
+            "Alloy is not scraped, has sent no log entries for 10 minutes, or dropped entries after all retries, for 5 minutes: logs of this stack are being lost.",
     },
     {
         group: "minimarket-meta",

@@ -173,28 +173,13 @@ export function fillSecretPlaceholders(yamlText: string, values: { slackWebhookU
 export const ALERTMANAGER_CONFIG_FILE = "/etc/alertmanager/alertmanager.yml";
 export const ALERTMANAGER_STORAGE_PATH = "/alertmanager";
 
-export interface AlertmanagerFlagsInput {
-    /** Default /etc/alertmanager/alertmanager.yml */
-    configFile?: string;
-    /** Default /alertmanager (the volume mount of the official image). */
-    storagePath?: string;
-    /** e.g. "127.0.0.1:19093"; default Alertmanager's ":9093". */
-    listenAddress?: string;
-    /** Public URL, used in links of notifications. */
-    externalUrl?: string;
-}
-
 /**
- * Command-line args of a single Alertmanager. Clustering is switched off: one instance needs
- * no gossip port, and an unreachable peer list only delays startup.
+ * The command of the deployed Alertmanager container: its config file, its storage on the
+ * volume mounted at ALERTMANAGER_STORAGE_PATH, and clustering off (an empty
+ * `--cluster.listen-address`): one instance needs no gossip port, and Alertmanager's default
+ * (0.0.0.0:9094) would listen for peers that never come. The tests run the real binary with
+ * exactly this command, paths and port moved for the local run.
  */
-export function alertmanagerFlags(input: AlertmanagerFlagsInput = {}): string[] {
-    const flags = [
-        `--config.file=${input.configFile ?? ALERTMANAGER_CONFIG_FILE}`,
-        `--storage.path=${input.storagePath ?? ALERTMANAGER_STORAGE_PATH}`,
-        "--cluster.listen-address=",
-    ];
-    if (input.listenAddress) flags.push(`--web.listen-address=${input.listenAddress}`);
-    if (input.externalUrl) flags.push(`--web.external-url=${input.externalUrl}`);
-    return flags;
+export function alertmanagerCommand(): string[] {
+    return [`--config.file=${ALERTMANAGER_CONFIG_FILE}`, `--storage.path=${ALERTMANAGER_STORAGE_PATH}`, "--cluster.listen-address="];
 }

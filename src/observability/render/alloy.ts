@@ -1,5 +1,6 @@
 // Grafana Alloy configuration: a small typed syntax tree plus a renderer, and the
 // MiniMarket log pipeline (Docker containers -> labels -> JSON parsing -> Loki).
+import { LABELS } from "../../facts/endpoints";
 
 /** A raw Alloy expression, e.g. a reference to another component's export. */
 export class AlloyExpr {
@@ -199,11 +200,22 @@ function jsonStages(): AlloyNode[] {
     ];
 }
 
+/** The Docker label filter that selects the containers of one environment. */
+export function environmentFilter(environment: string): string {
+    return `${LABELS.environment}=${environment}`;
+}
+
 export function alloyConfigNodes(input: AlloyConfigInput): AlloyNode[] {
     const host = dockerHost(input.dockerSocketPath ?? DEFAULT_DOCKER_SOCKET);
     const url = lokiPushUrl(input.lokiUrl ?? DEFAULT_LOKI_URL);
     return [
-        block("discovery.docker", "containers", [attr("host", host), attr("refresh_interval", "15s")]),
+        block("discovery.docker", "containers", [
+            attr("host", host),
+            attr("refresh_interval", "15s"),
+            // Only this stack's containers: a shared host runs others, whose logs are not ours to ship.
+            // Docker's list filter `label=key=value` (Engine API ContainerList).
+            block("filter", undefined, [attr("name", "label"), attr("values", [environmentFilter(input.environment)])]),
+        ]),
         block("discovery.relabel", "containers", [
             // Only `rules` is used (by loki.source.docker); targets is required by the component.
             attr("targets", ref("discovery.docker.containers.targets")),

@@ -29,6 +29,8 @@ export interface ScrapeTargets {
     loki?: string;
     /** Omitted: no `grafana` job. */
     grafana?: string;
+    /** Alloy's HTTP server (/metrics); omitted: no `alloy` job (LogShippingStopped then fires). */
+    alloy?: string;
 }
 
 export interface PrometheusConfigInput {
@@ -90,6 +92,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): Record<str
     ];
     if (t.loki) jobs.push(staticJob(JOBS.loki, t.loki));
     if (t.grafana) jobs.push(staticJob(JOBS.grafana, t.grafana));
+    if (t.alloy) jobs.push(staticJob(JOBS.alloy, t.alloy));
 
     return {
         global: {

@@ -2,12 +2,12 @@
  * Recording rules and alert rules of MiniMarket, as data, plus rendering to rule files.
  * Pure: no Pulumi resources.
  */
-import { RECORDING_RULES } from "../../facts/telemetry";
+import { DEFAULT_RUNBOOK_BASE_URL, RECORDING_RULES } from "../../facts/telemetry";
 import { AlertDef, ALERT_DEFS } from "./alertDefinitions";
 import { toYaml } from "./yaml";
 
 /** Where runbook links point by default: the repository's docs/runbooks/<AlertName>.md. */
-export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/minimarket/minimarket-infra/blob/main";
+export { DEFAULT_RUNBOOK_BASE_URL };
 
 export type Severity = "critical" | "high" | "medium" | "none";
 

@@ -21,6 +21,7 @@ export function scrapeTargets(): ScrapeTargets {
         alertmanager: hostPort(e.alertmanager),
         loki: hostPort(e.loki),
         grafana: hostPort(e.grafana),
+        alloy: hostPort(e.alloy),
     };
 }
 
@@ -29,6 +30,10 @@ export interface StackFilesInput {
     environment: string;
     /** The real secret when deploying, a placeholder when rendering for review; unset: notifications off. */
     slackWebhookUrl?: string;
+    /** The heartbeat URL of the Watchdog: the real secret when deploying, a placeholder when rendering for review. */
+    deadMansSwitchUrl?: string;
+    /** Base of the runbook links; default DEFAULT_RUNBOOK_BASE_URL. */
+    runbookBaseUrl?: string;
     /** The backup container's schedule, when the stack runs one: its alerts go with it. */
     backups?: { intervalHours: number; drillIntervalHours: number };
 }
@@ -48,8 +53,10 @@ export function renderStackFiles(input: StackFilesInput): StackFiles {
         targets: scrapeTargets(),
         alertmanagers: [hostPort(e.alertmanager)],
         ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
+        ...(input.deadMansSwitchUrl ? { deadMansSwitchUrl: input.deadMansSwitchUrl } : {}),
+        runbookBaseUrl: input.runbookBaseUrl,
         // Only where backups run: elsewhere BackupStale would fire on metrics that cannot exist.
-        extraRuleFiles: thresholds ? renderBackupRuleFile(thresholds) : {},
+        extraRuleFiles: thresholds ? renderBackupRuleFile({ ...thresholds, runbookBaseUrl: input.runbookBaseUrl }) : {},
     });
     const observability = renderObservabilityFiles({
         environment: input.environment,
