@@ -97,6 +97,7 @@ describe("smoke: retries, report and endpoints", () => {
             "alertmanager",
             "loki",
             "grafana",
+            "alloy",
         ]);
         const { loki: _loki, ...withoutLoki } = scrapeTargets();
         expect(expectedScrapeTargets(withoutLoki).map((t) => t.job)).not.to.include("loki");

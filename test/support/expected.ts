@@ -17,10 +17,11 @@ export const observabilityResources = [
         ["monitoring:RedisExporter", "redis-exporter", "oliver006/redis_exporter:v1.88.0"],
         ["observability:Loki", "loki", "grafana/loki:3.5.12"],
         ["observability:Grafana", "grafana", "grafana/grafana:12.1.1"],
-        ["observability:Alloy", "alloy", "grafana/alloy:v1.10.2"],
+        ["observability:Alloy", "alloy", "grafana/alloy:v1.18.1"],
     ].flatMap(([type, name, image]) => [`minimarket:${type}/${name}`, `${CONTAINER}/${name}`, `${IMAGE}/image-${image.replace(/[^a-zA-Z0-9.-]+/g, "-")}`]),
     ...["prometheus-data", "alertmanager-data", "loki-data", "grafana-data", "alloy-data"].map((v) => `${VOLUME}/${v}`),
     `${COMMAND}/loki-ready`,
     `${COMMAND}/alloy-ready`,
+    `${COMMAND}/alloy-shipping`,
     `${COMMAND}/grafana-admin-password`,
 ];
