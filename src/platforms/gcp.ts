@@ -108,7 +108,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
 
     const sites = publicSites(g.domain);
     const grafanaUrl = `https://grafana.${g.domain}`;
-    const { apps, observability, outputs } = declareWorkloads(config, {
+    const { outputs } = declareWorkloads(config, {
         platform,
         secrets,
         postgres: { app: postgres.app, monitor: postgres.monitor },
@@ -118,7 +118,8 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         // People reach Grafana through the proxy; on the host it answers on loopback only.
         grafana: { url: grafanaUrl, ip: "127.0.0.1" },
     });
-    new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [apps.services.dashboard.container, observability.grafana.container] });
+    // It resolves the dashboard's and Grafana's aliases per request, so it waits for neither.
+    new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail });
 
     return {
         ...outputs,
