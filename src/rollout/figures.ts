@@ -161,3 +161,22 @@ export function deployFigures(resources: DeclaredResource[]): DeployFigures {
     const freshDeploy = criticalPath(resources);
     return { freshDeploy, providerPollSeconds: freshDeploy.gates.length, unavailability: unavailability(resources) };
 }
+
+/** The README's table of unavailability per service: side-by-side ones first, then by name. */
+export function unavailabilityTable(rows: Unavailability[]): string {
+    const cell = (u: Unavailability | undefined) =>
+        u === undefined
+            ? "(no secret)"
+            : u.replacement === "create-before-delete"
+              ? `${u.seconds} s`
+              : u.seconds > 0
+                ? `≥ ${u.seconds} s`
+                : "≥ start-up (no probe)";
+    const rank = (service: string) => (rows.find((r) => r.service === service)!.replacement === "create-before-delete" ? 0 : 1);
+    const services = [...new Set(rows.map((r) => r.service))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const lines = services.map((service) => {
+        const of = (change: StandardChange) => rows.find((r) => r.service === service && r.change === change);
+        return `| \`${service}\` | ${of("image bump")!.replacement} | ${cell(of("image bump"))} | ${cell(of("rotation"))} |`;
+    });
+    return ["| service | replacement | image bump | rotation of a secret it reads |", "|---|---|---|---|", ...lines].join("\n");
+}

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { containerFacts, criticalPath, DeclaredResource, deployFigures, unavailability } from "../../src/rollout/figures";
+import { containerFacts, criticalPath, DeclaredResource, deployFigures, unavailability, unavailabilityTable } from "../../src/rollout/figures";
 import { PROBE_TIMING, waitTimeoutSeconds } from "../../src/rollout/health";
 import { ProgramRun, runProgram } from "../support/program";
 import { realImages } from "../support/staging";
@@ -121,6 +121,7 @@ describe("deploy figures, computed from the declared resources", () => {
         const f = deployFigures(declaredResources(staging));
         expect(readme).to.include(`${f.freshDeploy.probeWait} s of probe wait`);
         expect(readme).to.include("was 55 s");
+        expect(readme).to.include(unavailabilityTable(f.unavailability));
         expect(readme).to.match(/\| `dashboard` \| create-before-delete \| 0 s \| 0 s \|/);
     });
 });
