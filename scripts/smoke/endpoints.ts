@@ -44,7 +44,7 @@ export interface StackEndpointsInput {
     dockerHost?: string;
     /** False when PostgreSQL is not a container of the stack (Cloud SQL). */
     postgresContainer?: boolean;
-    /** Extra containers of the platform, e.g. ["proxy"] (Caddy, in front on every stack). */
+    /** Extra containers of the platform (the proxy, in front on every stack, is always listed). */
     extraContainers?: string[];
 }
 
@@ -60,6 +60,7 @@ export function stackEndpoints(input: StackEndpointsInput): SmokeEndpoints {
         ...Object.values(e)
             .map((x) => x.host)
             .filter((host) => host !== e.postgres.host),
+        "proxy",
         ...(input.extraContainers ?? []),
     ];
     return {
@@ -108,8 +109,7 @@ export function endpointsFromOutputs(outputs: Record<string, unknown>, dockerHos
         dashboardUrl: requireString(outputs, "dashboardUrl"),
         grafanaUrl: requireString(outputs, "grafanaUrl"),
         dockerHost,
-        // Prod runs PostgreSQL on Cloud SQL; both stacks have the proxy in front.
+        // Prod runs PostgreSQL on Cloud SQL.
         postgresContainer: outputs.cloudSqlConnectionName === undefined,
-        extraContainers: ["proxy"],
     });
 }

@@ -69,7 +69,11 @@ describe("proxy during a side-by-side replacement (real caddy, loopback backends
     async function replaceUnderLoad(edit: (caddyfile: string) => string = (c) => c): Promise<LoopResult> {
         const [dnsPort, appPort, proxyPort, adminPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
         const answers = path.join(dir, "answers.json");
-        const alias = (ips: string[]) => fs.writeFileSync(answers, JSON.stringify({ dashboard: ips }));
+        // Written whole and renamed into place, so the DNS stand-in never reads half a file.
+        const alias = (ips: string[]) => {
+            fs.writeFileSync(`${answers}.new`, JSON.stringify({ dashboard: ips }));
+            fs.renameSync(`${answers}.new`, answers);
+        };
         alias([OLD]);
         procs.start("dns", bins.python3, [HELPERS, "dns", String(dnsPort), answers]);
         procs.start("old", bins.python3, [HELPERS, "backend", OLD, String(appPort), "old", "0"]);

@@ -51,7 +51,7 @@ def dns(port, answers_file):
                             data += chunk
                         reply = answer(data, answers_file)
                         conn.sendall(struct.pack(">H", len(reply)) + reply)
-                except OSError:
+                except Exception:  # one bad exchange must not stop the server
                     pass
 
     threading.Thread(target=serve_tcp, daemon=True).start()
@@ -59,7 +59,10 @@ def dns(port, answers_file):
     udp.bind(("127.0.0.1", port))
     while True:
         data, peer = udp.recvfrom(512)
-        udp.sendto(answer(data, answers_file), peer)
+        try:
+            udp.sendto(answer(data, answers_file), peer)
+        except Exception:
+            pass
 
 
 def backend(ip, port, ident, delay):
