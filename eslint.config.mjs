@@ -32,7 +32,7 @@ export default tseslint.config(
         rules: { "no-restricted-imports": restrict([...COMPONENTS, ...WIRING.filter((p) => !p.includes("config"))], "config reads facts only") },
     },
     {
-        files: ["src/observability/render/**/*.ts", "src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts"],
+        files: ["src/observability/render/**/*.ts", "src/rollout/**/*.ts", "src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts"],
         rules: { "no-restricted-imports": restrict(["@pulumi/*", ...COMPONENTS, ...WIRING], "renderers are pure: facts and other renderers only") },
     },
     {

@@ -5,7 +5,6 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { AppTier } from "./apps/appTier";
-import { PublishedPort } from "./apps/appService";
 import { scheduledBackups, StackConfig } from "./config";
 import { PostgresConnection, RedisConnection } from "./data/connections";
 import { DockerPlatform } from "./docker/platform";
@@ -18,11 +17,9 @@ export interface Infrastructure {
     secrets: StackSecrets;
     postgres: { app: PostgresConnection; monitor: PostgresConnection };
     redis: RedisConnection;
-    /** The dashboard's host port, when the platform publishes it directly. */
-    dashboardPort?: PublishedPort;
     dashboardUrl: string;
-    /** Grafana: where people open it, and the address it binds on the host. */
-    grafana: { url: string; ip: string };
+    /** Grafana: where people open it, and the host address it is published on (none: only the proxy reaches it). */
+    grafana: { url: string; ip?: string };
 }
 
 export interface Workloads {
@@ -55,7 +52,6 @@ export function declareWorkloads(config: StackConfig, infra: Infrastructure): Wo
             dashboardApiKey: s.dashboardApiKey,
             dashboardUiApiKey: s.dashboardUiApiKey,
         },
-        publish: infra.dashboardPort ? { dashboard: infra.dashboardPort } : {},
     });
     const observability = new ObservabilityStack("observability", {
         platform: infra.platform,

@@ -73,8 +73,9 @@ describe("observability stack on staging", () => {
         }
     });
 
-    it("publishes Grafana for people and Prometheus and Alertmanager on 127.0.0.1 only", () => {
-        expect(unwrap(named(run, CONTAINER, "grafana").inputs.ports)).to.deep.equal([{ internal: 3000, external: 3000, ip: "0.0.0.0" }]);
+    it("leaves Grafana's host port to the proxy in front of it, and publishes Prometheus and Alertmanager on 127.0.0.1 only", () => {
+        expect(unwrap(named(run, CONTAINER, "grafana").inputs.ports)).to.deep.equal([]);
+        expect(unwrap(named(run, CONTAINER, "proxy").inputs.ports)).to.deep.include({ internal: 3000, external: 3000, ip: "0.0.0.0" });
         expect(unwrap(named(run, CONTAINER, "prometheus").inputs.ports)).to.deep.equal([{ internal: 9090, external: 9090, ip: "127.0.0.1" }]);
         expect(unwrap(named(run, CONTAINER, "alertmanager").inputs.ports)).to.deep.equal([{ internal: 9093, external: 9093, ip: "127.0.0.1" }]);
         for (const name of ["loki", "alloy", "node-exporter", "cadvisor", "postgres-exporter", "redis-exporter"]) {

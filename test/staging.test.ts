@@ -53,6 +53,9 @@ describe("staging stack on one Docker host", () => {
                 ...["agente-deposito", "agente-negocio", "ml-service", "dashboard"].flatMap((s) => [`minimarket:apps:AppService/${s}`, `${CONTAINER}/${s}`]),
                 ...["agente-deposito", "agente-negocio", "ml-service"].map((s) => `${COMMAND}/${s}-migrate`),
                 ...observabilityResources,
+                "minimarket:proxy:CaddyProxy/proxy",
+                `${CONTAINER}/proxy`,
+                `${IMAGE}/image-caddy-2.10.2`,
             ].sort(),
         );
     });
@@ -89,10 +92,12 @@ describe("staging stack on one Docker host", () => {
         expect(ml.OPENAI_API_KEY).to.equal("sk-operator-openai-key");
     });
 
-    it("publishes the dashboard and Grafana for people, operator UIs on 127.0.0.1 only, and nothing else", () => {
+    it("puts the proxy in front of the dashboard and Grafana on their host ports, operator UIs on 127.0.0.1 only, and nothing else", () => {
         const published: Record<string, unknown> = {
-            dashboard: [{ internal: 8080, external: 8080, ip: "0.0.0.0" }],
-            grafana: [{ internal: 3000, external: 3000, ip: "0.0.0.0" }],
+            proxy: [
+                { internal: 8080, external: 8080, ip: "0.0.0.0" },
+                { internal: 3000, external: 3000, ip: "0.0.0.0" },
+            ],
             prometheus: [{ internal: 9090, external: 9090, ip: "127.0.0.1" }],
             alertmanager: [{ internal: 9093, external: 9093, ip: "127.0.0.1" }],
         };
@@ -100,6 +105,27 @@ describe("staging stack on one Docker host", () => {
             const ports = unwrap(c.inputs.ports) ?? [];
             expect(ports, `${c.name}`).to.deep.equal(published[c.name] ?? []);
         }
+        const proxy = named(runs.real, CONTAINER, "proxy");
+        const caddyfile = (unwrap(proxy.inputs.uploads) as Array<{ file: string; content: string }>).find((u) => u.file === "/etc/caddy/Caddyfile")!.content;
+        expect(caddyfile).to.include("http://:8080 {").and.include("dynamic a dashboard 8080 {");
+        expect(caddyfile).to.include("http://:3000 {").and.include("dynamic a grafana 3000 {");
+        expect(caddyfile).to.match(/lb_try_duration \d+s/);
+        expect(proxy.inputs.volumes, "plain HTTP: no certificates to keep").to.deep.equal([]);
+        expect(
+            dependenciesOf(runs.real, proxy).filter((d) => d.startsWith(CONTAINER)),
+            "it resolves its upstreams per request",
+        ).to.deep.equal([]);
+    });
+
+    it("moves the proxy with the configured host ports", async () => {
+        const run = await runProgram(withConfig(realImages, { hostPorts: { dashboard: 18080, grafana: 13000 } }));
+        expect(run.error).to.equal(undefined);
+        expect(unwrap(named(run, CONTAINER, "proxy").inputs.ports)).to.deep.equal([
+            { internal: 8080, external: 18080, ip: "0.0.0.0" },
+            { internal: 3000, external: 13000, ip: "0.0.0.0" },
+        ]);
+        expect(run.outputs.dashboardUrl).to.equal("http://localhost:18080");
+        expect(run.outputs.grafanaUrl).to.equal("http://localhost:13000");
     });
 
     it("puts PostgreSQL and Redis on the internal network only, reachable by DNS alias", () => {
@@ -154,14 +180,24 @@ describe("staging stack on one Docker host", () => {
         expect(named(runs.real, VOLUME, "redis-data").options.retainOnDelete).to.equal(true);
     });
 
-    it("gives every container a restart policy, a memory limit, rotated logs and a readable fixed name", () => {
+    it("gives every container a restart policy, a memory limit and rotated logs; a readable fixed name to all but the apps", () => {
+        const apps = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"];
         for (const c of byType(runs.real, CONTAINER)) {
             expect(c.inputs.restart, c.name).to.equal("unless-stopped");
             expect(c.inputs.memory, c.name).to.be.a("number").greaterThan(0);
             expect(c.inputs.logDriver, c.name).to.equal("json-file");
             expect(c.inputs.logOpts, c.name).to.deep.equal({ "max-size": "10m", "max-file": "5" });
-            expect(c.inputs.name).to.equal(`minimarket-staging-${c.name}`);
-            expect(c.options.deleteBeforeReplace, `${c.name}: a fixed name must be freed before its replacement starts`).to.equal(true);
+            expect(c.options.deleteBeforeReplaceDefined, `${c.name}: the provider's delete-first default is never left implicit`).to.equal(true);
+            if (apps.includes(c.name)) {
+                expect(c.inputs.name, `${c.name}: auto-named, so old and new can run side by side`).to.equal(undefined);
+                expect(c.options.deleteBeforeReplace, `${c.name}: the new container is healthy before the old one goes`).to.equal(false);
+                expect(c.inputs.hostname).to.equal(c.name);
+            } else {
+                expect(c.inputs.name).to.equal(`minimarket-staging-${c.name}`);
+                expect(c.options.deleteBeforeReplace, `${c.name}: a fixed name, host port or volume must be freed before its replacement starts`).to.equal(
+                    true,
+                );
+            }
         }
         expect(named(runs.real, CONTAINER, "ml-service").inputs.memory).to.equal(2048);
         for (const app of ["agente-deposito", "agente-negocio", "dashboard"]) {

@@ -110,6 +110,27 @@ describe("staging stack on one Docker host: apps, releases and blast radius", ()
         expect(health).to.include("http://127.0.0.1:8080/health");
     });
 
+    it("replaces an app side by side: its migration completes first, the new container must be healthy, the old one goes last", () => {
+        for (const name of ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]) {
+            const c = named(runs.real, CONTAINER, name);
+            expect(c.options, name).to.include({ deleteBeforeReplace: false, deleteBeforeReplaceDefined: true });
+            expect(c.inputs.name, `${name}: no fixed name`).to.equal(undefined);
+            expect(unwrap(c.inputs.ports), `${name}: no host port`).to.deep.equal([]);
+            // A new container that never becomes healthy fails its create, so the deploy stops with the old one serving.
+            expect(c.inputs.wait, name).to.equal(true);
+            expect(c.inputs.waitTimeout, name).to.equal(110);
+            expect(c.inputs.healthcheck, name).to.deep.include({ interval: "15s", startInterval: "1s", startPeriod: "1m0s", retries: 3 });
+            const nets = unwrap(c.inputs.networksAdvanced) as Array<{ aliases: string[] }>;
+            expect(
+                nets.every((n) => n.aliases.includes(name)),
+                `${name}: reached by its alias, shared by old and new`,
+            ).to.equal(true);
+        }
+        for (const name of ["agente-deposito", "agente-negocio", "ml-service"]) {
+            expect(dependenciesOf(runs.real, named(runs.real, CONTAINER, name)), name).to.include(`${COMMAND}/${name}-migrate`);
+        }
+    });
+
     it("runs each new image's migration once, from that image, before it serves, with secrets out of the command line", () => {
         const migrate = named(runs.real, COMMAND, "ml-service-migrate");
         const create = migrate.inputs.create as string;

@@ -25,8 +25,9 @@ redis_as() {
     shift
     REDISCLI_AUTH="$password" docker exec -e REDISCLI_AUTH "$redis" redis-cli --no-auth-warning "$@" 2>&1
 }
+# By service label: app containers get a new name with each replacement (auto-named).
 container_ids() {
-    docker ps -a --filter "label=com.minimarket.environment=$stack" --format '{{.Names}} {{.ID}}' | sort
+    docker ps -a --filter "label=com.minimarket.environment=$stack" --format '{{.Label "com.minimarket.service"}} {{.ID}}' | sort
 }
 
 old_pg=$(stack_secret "$stack" postgresPassword)
@@ -60,7 +61,7 @@ if pg_as "$old_pg" "SELECT 1" >/dev/null 2>&1; then ci_fail "PostgreSQL still ac
 after=$(container_ids)
 replaced=$(awk 'NR == FNR { b[$1] = $2; next } { a[$1] = $2 }
     END { for (n in b) if (a[n] != b[n]) print n; for (n in a) if (!(n in b)) print n }' \
-    <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sed "s/^minimarket-$stack-//" | sort -u | tr '\n' ' ' | sed 's/ $//')
+    <(printf '%s\n' "$before") <(printf '%s\n' "$after") | sort -u | tr '\n' ' ' | sed 's/ $//')
 ci_log "containers replaced: ${replaced:-none}"
 [ "$replaced" = "$expected_replaced" ] || ci_fail "replaced containers: '${replaced}', expected exactly '$expected_replaced'"
 ci_log "rotation checks passed: old passwords refused, new ones work, data kept, only the expected containers replaced"

@@ -154,13 +154,13 @@ export function grafanaDashboardsCheck(ctx: CheckContext): SmokeCheck {
     };
 }
 
-/** Containers with at least one log line in Loki within `window`, among those matching `selector`. */
-async function containersWithLogs(ctx: CheckContext, selector: string, window: string): Promise<Set<string>> {
-    const query = `sum by (container) (count_over_time(${selector}[${window}]))`;
+/** Services (Loki's `service` label) with at least one log line within `window`, among those matching `selector`. */
+async function servicesWithLogs(ctx: CheckContext, selector: string, window: string): Promise<Set<string>> {
+    const query = `sum by (service) (count_over_time(${selector}[${window}]))`;
     const data = await getJson(ctx.internal, `${ctx.endpoints.internal.loki}/loki/api/v1/query?query=${encodeURIComponent(query)}`);
     if (data?.status !== "success") throw new Error(`Loki query failed: ${JSON.stringify(data).slice(0, 200)}`);
-    const result: Array<{ metric: { container?: string }; value: [number, string] }> = data.data?.result ?? [];
-    return new Set(result.filter((r) => Number(r.value?.[1]) > 0).map((r) => r.metric.container ?? ""));
+    const result: Array<{ metric: { service?: string }; value: [number, string] }> = data.data?.result ?? [];
+    return new Set(result.filter((r) => Number(r.value?.[1]) > 0).map((r) => r.metric.service ?? ""));
 }
 
 const logqlString = (s: string) => JSON.stringify(s);
@@ -171,14 +171,17 @@ export function lokiLogsCheck(ctx: CheckContext): SmokeCheck {
         async attempt() {
             const env = `environment=${logqlString(ctx.endpoints.environment)}`;
             const containers = ctx.endpoints.containers;
-            const all = await containersWithLogs(ctx, `{${env}}`, ctx.logsWindow);
-            const silent = Object.values(containers).filter((c) => !all.has(c));
+            // By service label: an app's container name changes with every replacement.
+            const all = await servicesWithLogs(ctx, `{${env}}`, ctx.logsWindow);
+            const silent = Object.entries(containers)
+                .filter(([service]) => !all.has(service))
+                .map(([, name]) => name);
             const problems = silent.length ? [`no lines in the last ${ctx.logsWindow} from ${silent.join(", ")}`] : [];
             // The apps log every request, and Prometheus scrapes them every 15 s: they show whether logs flow now.
             const apps = Object.keys(ctx.endpoints.internal.apps).filter((s) => containers[s]);
             const appSelector = `{${env}, service=~${logqlString(apps.map((a) => a.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"))}}`;
-            const recent = await containersWithLogs(ctx, appSelector, ctx.recentWindow);
-            const stale = apps.map((a) => containers[a]).filter((c) => !recent.has(c));
+            const recent = await servicesWithLogs(ctx, appSelector, ctx.recentWindow);
+            const stale = apps.filter((a) => !recent.has(a)).map((a) => containers[a]);
             if (stale.length) problems.push(`no lines in the last ${ctx.recentWindow} from ${stale.join(", ")}`);
             if (problems.length > 0) throw new Error(problems.join("; "));
             return `${Object.keys(containers).length} containers in the last ${ctx.logsWindow}, apps in the last ${ctx.recentWindow}`;

@@ -24,7 +24,11 @@ export interface SmokeEndpoints {
     };
     /** Where people reach the stack. */
     public: { dashboard: string; grafana: string };
-    /** Container name of every service whose logs must reach Loki, by service. */
+    /**
+     * Every service whose logs must reach Loki (Loki's `service` label), with the name it goes by in
+     * messages: its fixed container name, or the service itself for the apps, whose containers are
+     * auto-named `<service>-<random>` so that old and new can run side by side.
+     */
     containers: Record<string, string>;
 }
 
@@ -40,7 +44,7 @@ export interface StackEndpointsInput {
     dockerHost?: string;
     /** False when PostgreSQL is not a container of the stack (Cloud SQL). */
     postgresContainer?: boolean;
-    /** Extra containers of the platform, e.g. ["caddy"] in prod. */
+    /** Extra containers of the platform (the proxy, in front on every stack, is always listed). */
     extraContainers?: string[];
 }
 
@@ -49,12 +53,14 @@ const url = (e: { host: string; port: number }) => `http://${e.host}:${e.port}`;
 /** The endpoints of a stack on one Docker host, from its environment and public URLs. */
 export function stackEndpoints(input: StackEndpointsInput): SmokeEndpoints {
     const e = observabilityEndpoints;
+    const appNames = new Set<string>(services.map((s) => s.name));
     const names = [
         ...services.map((s) => s.name),
         ...(input.postgresContainer === false ? [] : [e.postgres.host]),
         ...Object.values(e)
             .map((x) => x.host)
             .filter((host) => host !== e.postgres.host),
+        "proxy",
         ...(input.extraContainers ?? []),
     ];
     return {
@@ -70,7 +76,7 @@ export function stackEndpoints(input: StackEndpointsInput): SmokeEndpoints {
             loki: url(e.loki),
         },
         public: { dashboard: input.dashboardUrl, grafana: input.grafanaUrl },
-        containers: Object.fromEntries(names.map((n) => [n, containerName(input.environment, n)])),
+        containers: Object.fromEntries(names.map((n) => [n, appNames.has(n) ? n : containerName(input.environment, n)])),
     };
 }
 
@@ -103,8 +109,7 @@ export function endpointsFromOutputs(outputs: Record<string, unknown>, dockerHos
         dashboardUrl: requireString(outputs, "dashboardUrl"),
         grafanaUrl: requireString(outputs, "grafanaUrl"),
         dockerHost,
-        // Prod runs PostgreSQL on Cloud SQL and Caddy in front.
+        // Prod runs PostgreSQL on Cloud SQL.
         postgresContainer: outputs.cloudSqlConnectionName === undefined,
-        extraContainers: outputs.cloudSqlConnectionName === undefined ? [] : ["caddy"],
     });
 }

@@ -3,17 +3,12 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSpec } from "../facts/services";
 import { defaultImages } from "../facts/images";
-import { conventionalArgs, containerName, dockerCpus, envList, onNetwork, replaceInPlace } from "../docker/container";
+import { containerName, conventionalArgs, createBeforeDelete, dockerCpus, envList, healthGate, onNetwork } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
 import { dockerRunOnce } from "../docker/shell";
+import { PROBE_TIMING } from "../rollout/health";
 import { AppEnvironment } from "./environment";
 import { STANDIN_LABEL, standInCommand, standInEnv } from "./standin";
-
-export interface PublishedPort {
-    port: number;
-    /** Host address to bind; 0.0.0.0 for services meant for people. */
-    ip: string;
-}
 
 export interface AppServiceArgs {
     platform: DockerPlatform;
@@ -29,14 +24,20 @@ export interface AppServiceArgs {
     variableNames: string[];
     /** Release step run from the same image before it serves; undefined skips it. */
     migrationCommand?: string[];
-    publish?: PublishedPort;
     /** What must be healthy (or done) before this service starts. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
     /** Files by absolute path in the container (e.g. a server's CA), delivered at create time. */
     files?: pulumi.Input<Record<string, string>>;
 }
 
-/** One MiniMarket service: its release step (migrations) and its container. */
+/**
+ * One MiniMarket service: its release step (migrations) and its container. A new version replaces
+ * the old one without downtime: the container has no fixed name and no host port (people reach the
+ * dashboard through the proxy), so the new one starts beside the old one under the same DNS alias,
+ * is waited healthy, and only then is the old one stopped gracefully and removed. The release step
+ * runs to completion before the new container is created; a new container that never becomes
+ * healthy fails the deploy and the old one keeps serving.
+ */
 export class AppService extends pulumi.ComponentResource {
     readonly container: docker.Container;
     readonly migration?: command.local.Command;
@@ -93,10 +94,12 @@ export class AppService extends pulumi.ComponentResource {
         }
 
         const labels: Record<string, string> = this.isStandIn ? { [STANDIN_LABEL]: "true" } : {};
+        // No fixed name: the provider auto-names it `<name>-<random>`, a new name for each replacement.
+        const { name: _fixedName, ...conventions } = conventionalArgs({ environment: env, service: spec.name, role: "app", memoryMb: args.memoryMb, labels });
         this.container = new docker.Container(
             name,
             {
-                ...conventionalArgs({ environment: env, service: spec.name, role: "app", memoryMb: args.memoryMb, labels }),
+                ...conventions,
                 image: image.imageId,
                 cpus: dockerCpus(args.cpus),
                 command: this.isStandIn ? standInCommand() : undefined,
@@ -109,19 +112,14 @@ export class AppService extends pulumi.ComponentResource {
                       )
                     : undefined,
                 networksAdvanced: [onNetwork(platform.serviceNetwork, spec.name), onNetwork(platform.dataNetwork, spec.name)],
-                ports: args.publish ? [{ internal: spec.port, external: args.publish.port, ip: args.publish.ip }] : [],
-                healthcheck: {
-                    // The app images are Python; curl is not guaranteed to be there.
-                    tests: ["CMD", "python", "-c", `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${spec.port}/health', timeout=4)`],
-                    interval: "15s",
-                    timeout: "5s",
-                    retries: 3,
-                    startPeriod: "30s",
-                },
-                wait: true,
-                waitTimeout: 180,
+                ports: [],
+                // The app images are Python; curl is not guaranteed to be there.
+                ...healthGate(
+                    ["CMD", "python", "-c", `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${spec.port}/health', timeout=4)`],
+                    PROBE_TIMING.app,
+                ),
             },
-            platform.childOpts(this, { ...replaceInPlace, dependsOn }),
+            platform.childOpts(this, { ...createBeforeDelete, dependsOn }),
         );
         this.registerOutputs({ container: this.container.name, url: this.url, standIn: this.isStandIn });
     }

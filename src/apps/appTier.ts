@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PostgresConnection, postgresConnectionUrl, RedisConnection, redisCaFiles, redisConnectionUrl } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
 import { ServiceName, services, serviceUrl } from "../facts/services";
-import { AppService, PublishedPort } from "./appService";
+import { AppService } from "./appService";
 import { appEnvironment, AppSettings } from "./environment";
 
 /** How one service runs (the `services.<service>` and `secretEnv.<service>` settings). */
@@ -36,8 +36,6 @@ export interface AppTierArgs {
     /** REDIS_URL. */
     redis: RedisConnection;
     credentials: AppCredentials;
-    /** Host ports of services meant for people (the dashboard). */
-    publish: Partial<Record<ServiceName, PublishedPort>>;
 }
 
 /** The four MiniMarket services, started in the SPEC's order, each once its dependencies are healthy. */
@@ -86,7 +84,6 @@ export class AppTier extends pulumi.ComponentResource {
                     environment,
                     variableNames: [...Object.keys(names.plain), ...Object.keys(names.secret)],
                     migrationCommand: svc.migrationCommand,
-                    publish: args.publish[spec.name],
                     files: args.redis.caFile ? redisCaFiles(args.redis) : undefined,
                     dependsOn: [...(spec.needsData ? dataReady : []), ...spec.waitsFor.map((w) => this.services[w].container)],
                 },

@@ -1,7 +1,8 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
+import { conventionalArgs, envList, healthGate, onNetwork, replaceInPlace } from "../docker/container";
+import { PROBE_TIMING } from "../rollout/health";
 import { DockerPlatform } from "../docker/platform";
 import { shellCommand } from "../docker/shell";
 import { DATABASE, ENDPOINTS, LABELS, ROLES, VOLUMES, volumeName } from "../facts/endpoints";
@@ -70,15 +71,7 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 ),
                 volumes: [{ volumeName: this.volume.name, containerPath: "/var/lib/postgresql/data" }],
                 networksAdvanced: [onNetwork(platform.dataNetwork, ENDPOINTS.postgres.host)],
-                healthcheck: {
-                    tests: ["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"],
-                    interval: "10s",
-                    timeout: "5s",
-                    retries: 5,
-                    startPeriod: "30s",
-                },
-                wait: true,
-                waitTimeout: 180,
+                ...healthGate(["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"], PROBE_TIMING.postgres),
             },
             platform.childOpts(this, { ...replaceInPlace, dependsOn: [this.volume] }),
         );

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
+import { conventionalArgs, envList, healthGate, onNetwork, replaceInPlace } from "../docker/container";
+import { PROBE_TIMING } from "../rollout/health";
 import { DockerPlatform } from "../docker/platform";
 import { ENDPOINTS, LABELS, VOLUMES, volumeName } from "../facts/endpoints";
 import { RedisConnection } from "./connections";
@@ -38,9 +39,7 @@ export class RedisContainer extends pulumi.ComponentResource {
                 envs: pulumi.secret(args.password.apply((p) => envList({ REDIS_PASSWORD: p }))),
                 volumes: [{ volumeName: this.volume.name, containerPath: "/data" }],
                 networksAdvanced: [onNetwork(platform.dataNetwork, ENDPOINTS.redis.host)],
-                healthcheck: { tests: redisHealthcheck(), interval: "10s", timeout: "5s", retries: 5, startPeriod: "10s" },
-                wait: true,
-                waitTimeout: 120,
+                ...healthGate(redisHealthcheck(), PROBE_TIMING.redis),
             },
             platform.childOpts(this, { ...replaceInPlace, dependsOn: [this.volume] }),
         );

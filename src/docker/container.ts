@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { containerName, LABELS } from "../facts/endpoints";
+import { dockerHealthcheck, ProbeTiming, waitTimeoutSeconds } from "../rollout/health";
 
 export { containerName };
 
@@ -75,6 +76,20 @@ export const CONTAINER_REPLACE_ON_CHANGES = ["healthcheck"];
  * databases writing one volume.
  */
 export const replaceInPlace: pulumi.CustomResourceOptions = { deleteBeforeReplace: true, replaceOnChanges: CONTAINER_REPLACE_ON_CHANGES };
+
+/**
+ * Stateless services with no fixed name or host port, reached by a DNS alias they share while old
+ * and new run side by side: the new container is created and waited healthy first, the old one is
+ * stopped gracefully and removed at the end of the deploy. Explicit `false` is needed: the docker
+ * provider asks for delete-first on every container (pulumi-docker provider/resources.go:114), and
+ * only a resource option set either way overrides it (pulumi/pulumi step_generator.go).
+ */
+export const createBeforeDelete: pulumi.CustomResourceOptions = { deleteBeforeReplace: false, replaceOnChanges: CONTAINER_REPLACE_ON_CHANGES };
+
+/** A container whose creation waits until it is healthy, no longer than its probes can take to say unhealthy. */
+export function healthGate(tests: string[], timing: ProbeTiming): Pick<docker.ContainerArgs, "healthcheck" | "wait" | "waitTimeout"> {
+    return { healthcheck: dockerHealthcheck(tests, timing), wait: true, waitTimeout: waitTimeoutSeconds(timing) };
+}
 
 /** `KEY=value` lines for the Docker API, in a stable order so that diffs show real changes only. */
 export function envList(env: Record<string, string>): string[] {

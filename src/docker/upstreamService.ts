@@ -1,7 +1,8 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { conventionalArgs, envList, onNetwork, replaceInPlace, Role } from "./container";
+import { conventionalArgs, envList, healthGate, onNetwork, replaceInPlace, Role } from "./container";
+import { GATE_POLL_SECONDS, PROBE_TIMING, waitTimeoutSeconds } from "../rollout/health";
 import { DockerPlatform } from "./platform";
 import { shellCommand, shellQuote } from "./shell";
 import { LABELS, volumeName } from "../facts/endpoints";
@@ -87,9 +88,7 @@ export class UpstreamService extends pulumi.ComponentResource {
                     ...(args.onDataNetwork ? [onNetwork(platform.dataNetwork, args.service)] : []),
                 ],
                 ports: args.ports ?? [],
-                healthcheck: args.healthcheck ? { tests: args.healthcheck, interval: "15s", timeout: "5s", retries: 5, startPeriod: "20s" } : undefined,
-                wait: args.healthcheck !== undefined,
-                waitTimeout: 120,
+                ...(args.healthcheck ? healthGate(args.healthcheck, PROBE_TIMING.upstream) : { wait: false, waitTimeout: 120 }),
                 privileged: args.privileged,
                 pidMode: args.pidMode,
                 user: args.user,
@@ -108,11 +107,12 @@ export function httpProbe(url: string): string[] {
 
 /**
  * The probe loop of readinessGate, run as `sh -c <script> <url>`: until `url` answers (and, with
- * bodyContains, its body contains that fixed string), at most `attempts` times 2 s apart.
+ * bodyContains, its body contains that fixed string), at most `attempts` times GATE_POLL_SECONDS apart.
  */
 export function readinessScript(attempts: number, bodyContains?: string): string {
     const probe = bodyContains === undefined ? `wget -q -O /dev/null "$0"` : `wget -q -O - "$0" | grep -qF ${shellQuote(bodyContains)}`;
-    return `for i in $(seq 1 ${attempts}); do ${probe} && exit 0; sleep 2; done; echo "not ready after ${attempts * 2}s: $0" >&2; exit 1`;
+    const poll = GATE_POLL_SECONDS;
+    return `for i in $(seq 1 ${attempts}); do ${probe} && exit 0; sleep ${poll}; done; echo "not ready after ${attempts * poll}s: $0" >&2; exit 1`;
 }
 
 /**
@@ -125,7 +125,8 @@ export function readinessGate(
     args: { platform: DockerPlatform; url: string; probeImage: string; container: docker.Container; attempts?: number; bodyContains?: string },
     parent: pulumi.Resource,
 ): command.local.Command {
-    const attempts = args.attempts ?? 60;
+    // Polled as often as the engine probes a starting container, for as long as a probed one may take.
+    const attempts = args.attempts ?? Math.ceil(waitTimeoutSeconds(PROBE_TIMING.upstream) / GATE_POLL_SECONDS);
     const script = readinessScript(attempts, args.bodyContains);
     const image = args.platform.image(args.probeImage);
     return new command.local.Command(

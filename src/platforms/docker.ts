@@ -4,7 +4,11 @@ import { PostgresContainer } from "../data/postgres";
 import { RedisContainer } from "../data/redis";
 import { DockerPlatform } from "../docker/platform";
 import { DockerStackConfig } from "../config";
+import { ENDPOINTS, hostPort } from "../facts/endpoints";
 import { defaultImages } from "../facts/images";
+import { serviceSpec } from "../facts/services";
+import { CaddyProxy } from "../proxy/caddy";
+import { CaddySite } from "../proxy/caddyfile";
 import { publishedUrl, stagingDockerHost, StackOutputs } from "../outputs";
 import { StackSecrets } from "../secrets/stackSecrets";
 import { declareWorkloads } from "../workloads";
@@ -47,13 +51,34 @@ export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
         memoryMb: config.redisMemoryMb,
         password: s.redisPassword,
     });
-    return declareWorkloads(config, {
+    const { outputs } = declareWorkloads(config, {
         platform,
         secrets,
         postgres: { app: postgres.app, monitor: postgres.monitor },
         redis: redis.connection,
-        dashboardPort: { port: config.hostPorts.dashboard, ip: "0.0.0.0" },
         dashboardUrl: publishedUrl(host, config.hostPorts.dashboard),
-        grafana: { url: publishedUrl(host, config.hostPorts.grafana), ip: "0.0.0.0" },
-    }).outputs;
+        // Not published itself: the proxy holds Grafana's host port.
+        grafana: { url: publishedUrl(host, config.hostPorts.grafana) },
+    });
+    // People reach the dashboard and Grafana through the proxy, on the same host ports as before,
+    // so a new dashboard container can start beside the old one (no host port of its own).
+    const entry = stagingEntry(config.hostPorts);
+    new CaddyProxy("proxy", { platform, sites: entry.map((e) => e.site), ports: entry.map((e) => e.port) });
+    return outputs;
+}
+
+/** The staging proxy's plain-HTTP sites, each on its own port, published on the configured host port. */
+export function stagingEntry(hostPorts: {
+    dashboard: number;
+    grafana: number;
+}): Array<{ site: CaddySite; port: { internal: number; external: number; ip: string } }> {
+    const dashboard = serviceSpec("dashboard");
+    const grafana = ENDPOINTS.grafana;
+    return [
+        {
+            site: { port: dashboard.port, upstream: `${dashboard.name}:${dashboard.port}` },
+            port: { internal: dashboard.port, external: hostPorts.dashboard, ip: "0.0.0.0" },
+        },
+        { site: { port: grafana.port, upstream: hostPort(grafana) }, port: { internal: grafana.port, external: hostPorts.grafana, ip: "0.0.0.0" } },
+    ];
 }

@@ -23,7 +23,7 @@ import { StackSecrets } from "../secrets/stackSecrets";
 import { declareWorkloads } from "../workloads";
 
 /** Public host names and where the proxy sends them. */
-export function publicSites(domain: string): CaddySite[] {
+export function publicSites(domain: string): Array<CaddySite & { host: string }> {
     const dashboard = serviceSpec("dashboard");
     return [
         { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
@@ -134,7 +134,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
 
     const sites = publicSites(g.domain);
     const grafanaUrl = `https://grafana.${g.domain}`;
-    const { apps, observability, outputs } = declareWorkloads(config, {
+    const { outputs } = declareWorkloads(config, {
         platform,
         secrets,
         postgres: { app: withRoles(postgres.app), monitor: withRoles(postgres.monitor) },
@@ -160,7 +160,8 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
             },
             { dependsOn: [vm.address] },
         );
-        new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [apps.services.dashboard.container, observability.grafana.container, dns] });
+        // It resolves the dashboard's and Grafana's aliases per request, so it waits for neither.
+        new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [dns] });
     }
 
     return {

@@ -1,10 +1,20 @@
-// The Caddyfile of the reverse proxy, rendered from data: one site per public host name, each
-// with automatic HTTPS (Let's Encrypt via the HTTP-01/TLS-ALPN challenges on ports 80/443).
+// The Caddyfile of the reverse proxy in front of the dashboard and Grafana, rendered from data.
+// Prod: one site per public host name, with automatic HTTPS (Let's Encrypt via the HTTP-01/TLS-ALPN
+// challenges on ports 80/443). Staging: plain HTTP on the host ports people already use.
+//
+// Every site proxies to a Docker DNS alias, resolved again every second (`dynamic a`): while a new
+// container and the old one share the alias during a deploy, both are upstreams; a request whose
+// connection is refused (the new one not listening yet, the old one draining) is retried on the
+// other one until `lb_try_duration`. Caddy runs no active health checks for dynamic upstreams
+// (caddy v2.10.2 modules/caddyhttp/reverseproxy/healthchecks.go: "Active health checks do not run
+// for dynamic upstreams"), so passive ones mark a refusing upstream down between retries.
 
 export interface CaddySite {
-    /** Public host name; Caddy obtains and renews its certificate. */
-    host: string;
-    /** `name:port` on the Docker network. */
+    /** Public host name: HTTPS, Caddy obtains and renews its certificate. */
+    host?: string;
+    /** Plain HTTP on this port of the proxy container, for any host name (staging). */
+    port?: number;
+    /** `name:port` on the Docker network (a DNS alias). */
     upstream: string;
 }
 
@@ -12,24 +22,52 @@ export interface CaddyfileOptions {
     /** ACME account contact; optional for Let's Encrypt. */
     email?: string;
     sites: CaddySite[];
+    /** DNS server for the upstreams (`ip:port`); default the container's (Docker's embedded DNS). */
+    resolver?: string;
 }
+
+/** How the proxy rides out a replacement; README "Deploys without downtime" quotes these. */
+export const PROXY_RETRY = {
+    /** Seconds a request may spend being retried across upstreams before it fails. */
+    tryDuration: 5,
+    /** Milliseconds between tries when no upstream is available. */
+    tryIntervalMs: 250,
+    /** Seconds the alias's addresses are cached. */
+    refresh: 1,
+    /** Seconds a refused upstream is skipped. */
+    failDuration: 2,
+    /** Seconds to wait for a connection to an upstream on the local bridge network. */
+    dialTimeout: 1,
+} as const;
 
 // Anything else could end a token or open a block in the Caddyfile.
 const HOST = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
-const UPSTREAM = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}$/;
+const UPSTREAM = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?):(\d{1,5})$/;
 const EMAIL = /^[^\s{}"'#@]+@[^\s{}"'#@]+$/;
+const RESOLVER = /^[0-9.]+:\d{1,5}$/;
 
 export function renderCaddyfile(o: CaddyfileOptions): string {
     if (o.sites.length === 0) throw new Error("the proxy needs at least one site");
     if (o.email !== undefined && !EMAIL.test(o.email)) throw new Error(`invalid ACME e-mail ${JSON.stringify(o.email)}`);
+    if (o.resolver !== undefined && !RESOLVER.test(o.resolver)) throw new Error(`invalid resolver ${JSON.stringify(o.resolver)} (expected ip:port)`);
     const seen = new Set<string>();
     for (const site of o.sites) {
-        if (!HOST.test(site.host)) throw new Error(`invalid site host ${JSON.stringify(site.host)}`);
+        const address = siteAddress(site);
         if (!UPSTREAM.test(site.upstream)) throw new Error(`invalid upstream ${JSON.stringify(site.upstream)} (expected name:port)`);
-        if (seen.has(site.host)) throw new Error(`site ${site.host} is listed twice`);
-        seen.add(site.host);
+        if (seen.has(address)) throw new Error(`site ${address} is listed twice`);
+        seen.add(address);
     }
-    return [globalOptions(o.email), ...o.sites.map(siteBlock)].join("\n\n") + "\n";
+    return [globalOptions(o.email), ...o.sites.map((site) => siteBlock(site, o.resolver))].join("\n\n") + "\n";
+}
+
+function siteAddress(site: CaddySite): string {
+    if ((site.host === undefined) === (site.port === undefined)) throw new Error("a site has either a host name (HTTPS) or a port (plain HTTP)");
+    if (site.host !== undefined) {
+        if (!HOST.test(site.host)) throw new Error(`invalid site host ${JSON.stringify(site.host)}`);
+        return site.host;
+    }
+    if (!Number.isInteger(site.port) || site.port! < 1 || site.port! > 65535) throw new Error(`invalid site port ${site.port}`);
+    return `http://:${site.port}`;
 }
 
 function globalOptions(email: string | undefined): string {
@@ -44,13 +82,27 @@ function globalOptions(email: string | undefined): string {
     ].join("\n");
 }
 
-function siteBlock(site: CaddySite): string {
+function siteBlock(site: CaddySite, resolver: string | undefined): string {
+    const [, name, , port] = UPSTREAM.exec(site.upstream)!;
+    const r = PROXY_RETRY;
     return [
-        `${site.host} {`,
+        `${siteAddress(site)} {`,
         // Access logs go to the container's output, and from there to Loki.
         "\tlog",
         "\tencode zstd gzip",
-        `\treverse_proxy ${site.upstream}`,
+        "\treverse_proxy {",
+        `\t\tdynamic a ${name} ${port} {`,
+        `\t\t\trefresh ${r.refresh}s`,
+        ...(resolver ? [`\t\t\tresolvers ${resolver}`] : []),
+        "\t\t}",
+        "\t\tlb_policy round_robin",
+        `\t\tlb_try_duration ${r.tryDuration}s`,
+        `\t\tlb_try_interval ${r.tryIntervalMs}ms`,
+        `\t\tfail_duration ${r.failDuration}s`,
+        "\t\ttransport http {",
+        `\t\t\tdial_timeout ${r.dialTimeout}s`,
+        "\t\t}",
+        "\t}",
         "}",
     ].join("\n");
 }

@@ -5,7 +5,7 @@
 # Knobs (environment): FAKE_FAIL=<pulumi verb> makes it fail; FAKE_SMOKE_EXIT; FAKE_EXTRA_REPLACED
 # (a container the rotation also replaces); FAKE_KEEP_OLD_PG / FAKE_KEEP_OLD_REDIS (old password
 # still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
-import json, os, sys
+import json, os, sys, time
 
 STATE = os.environ["FAKE_STATE"]
 tool = os.path.basename(sys.argv[0])
@@ -78,8 +78,11 @@ def pulumi(s):
         del s["stacks"][args[2]]
     elif verb == "config" and args[1] == "set":
         key = args[args.index("--path") + 1]
-        name = key.split(".", 1)[1]
-        s["stacks"][stack]["rotations"][name] = int(args[-1])
+        kind, name = key.split(".", 1)
+        if kind == "services":
+            s["stacks"][stack].setdefault("services", {})[name] = args[-1]
+        else:
+            s["stacks"][stack]["rotations"][name] = int(args[-1])
     elif verb == "config" and args[1] == "get":
         if args[2] == "dockerHost" and env.get("FAKE_DOCKER_HOST_CONFIG"):
             print(env["FAKE_DOCKER_HOST_CONFIG"])
@@ -96,6 +99,15 @@ def pulumi(s):
             replaced.add(env["FAKE_EXTRA_REPLACED"])
         if st["rotations"] and replaced and env.get("FAKE_LOSE_DATA"):
             st["rows"], st["keys"] = [], {}
+        if st.get("services", {}) != st.get("appliedServices", {}) and not env.get("FAKE_BUMP_KEEPS"):
+            replaced.add("dashboard")
+            if env.get("FAKE_BUMP_DROPS"):
+                open(env["FAKE_BUMP_DROPS"], "w").close()
+                time.sleep(1)
+                os.remove(env["FAKE_BUMP_DROPS"])
+            else:
+                time.sleep(0.5)
+        st["appliedServices"] = dict(st.get("services", {}))
         st["previous"] = dict(st["applied"])
         st["applied"] = dict(st["rotations"])
         for c in CONTAINERS:
@@ -107,6 +119,8 @@ def pulumi(s):
         print("Resources: %d changed" % len(replaced))
     elif verb == "preview":
         print("Resources: %d unchanged" % len(CONTAINERS))
+    elif verb == "stack" and args[1] == "output" and args[-1] == "dashboardUrl":
+        print(env.get("FAKE_DASHBOARD_URL", "http://127.0.0.1:9"))
     elif verb == "stack" and args[1] == "output":
         st = s["stacks"][stack]
         print(json.dumps({n: secret(n, st["applied"].get(n, 0)) for n in SECRET_NAMES}))
@@ -131,10 +145,19 @@ def docker(s):
     if verb == "info":
         print("Server Version: fake")
     elif verb == "ps":
-        label = opt("--filter").split("=", 2)[2]
+        filters = dict(args[i + 1].split("=", 2)[1:] for i, a in enumerate(args) if a == "--filter")
+        label = filters["com.minimarket.environment"]
         st = stacks.get(label, {"containers": {}})
+        fmt = opt("--format")
         for c, cid in sorted(st["containers"].items()):
-            print("minimarket-%s-%s %s" % (label, c, cid))
+            if filters.get("com.minimarket.service", c) != c:
+                continue
+            if fmt == "{{.ID}}":
+                print(cid)
+            elif fmt.startswith('{{.Label "com.minimarket.service"}}'):
+                print("%s %s" % (c, cid))
+            else:
+                print("minimarket-%s-%s %s" % (label, c, cid))
     elif verb == "exec":
         name = [a for a in args[1:] if a.startswith("minimarket-")][0]
         stack = name[len("minimarket-"):].rsplit("-", 1)[0]

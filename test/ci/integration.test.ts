@@ -4,8 +4,10 @@
 // in the job summary, and that no secret is printed or passed on a command line.
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import { everythingShown, fakeSecretValues, sandboxPerTest } from "./fakes";
+import { everythingShown, fakeSecretValues, realPython, sandboxPerTest } from "./fakes";
+import { freePort, ProcessGroup, waitFor } from "../support/processes";
 import { JobResult, loadJob } from "./workflowRunner";
 
 const STACK = "ci-42";
@@ -13,8 +15,23 @@ const STACK = "ci-42";
 describe("integration workflow, dry run of its steps with fake CLIs", function () {
     this.timeout(120_000);
     const box = sandboxPerTest();
+    // The dashboard the bump step's request loop reaches (a separate process: the job runs synchronously).
+    const procs = new ProcessGroup();
+    let dashboard = { url: "", dropFlag: "" };
+    before(async function () {
+        const python = realPython();
+        if (!python) return; // sandboxPerTest has already skipped or failed the suite
+        const port = await freePort();
+        dashboard = { url: `http://127.0.0.1:${port}/`, dropFlag: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ci-dashboard-")), "dropping") };
+        procs.start("dashboard", python, [path.join(__dirname, "fakeDashboard.py"), String(port), dashboard.dropFlag]);
+        await waitFor("the fake dashboard", async () => ((await fetch(dashboard.url)).ok ? true : undefined), 10_000, 100);
+    });
+    after(async () => {
+        await procs.stopAll();
+        if (dashboard.dropFlag) fs.rmSync(path.dirname(dashboard.dropFlag), { recursive: true, force: true });
+    });
 
-    const run = (knobs: Record<string, string> = {}) => box.current.run("integration.yml", "integration", knobs);
+    const run = (knobs: Record<string, string> = {}) => box.current.run("integration.yml", "integration", { FAKE_DASHBOARD_URL: dashboard.url, ...knobs });
     const status = (job: JobResult) => job.steps.map((s) => `${s.status}: ${s.name}`);
     const failure = (job: JobResult) =>
         job.steps
@@ -41,7 +58,7 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
         expect(shown.includes(passphrase), "the passphrase was printed").to.equal(false);
     }
 
-    it("runs setup, up, smoke, no-change preview, rotation, smoke, teardown in that order", () => {
+    it("runs setup, up, smoke, no-change preview, rotation, smoke, dashboard bump under load, teardown in that order", () => {
         const job = run();
         expect(job.failed, failure(job)).to.equal(false);
         const state = path.join(box.current.runnerTemp, "minimarket-ci", "state");
@@ -56,6 +73,8 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
             `pulumi config set --stack ${STACK} --path rotations.redisPassword 1`,
             `pulumi up --stack ${STACK} --yes --skip-preview`,
             `npm run --silent smoke -- --stack ${STACK}`,
+            `pulumi config set --stack ${STACK} --path services.dashboard.env.ROLLOUT_CHECK run-42`,
+            `pulumi up --stack ${STACK} --yes --skip-preview`,
             `pulumi stack select ${STACK}`,
             `pulumi destroy --stack ${STACK} --yes --skip-preview`,
             `pulumi stack rm ${STACK} --yes`,
@@ -83,11 +102,43 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
             "pulumi preview --expect-no-changes",
             "pulumi up after the rotation",
             "smoke checks after the rotation",
+            "bump the dashboard (config)",
+            "pulumi up replacing the dashboard",
             "pulumi destroy",
             "pulumi stack rm",
         ]) {
             expect(job.summary).to.match(new RegExp(`\\| ${label.replace(/[()]/g, "\\$&")} \\| \\d+s \\| ok \\|`));
         }
+    });
+
+    it("replaces the dashboard while a bounded request loop runs through the proxy, and reports it in the job summary", () => {
+        const job = run();
+        expect(job.failed, failure(job)).to.equal(false);
+        const bump = job.steps.find((s) => s.name === "Replace the dashboard under load through the proxy")!;
+        expect(bump.status).to.equal("success");
+        expect(bump.stderr).to.include("no request failed while the dashboard was replaced");
+        const row = /\| (\d+) \| (\d+) \| (\S+) \| (\d+) ms \| (-?\d+) ms \| (\d+) ms \|/.exec(bump.summary);
+        expect(bump.summary).to.include("### Dashboard replaced under load (through the proxy)");
+        expect(row, bump.summary).to.not.equal(null);
+        expect(Number(row![1]), "requests during the replacement").to.be.greaterThan(5);
+        expect(row!.slice(2, 4)).to.deep.equal(["0", "none"]);
+        expect(
+            box.current.calls().filter((c) => c.tool === "docker" && c.args[0] === "ps" && c.args.includes("label=com.minimarket.service=dashboard")),
+        ).to.have.length(2);
+    });
+
+    it("fails the bump step, and still tears down, when requests fail during the replacement", () => {
+        const job = run({ FAKE_BUMP_DROPS: dashboard.dropFlag });
+        expect(status(job)).to.include.members(["failure: Replace the dashboard under load through the proxy", "success: Destroy and remove the stack"]);
+        expect(failure(job)).to.match(/[1-9]\d* of \d+ requests failed through the proxy while the dashboard was replaced/);
+        expect(job.summary).to.match(/\| \d+ \| [1-9]\d* \| HTTP 502:\d+ \|/);
+        expectTornDown(job);
+    });
+
+    it("fails the bump step when the dashboard container was not replaced", () => {
+        const job = run({ FAKE_BUMP_KEEPS: "1" });
+        expect(failure(job)).to.include("the dashboard container was not replaced");
+        expectTornDown(job);
     });
 
     it("tears down after a failed pulumi up, skipping everything in between", () => {

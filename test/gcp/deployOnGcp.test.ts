@@ -175,7 +175,7 @@ describe("deployOnGcp (prod on Google Cloud)", () => {
             [443, 443],
         ]);
         expect(proxy.uploads[0].file).to.equal("/etc/caddy/Caddyfile");
-        expect(proxy.uploads[0].content).to.include(`${DOMAIN} {`).and.include("reverse_proxy dashboard:8080");
+        expect(proxy.uploads[0].content).to.include(`${DOMAIN} {`).and.include("dynamic a dashboard 8080 {");
         expect(proxy.volumes[0].containerPath).to.equal("/data");
     });
 

@@ -65,15 +65,17 @@ describe("smoke: retries, report and endpoints", () => {
         expect(e.internal.apps.dashboard).to.equal("http://dashboard:8080");
         expect(e.internal.prometheus).to.equal("http://prometheus:9090");
         expect(e.containers.postgres).to.equal("minimarket-ci-7-postgres");
-        expect(Object.keys(e.containers)).to.have.length(15);
+        expect(e.containers.dashboard, "apps are auto-named: found by service").to.equal("dashboard");
+        expect(e.containers.proxy).to.equal("minimarket-ci-7-proxy");
+        expect(Object.keys(e.containers)).to.have.length(16);
         expect(e.dockerHost).to.equal(undefined);
-        // Prod: Cloud SQL instead of a postgres container, Caddy in front.
+        // Prod: Cloud SQL instead of a postgres container.
         const prod = endpointsFromOutputs(
             { environment: "prod", dashboardUrl: "https://x", grafanaUrl: "https://g", cloudSqlConnectionName: "p:r:i" },
             "ssh://deploy@vm",
         );
         expect(prod.containers).not.to.have.property("postgres");
-        expect(prod.containers.caddy).to.equal("minimarket-prod-caddy");
+        expect(prod.containers.proxy).to.equal("minimarket-prod-proxy");
         expect(prod.dockerHost).to.equal("ssh://deploy@vm");
         // A declared smokeEndpoints output wins.
         const declared = stackEndpoints({ environment: "x", dashboardUrl: "http://d", grafanaUrl: "http://g" });

@@ -82,8 +82,8 @@ export interface LokiStandIn {
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
- * Loki's instant query for `sum by (container) (count_over_time({<matchers>}[<range>]))`, with
- * `=` and `=~` matchers: a vector of line counts per container. Other queries get HTTP 400.
+ * Loki's instant query for `sum by (<label>) (count_over_time({<matchers>}[<range>]))`, with
+ * `=` and `=~` matchers: a vector of line counts per value of that label. Other queries get HTTP 400.
  */
 export async function startLokiStandIn(): Promise<LokiStandIn> {
     const lines: LogLine[] = [];
@@ -95,24 +95,25 @@ export async function startLokiStandIn(): Promise<LokiStandIn> {
         if (url.pathname !== "/loki/api/v1/query") return res.writeHead(404).end("404 page not found");
         const query = url.searchParams.get("query") ?? "";
         queries.push(query);
-        const m = /^sum by \(container\) \(count_over_time\(\{(.*)\}\[(\d+)([smhd])\]\)\)$/.exec(query);
+        const m = /^sum by \((container|service)\) \(count_over_time\(\{(.*)\}\[(\d+)([smhd])\]\)\)$/.exec(query);
         if (!m) return res.writeHead(400).end(`parse error: stand-in does not understand ${query}`);
-        const matchers = [...m[1].matchAll(/(\w+)\s*(=~|=)\s*("(?:[^"\\]|\\.)*")/g)].map(([, name, op, value]) => ({
+        const by = m[1] as "container" | "service";
+        const matchers = [...m[2].matchAll(/(\w+)\s*(=~|=)\s*("(?:[^"\\]|\\.)*")/g)].map(([, name, op, value]) => ({
             name,
             op,
             value: JSON.parse(value) as string,
         }));
-        const since = Date.now() - Number(m[2]) * UNIT_MS[m[3]];
+        const since = Date.now() - Number(m[3]) * UNIT_MS[m[4]];
         const counts = new Map<string, number>();
         for (const line of lines) {
             const labels = line.labels as unknown as Record<string, string>;
             const match = matchers.every((x) => (x.op === "=" ? labels[x.name] === x.value : new RegExp(`^(?:${x.value})$`).test(labels[x.name] ?? "")));
-            if (match && line.at >= since) counts.set(line.labels.container, (counts.get(line.labels.container) ?? 0) + 1);
+            if (match && line.at >= since) counts.set(line.labels[by], (counts.get(line.labels[by]) ?? 0) + 1);
         }
         const now = Date.now() / 1000;
         return json(res, 200, {
             status: "success",
-            data: { resultType: "vector", result: [...counts].map(([container, n]) => ({ metric: { container }, value: [now, String(n)] })) },
+            data: { resultType: "vector", result: [...counts].map(([value, n]) => ({ metric: { [by]: value }, value: [now, String(n)] })) },
         });
     });
     return {

@@ -18,12 +18,14 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 
 /** Pure modules outside observability/render: they build text, not resources. */
 const PURE = ["src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts"];
+/** Pure directories: deploy timing and the figures computed from declared resources. */
+const PURE_DIRS = ["src/rollout/"];
 
 export function layerOf(file: string): Layer | undefined {
     if (!file.startsWith("src/")) return undefined;
     if (file.startsWith("src/facts/")) return "facts";
     if (file.startsWith("src/config/")) return "config";
-    if (file.startsWith("src/observability/render/") || PURE.includes(file)) return "render";
+    if (file.startsWith("src/observability/render/") || PURE.includes(file) || PURE_DIRS.some((d) => file.startsWith(d))) return "render";
     if (/^src\/(platforms\/|workloads\.ts|outputs\.ts|deploy\.ts)/.test(file)) return "wiring";
     return "components";
 }

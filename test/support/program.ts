@@ -21,7 +21,15 @@ export interface Registered {
     dependencies: string[];
     parent: string;
     urn: string;
-    options: { deleteBeforeReplace: boolean; retainOnDelete: boolean; protect: boolean; ignoreChanges: string[]; replaceOnChanges: string[] };
+    /** `deleteBeforeReplaceDefined`: whether the program set deleteBeforeReplace at all (false overrides the provider's choice). */
+    options: {
+        deleteBeforeReplace: boolean;
+        deleteBeforeReplaceDefined: boolean;
+        retainOnDelete: boolean;
+        protect: boolean;
+        ignoreChanges: string[];
+        replaceOnChanges: string[];
+    };
 }
 
 interface RegisterRequest {
@@ -30,6 +38,7 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getDeletebeforereplace(): boolean | undefined;
+    getDeletebeforereplacedefined(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
     getProtect(): boolean | undefined;
     getIgnorechangesList(): string[];
@@ -139,7 +148,14 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                     inputs,
                     provider: args.provider ?? "",
                     dependencies: req?.dependencies ?? [],
-                    options: req?.options ?? { deleteBeforeReplace: false, retainOnDelete: false, protect: false, ignoreChanges: [], replaceOnChanges: [] },
+                    options: req?.options ?? {
+                        deleteBeforeReplace: false,
+                        deleteBeforeReplaceDefined: false,
+                        retainOnDelete: false,
+                        protect: false,
+                        ignoreChanges: [],
+                        replaceOnChanges: [],
+                    },
                     parent: req?.parent ?? "",
                     urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
                 });
@@ -165,6 +181,7 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
             parent: req.getParent(),
             options: {
                 deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+                deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined() ?? false,
                 retainOnDelete: req.getRetainondelete() ?? false,
                 protect: req.getProtect() ?? false,
                 ignoreChanges: req.getIgnorechangesList() ?? [],

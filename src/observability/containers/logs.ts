@@ -50,7 +50,8 @@ export interface GrafanaArgs {
     secretKey: pulumi.Output<string>;
     /** The URL people open, for links and cookies. */
     rootUrl: string;
-    publish: { port: number; ip: string };
+    /** Host port for people; omit when only the proxy in front reaches it. */
+    publish?: { port: number; ip: string };
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -78,7 +79,7 @@ export class Grafana extends UpstreamService {
                 files: args.files,
                 volumes: { "/var/lib/grafana": VOLUMES.grafana },
                 healthcheck: httpProbe("http://127.0.0.1:3000/api/health"),
-                ports: [{ internal: 3000, external: args.publish.port, ip: args.publish.ip }],
+                ports: args.publish ? [{ internal: 3000, external: args.publish.port, ip: args.publish.ip }] : [],
                 dependsOn: args.dependsOn,
             },
             opts,

@@ -24,7 +24,7 @@ export interface ObservabilityStackArgs {
     /** Prometheus and Alertmanager are for operators on the host: 127.0.0.1 at most. */
     operator: { ip: string; prometheusPort: number; alertmanagerPort: number };
     /** Grafana is for people: 0.0.0.0 on staging, 127.0.0.1 behind the prod proxy. */
-    grafana: { ip: string; port: number; rootUrl: string; adminPassword: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+    grafana: { ip?: string; port: number; rootUrl: string; adminPassword: pulumi.Output<string>; secretKey: pulumi.Output<string> };
 }
 
 /** Metrics, alerting, logs and dashboards beside the apps: the same on every platform. */
@@ -85,7 +85,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 adminPassword: args.grafana.adminPassword,
                 secretKey: args.grafana.secretKey,
                 rootUrl: args.grafana.rootUrl,
-                publish: { port: args.grafana.port, ip: args.grafana.ip },
+                publish: args.grafana.ip === undefined ? undefined : { port: args.grafana.port, ip: args.grafana.ip },
                 dependsOn: [this.prometheus.container, this.loki.ready],
             },
             child,

@@ -149,6 +149,13 @@ export const container: ResourceRule = {
     notes: [
         "Update calls ContainerUpdate once for any change of the UPDATE_ATTRS and returns without Read (CF:1014-1076), so state holds the planned values until a refresh.",
         "Create ends with Read (CF:673): the first state already holds read-back values (cpus text, memory_swap, healthcheck durations).",
+        // Facts the side-by-side replacement of the apps relies on (issue 14):
+        "healthcheck.start_interval exists since terraform-provider-docker v3.5.0 (commit d638dddb, #713); Create sends it (CF:156-157), Read returns Go duration text (CF:967): write whole seconds as Go prints them ('1s', '1m0s').",
+        "wait: Create starts the container, then polls ContainerInspect once a second until Health.Status is healthy (CF:590-625); at wait_timeout it returns 'container failed to be in healthy state' after d.SetId (CF:460), so the create fails with the container kept as a partial (tainted) result and the deploy stops.",
+        "pulumi-docker provider/resources.go:112-114 sets DeleteBeforeReplace: true for docker_container; the engine uses the resource option instead whenever the program sets it either way (pulumi/pulumi pkg/resource/deploy/step_generator.go continueStepsFromDiff, `if goal.DeleteBeforeReplace != nil`; the Node SDK sends deleteBeforeReplaceDefined, runtime/resource.js:372-373 of @pulumi/pulumi 3.248.0).",
+        "With create-before-delete the engine creates the replacement, and deletes the old resource only after all creates and updates of the deployment ('the delete step is generated later on'); a failed create stops the deployment before those deletes.",
+        'name: required upstream (C:50), optional in Pulumi: provider/resources.go:404 SetAutonaming(255, "-") fills it with `<resource name>-<7 random hex>` (pulumi-terraform-bridge pkg/tfbridge/info/autonaming.go AutoName, Randlen 7), reused from prior state on updates; a replacement re-runs Check without prior state (step_generator.go) and so gets a new name.',
+        "networks_advanced.aliases (C:922): the daemon's embedded DNS answers an alias with every running container on the network that carries it, so old and new share the service name while both run.",
     ],
 };
 
