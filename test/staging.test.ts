@@ -55,7 +55,7 @@ describe("staging stack on one Docker host", () => {
                 ...observabilityResources,
                 "minimarket:proxy:CaddyProxy/proxy",
                 `${CONTAINER}/proxy`,
-                `${IMAGE}/image-caddy-2.10.2`,
+                `${IMAGE}/image-caddy-2.11.4`,
             ].sort(),
         );
     });

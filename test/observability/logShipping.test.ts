@@ -7,6 +7,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import YAML from "yaml";
 import { readinessScript } from "../../src/docker/upstreamService";
+import { GATE_POLL_SECONDS } from "../../src/rollout/health";
 import { defaultImages, parseImageRef } from "../../src/facts/images";
 import { lokiStreamsUrl } from "../../src/observability/containers/logs";
 import { alloyConfigNodes, AlloyBlock, AlloyNode, renderAlloyConfig, renderStackFiles } from "../../src/observability/render";
@@ -108,7 +109,7 @@ describe("log shipping: the deploy waits for streams in Loki", () => {
             streams = [];
             const r = await probe("staging");
             expect(r.code, r.output).to.equal(1);
-            expect(r.output).to.contain("not ready after 4s");
+            expect(r.output).to.contain(`not ready after ${2 * GATE_POLL_SECONDS}s`);
             expect(decodeURIComponent(asked[asked.length - 1])).to.equal('/loki/api/v1/series?match[]={environment="staging"}');
         });
 
