@@ -41,6 +41,7 @@ import {
     StaticServer,
     targetsNotUp,
 } from "./stack";
+import { optOut } from "../support/tools";
 
 const CRITICAL = "#minimarket-alerts-critical";
 const GENERAL = "#minimarket-alerts";
@@ -71,7 +72,7 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
     let prometheusUrl: string;
 
     before(async function () {
-        if (process.env.SKIP_FIRE_DRILL && !process.env.CI) this.skip();
+        optOut(this, "SKIP_FIRE_DRILL");
         this.timeout(120_000);
         bins = requireBinaries(this, DRILL_BINARIES);
         dir = makeTempDir("minimarket-drill");
