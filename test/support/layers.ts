@@ -17,7 +17,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 };
 
 /** Pure modules outside observability/render: they build text, not resources. */
-const PURE = ["src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts"];
+const PURE = ["src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts", "src/data/postgresServer.ts"];
 
 export function layerOf(file: string): Layer | undefined {
     if (!file.startsWith("src/")) return undefined;
