@@ -147,6 +147,12 @@ describe("stack configuration", () => {
             /minimarket:services\.dashboard\.migrationCommand: expected a list of arguments/,
         ],
         ["secret inside services", { services: { dashboard: { env: { X: "1" } } } }, ["services"], /minimarket:services: holds a secret value/],
+        [
+            "monitor password with a space",
+            { postgresMonitorPassword: "has a space and is long enough for the length rule" },
+            ["postgresMonitorPassword"],
+            /minimarket:postgresMonitorPassword: contains whitespace; postgres-exporter cannot connect/,
+        ],
         ["plain-text slack webhook", { slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" }, [], /minimarket:slackWebhookUrl: is stored in plain text/],
     ];
     for (const [what, values, secretKeys, expected, stack] of cases) {
@@ -168,6 +174,7 @@ describe("stack configuration", () => {
             ]),
             ["slackWebhookUrl in plain text", { slackWebhookUrl: `https://hooks.slack.com/services/T/B/${canary}` }, [], "slackWebhookUrl"],
             ["slackWebhookUrl not a webhook", { slackWebhookUrl: `http://${canary}.example.com/` }, ["slackWebhookUrl"], "slackWebhookUrl"],
+            ["postgresMonitorPassword with a space", { postgresMonitorPassword: `${long} x` }, ["postgresMonitorPassword"], "postgresMonitorPassword"],
             ["registryPassword in plain text", { registryPassword: long }, [], "registryPassword"],
             ["backupOffsiteCredentials in plain text", { backupOffsiteCredentials: long }, [], "backupOffsiteCredentials"],
             ["secretEnv in plain text", { secretEnv: { dashboard: { TOKEN: long } } }, [], "secretEnv"],
