@@ -147,6 +147,12 @@ describe("stack configuration", () => {
             /minimarket:services\.dashboard\.migrationCommand: expected a list of arguments/,
         ],
         ["secret inside services", { services: { dashboard: { env: { X: "1" } } } }, ["services"], /minimarket:services: holds a secret value/],
+        [
+            "monitor password with a space",
+            { postgresMonitorPassword: "has a space and is long enough for the length rule" },
+            ["postgresMonitorPassword"],
+            /minimarket:postgresMonitorPassword: contains whitespace; postgres-exporter cannot connect/,
+        ],
         ["plain-text slack webhook", { slackWebhookUrl: "https://hooks.slack.com/services/T/B/X" }, [], /minimarket:slackWebhookUrl: is stored in plain text/],
     ];
     for (const [what, values, secretKeys, expected, stack] of cases) {
@@ -156,9 +162,42 @@ describe("stack configuration", () => {
         });
     }
 
-    it("never echoes a rejected secret value", () => {
-        const problems = problemsOf({ redisPassword: "hunter2-weak" }, []);
-        expect(problems.join("\n")).not.to.include("hunter2");
+    describe("never echoes a rejected secret value", () => {
+        // Each case is rejected; a message that quoted the value would show the canary.
+        const canary = "Zq9-canary-VALUE";
+        const long = `${canary}-${"x".repeat(40)}`;
+        const cases: Array<[string, Record<string, unknown>, string[], string]> = [
+            ...secretNames.flatMap((n): Array<[string, Record<string, unknown>, string[], string]> => [
+                [`${n} too short`, { [n]: canary }, [n], n],
+                [`${n} in plain text`, { [n]: long }, [], n],
+                [`${n} not a string`, { [n]: { value: long } }, [n], n],
+            ]),
+            ["slackWebhookUrl in plain text", { slackWebhookUrl: `https://hooks.slack.com/services/T/B/${canary}` }, [], "slackWebhookUrl"],
+            ["slackWebhookUrl not a webhook", { slackWebhookUrl: `http://${canary}.example.com/` }, ["slackWebhookUrl"], "slackWebhookUrl"],
+            ["postgresMonitorPassword with a space", { postgresMonitorPassword: `${long} x` }, ["postgresMonitorPassword"], "postgresMonitorPassword"],
+            ["registryPassword in plain text", { registryPassword: long }, [], "registryPassword"],
+            ["backupOffsiteCredentials in plain text", { backupOffsiteCredentials: long }, [], "backupOffsiteCredentials"],
+            ["secretEnv in plain text", { secretEnv: { dashboard: { TOKEN: long } } }, [], "secretEnv"],
+            ["secretEnv with a bad name", { secretEnv: { dashboard: { "bad-name": long } } }, ["secretEnv"], "secretEnv.dashboard.bad-name"],
+        ];
+        for (const [what, values, secretKeys, key] of cases) {
+            it(`rejects ${what} without quoting it`, () => {
+                let error: ConfigError | undefined;
+                try {
+                    parseConfig(raw(values, secretKeys), "staging");
+                } catch (e) {
+                    error = e as ConfigError;
+                }
+                expect(error, "the value must be rejected").to.be.instanceOf(ConfigError);
+                expect(
+                    error!.problems.some((p) => p.startsWith(`minimarket:${key}: `)),
+                    error!.message,
+                ).to.equal(true);
+                for (const text of [error!.message, ...error!.problems, String(error!.stack)]) {
+                    expect(text).not.to.include(canary.slice(0, 8));
+                }
+            });
+        }
     });
 
     it("reports every problem at once in one message", () => {
@@ -179,9 +218,14 @@ describe("stack configuration", () => {
         expect(error!.message).to.match(/^Invalid stack configuration \(\d+ problems\); nothing was changed:/);
     });
 
-    it("lists every generated secret once", () => {
-        expect(secretNames).to.include.members([
+    it("generates every secret once, as one RandomPassword each, and none that is set with --secret", async function () {
+        this.timeout(120_000);
+        // Written out: a secret added to or dropped from the catalog must show up here too.
+        const expected = [
             "postgresPassword",
+            "postgresAdminPassword",
+            "postgresMonitorPassword",
+            "postgresBackupPassword",
             "redisPassword",
             "jwtSecretDeposito",
             "jwtSecretNegocio",
@@ -189,7 +233,19 @@ describe("stack configuration", () => {
             "jwtSecretDashboard",
             "dashboardApiKey",
             "dashboardUiApiKey",
-        ]);
+            "grafanaAdminPassword",
+            "grafanaSecretKey",
+        ].sort();
+        expect([...secretNames].sort()).to.deep.equal(expected);
+        const generated = async (settings: Parameters<typeof runProgram>[0]) => {
+            const run = await runProgram(settings);
+            expect(run.error, run.error?.stack).to.equal(undefined);
+            return run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name);
+        };
+        const all = await generated({});
+        expect([...all].sort(), "each exactly once").to.deep.equal(expected);
+        const supplied = await generated({ config: { redisPassword: strong }, secretKeys: ["redisPassword"] });
+        expect([...supplied].sort()).to.deep.equal(expected.filter((n) => n !== "redisPassword"));
     });
 });
 

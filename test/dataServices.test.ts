@@ -5,8 +5,11 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { roleSyncSql, sqlLiteral } from "../src/data/roleSql";
+import { DatabasePasswords, postgresCommand, postgresEnv, ROLES_PSQL, rolesSql } from "../src/data/postgresServer";
+import { sqlLiteral } from "../src/data/roleSql";
+import { DATABASE, ROLES } from "../src/facts/endpoints";
 import { redisCommand, redisHealthcheck, redisSettings } from "../src/data/redisServer";
+import { POSTGRES_IMAGE_BINARIES, PostgresLikeTheImage } from "./support/postgresImage";
 import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 
 const nasty = `P&?!)$'" \\%@/:#[]{}|;,\`*(x-long-enough-to-be-strong`;
@@ -119,107 +122,140 @@ describe("Redis as the container runs it", function () {
     });
 });
 
-describe("PostgreSQL password rotation on a live database", function () {
+describe("PostgreSQL as the container sets it up: the product's environment, command and role SQL", function () {
     const procs = new ProcessGroup();
-    let bins: Record<string, string>;
-    let port: number;
-    let socketDir: string;
-    let dataDir: string;
-    const asRoot = process.getuid?.() === 0;
-    // PostgreSQL refuses to run as root; the tests switch to the postgres system user then.
-    const asPostgres = (bin: string, args: string[]): [string, string[]] => (asRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args]);
+    let pg: PostgresLikeTheImage;
+    let dir: string;
+    // Every password different, each with the characters that broke the old deploys.
+    const passwords: DatabasePasswords = {
+        app: nasty,
+        admin: `Adm1n&?!) $'"-superuser-password-0123456789`,
+        monitor: `M0n&?!) $'"-monitor-password-0123456789ab`,
+        backup: `B4ck&?!) $'"-backup-password-0123456789ab`,
+    };
+    const ROLE_OF: Record<keyof DatabasePasswords, string> = { app: ROLES.app, admin: ROLES.superuser, monitor: ROLES.monitor, backup: ROLES.backup };
 
     after(async () => {
-        if (dataDir && bins?.pg_ctl) spawnSync(...asPostgres(bins.pg_ctl, ["-D", dataDir, "-m", "immediate", "stop"]), { timeout: 30_000 });
         await procs.stopAll();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     before(async function () {
-        bins = requireBinaries(this, ["initdb", "pg_ctl", "psql"]);
-        port = await freePort();
-        const base = makeTempDir("pg");
-        dataDir = path.join(base, "data");
-        socketDir = path.join(base, "run");
-        fs.mkdirSync(socketDir);
-        if (asRoot) spawnSync("chown", ["-R", "postgres:postgres", base]);
-        // The same authentication the container's POSTGRES_INITDB_ARGS set up.
-        const init = spawnSync(...asPostgres(bins.initdb, ["-D", dataDir, "-U", "postgres", "--auth-host=scram-sha-256", "--auth-local=trust"]), {
-            encoding: "utf8",
-        });
-        expect(init.status, init.stderr).to.equal(0);
-        const start = spawnSync(
-            ...asPostgres(bins.pg_ctl, [
-                "-D",
-                dataDir,
-                "-w",
-                "-t",
-                "60",
-                "-l",
-                path.join(base, "log"),
-                "-o",
-                `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1`,
-                "start",
-            ]),
-            { encoding: "utf8" },
-        );
-        expect(start.status, start.stderr + start.stdout).to.equal(0);
-        expect(superuser("CREATE DATABASE inventario_retail;", "postgres").status).to.equal(0);
+        const bins = requireBinaries(this, POSTGRES_IMAGE_BINARIES);
+        dir = makeTempDir("pg-image");
+        pg = new PostgresLikeTheImage(procs, bins, { env: postgresEnv(passwords.admin), command: postgresCommand() }, dir, await freePort());
+        await pg.initialise();
+        // A volume whose postgresql.conf says md5 (an older image's, or an operator's edit): the
+        // product's own settings must still win. PostgreSQL 15's built-in default is scram-sha-256.
+        await pg.stop();
+        fs.appendFileSync(path.join(pg.at.dataDir, "postgresql.conf"), "\npassword_encryption = md5\n");
+        await pg.start();
+        const r = roleStep(passwords);
+        expect(r.status, r.stderr).to.equal(0);
     });
 
-    function superuser(sql: string, db = "inventario_retail") {
-        // As the release step runs it: `psql -q -U postgres -d inventario_retail`, SQL on stdin.
-        return spawnSync(bins.psql, ["-q", "-U", "postgres", "-d", db, "-h", socketDir, "-p", String(port)], { input: sql, encoding: "utf8", timeout: 30_000 });
+    /** The role step exactly as the product runs it: its psql arguments, its SQL on stdin. */
+    function roleStep(p: DatabasePasswords, env: Record<string, string> = {}) {
+        return pg.containerPsql(ROLES_PSQL, rolesSql(p), env);
     }
 
-    function asApp(password: string, sql: string, user = "minimarket_app") {
-        return spawnSync(bins.psql, ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(port), "-U", user, "-d", "inventario_retail", "-c", sql], {
-            encoding: "utf8",
-            env: { PATH: process.env.PATH, PGPASSWORD: password, PGCONNECT_TIMEOUT: "5" },
-            timeout: 30_000,
-        });
-    }
+    const superuser = (sql: string) => pg.psql(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", ROLES.superuser, "-d", DATABASE], sql).stdout.trim();
 
-    const roles = (app: string, monitor = "monitor-password-0123456789-abcdef") =>
-        roleSyncSql("inventario_retail", [
-            { name: "postgres", password: "admin-password-0123456789-abcdef" },
-            { name: "minimarket_app", password: app, ownsDatabase: true },
-            { name: "minimarket_monitor", password: monitor, memberOf: ["pg_monitor"] },
-        ]);
+    it("runs the server with password_encryption=scram-sha-256, whatever postgresql.conf says", () => {
+        expect(superuser("SHOW password_encryption;")).to.equal("scram-sha-256");
+    });
 
-    it("creates the roles and lets the app role own the database", () => {
-        const r = superuser(roles(nasty));
+    it("authenticates every TCP client with scram-sha-256; only the container's own socket is trusted", () => {
+        const rules = superuser("SELECT type || ' ' || auth_method FROM pg_hba_file_rules WHERE error IS NULL ORDER BY line_number;").split("\n");
+        expect(rules.filter((r) => r.startsWith("host"))).to.have.length.greaterThan(0);
+        expect([...new Set(rules)].sort()).to.deep.equal(["host scram-sha-256", "local trust"]);
+        expect(superuser("SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL;")).to.equal("0");
+    });
+
+    it("stores every role's password as a SCRAM verifier, also when the session's default is md5", () => {
+        const verifiers = () =>
+            superuser(
+                `SELECT rolname || ' ' || left(rolpassword, 14) FROM pg_authid WHERE rolname IN (${Object.values(ROLE_OF).map(sqlLiteral).join(", ")}) ORDER BY 1;`,
+            );
+        const expected = Object.values(ROLE_OF)
+            .sort()
+            .map((r) => `${r} SCRAM-SHA-256$`)
+            .join("\n");
+        expect(verifiers()).to.equal(expected);
+        const r = roleStep(passwords, { PGOPTIONS: "-c password_encryption=md5" });
         expect(r.status, r.stderr).to.equal(0);
-        const created = asApp(
-            nasty,
+        expect(verifiers()).to.equal(expected);
+    });
+
+    it("lets the application role own the database and its public schema", () => {
+        expect(superuser(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ${sqlLiteral(DATABASE)};`)).to.equal(ROLES.app);
+        expect(superuser("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public';")).to.equal(ROLES.app);
+        const created = pg.tcp(
+            ROLES.app,
+            passwords.app,
             "CREATE TABLE productos (id serial primary key, nombre text); INSERT INTO productos (nombre) VALUES ('yerba'); SELECT count(*) FROM productos;",
         );
         expect(created.status, created.stderr).to.equal(0);
         expect(created.stdout.trim().split("\n").pop()).to.equal("1");
-        const monitor = asApp("monitor-password-0123456789-abcdef", "SELECT count(*) >= 0 FROM pg_stat_activity;", "minimarket_monitor");
-        expect(monitor.stdout.trim()).to.equal("t");
+    });
+
+    it("lets each role log in over TCP with its own password and with no other role's", () => {
+        const outcome: string[] = [];
+        for (const role of Object.values(ROLE_OF)) {
+            for (const [other, password] of Object.entries(passwords)) {
+                const r = pg.tcp(role, password, "SELECT current_user;");
+                outcome.push(`${role} with the ${other} password: ${r.status === 0 ? "in" : "refused"}`);
+                if (r.status !== 0) expect(r.stderr, `${role}/${other}`).to.match(/password authentication failed/);
+            }
+        }
+        const expected = Object.entries(ROLE_OF).flatMap(([key, role]) =>
+            Object.keys(passwords).map((other) => `${role} with the ${other} password: ${other === key ? "in" : "refused"}`),
+        );
+        expect(outcome).to.deep.equal(expected);
+    });
+
+    it("gives the monitor role pg_monitor and nothing of the admin's", () => {
+        const attrs = superuser(
+            `SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, pg_has_role(${sqlLiteral(ROLES.monitor)}, 'pg_monitor', 'MEMBER') FROM pg_roles WHERE rolname = ${sqlLiteral(ROLES.monitor)};`,
+        );
+        expect(attrs).to.equal("f|f|f|f|f|t");
+        const memberships = (role: string) =>
+            superuser(
+                `SELECT string_agg(pg_get_userbyid(roleid), ',' ORDER BY pg_get_userbyid(roleid)) FROM pg_auth_members WHERE member = ${sqlLiteral(role)}::regrole;`,
+            );
+        expect(memberships(ROLES.monitor)).to.equal("pg_monitor");
+        expect(memberships(ROLES.app)).to.equal("");
+        const reads = pg.tcp(ROLES.monitor, passwords.monitor, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query IS NOT NULL;");
+        expect(reads.stdout.trim(), reads.stderr).to.equal("t");
+        const writes = pg.tcp(ROLES.monitor, passwords.monitor, "CREATE TABLE intruso (id int);");
+        expect(writes.status).not.to.equal(0);
+        expect(writes.stderr).to.match(/permission denied/);
+        const data = pg.tcp(ROLES.monitor, passwords.monitor, "SELECT count(*) FROM productos;");
+        expect(data.stderr).to.match(/permission denied/);
+    });
+
+    it("gives the backup role read access to the data and no way to write it", () => {
+        const read = pg.tcp(ROLES.backup, passwords.backup, "SELECT nombre FROM productos;");
+        expect(read.stdout.trim(), read.stderr).to.equal("yerba");
+        const write = pg.tcp(ROLES.backup, passwords.backup, "INSERT INTO productos (nombre) VALUES ('mate');");
+        expect(write.status).not.to.equal(0);
+        expect(write.stderr).to.match(/read-only transaction|permission denied/);
     });
 
     it("after a rotation refuses the old password, accepts the new one, and keeps the data", () => {
-        const rotated = 'N3w p&ss\'word "with" every $ ? ! ) character-and-more';
-        const r = superuser(roles(rotated));
+        const rotated = { ...passwords, app: 'N3w p&ss\'word "with" every $ ? ! ) character-and-more' };
+        const r = roleStep(rotated);
         expect(r.status, r.stderr).to.equal(0);
-        const old = asApp(nasty, "SELECT 1;");
+        const old = pg.tcp(ROLES.app, passwords.app, "SELECT 1;");
         expect(old.status).not.to.equal(0);
         expect(old.stderr).to.match(/password authentication failed/);
-        const now = asApp(rotated, "SELECT nombre FROM productos;");
+        const now = pg.tcp(ROLES.app, rotated.app, "SELECT nombre FROM productos;");
         expect(now.status, now.stderr).to.equal(0);
         expect(now.stdout.trim()).to.equal("yerba");
-    });
-
-    it("is idempotent: running it again with the same secrets changes nothing", () => {
-        const rotated = 'N3w p&ss\'word "with" every $ ? ! ) character-and-more';
-        expect(superuser(roles(rotated)).status).to.equal(0);
-        expect(asApp(rotated, "SELECT count(*) FROM productos;").stdout.trim()).to.equal("1");
-    });
-
-    it("stores passwords as scram-sha-256", () => {
-        const r = superuser("SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = 'minimarket_app';");
-        expect(r.stdout).to.match(/^\s*t\s*$/m);
+        // Idempotent: the same secrets again change nothing.
+        expect(roleStep(rotated).status).to.equal(0);
+        expect(pg.tcp(ROLES.app, rotated.app, "SELECT count(*) FROM productos;").stdout.trim()).to.equal("1");
+        expect(pg.tcp(ROLES.monitor, passwords.monitor, "SELECT 1;").stdout.trim()).to.equal("1");
     });
 });
 

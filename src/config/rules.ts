@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { isPinned, parseImageRef } from "../facts/images";
-import { secretCatalog, secretNames } from "../facts/secrets";
+import { secretCatalog, secretNames, SecretSpec } from "../facts/secrets";
 import { isServiceName, serviceNames } from "../facts/services";
 import { isCredentialVar } from "./envVars";
 import { isPlainObject, problem, show, suggestion } from "./fields";
@@ -127,7 +127,11 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
                 `${name} is set by hand, so the program does not generate it and this counter would change nothing; rotate it by setting a new value with \`pulumi config set --secret ${name} <value>\`, or \`pulumi config rm ${name}\` to let the program generate it`,
             );
         }
-        const { minLength } = secretCatalog[name];
+        const spec: SecretSpec = secretCatalog[name];
+        if (spec.noWhitespace && typeof value === "string" && /\s/.test(value)) {
+            problem(r, [name], `contains whitespace; ${spec.noWhitespace}. Set another value, or \`pulumi config rm ${name}\` to generate one`);
+        }
+        const { minLength } = spec;
         if (typeof value === "string" && value.length < minLength) {
             problem(
                 r,

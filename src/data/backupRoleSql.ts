@@ -1,7 +1,7 @@
 // The role the backup container connects as: it can read every table, sequence and schema (the
 // built-in pg_read_all_data, PostgreSQL 14+) and nothing else. Pure: SQL text only.
 import { ROLES } from "../facts/endpoints";
-import { sqlIdent, sqlLiteral } from "./roleSql";
+import { SCRAM_PASSWORDS, sqlIdent, sqlLiteral } from "./roleSql";
 
 export const BACKUP_ROLE = ROLES.backup;
 /** pg_dump needs one connection; the restore drill none (it restores locally). Room for a manual run. */
@@ -19,6 +19,7 @@ export function backupRoleSql(database: string, password: string, role: string =
         [
             "\\set ON_ERROR_STOP on",
             "BEGIN;",
+            SCRAM_PASSWORDS,
             `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN CREATE ROLE ${ident} LOGIN; END IF; END $do$;`,
             `ALTER ROLE ${ident} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT ` +
                 `CONNECTION LIMIT ${BACKUP_CONNECTION_LIMIT} PASSWORD ${sqlLiteral(password)};`,

@@ -7,10 +7,7 @@ import { DockerPlatform } from "../docker/platform";
 import { shellCommand } from "../docker/shell";
 import { DATABASE, ENDPOINTS, LABELS, ROLES, VOLUMES, volumeName } from "../facts/endpoints";
 import { PostgresConnection } from "./connections";
-import { backupRoleSql } from "./backupRoleSql";
-import { roleSyncSql } from "./roleSql";
-
-const SUPERUSER = ROLES.superuser;
+import { postgresCommand, postgresEnv, rolesSql, ROLES_PSQL, SUPERUSER } from "./postgresServer";
 
 export interface PostgresContainerArgs {
     platform: DockerPlatform;
@@ -57,18 +54,9 @@ export class PostgresContainer extends pulumi.ComponentResource {
             {
                 ...conventionalArgs({ environment: env, service: "postgres", role: "data", memoryMb: args.memoryMb }),
                 image: image.imageId,
-                envs: pulumi.secret(
-                    args.adminPassword.apply((adminPassword) =>
-                        envList({
-                            POSTGRES_USER: SUPERUSER,
-                            // Only read when the volume is initialised; rolesReady keeps it current.
-                            POSTGRES_PASSWORD: adminPassword,
-                            POSTGRES_DB: DATABASE,
-                            POSTGRES_INITDB_ARGS: "--auth-host=scram-sha-256 --auth-local=trust",
-                            POSTGRES_HOST_AUTH_METHOD: "scram-sha-256",
-                        }),
-                    ),
-                ),
+                command: postgresCommand(),
+                // Only read when the volume is initialised; rolesReady keeps the password current.
+                envs: pulumi.secret(args.adminPassword.apply((adminPassword) => envList(postgresEnv(adminPassword)))),
                 volumes: [{ volumeName: this.volume.name, containerPath: "/var/lib/postgresql/data" }],
                 networksAdvanced: [onNetwork(platform.dataNetwork, ENDPOINTS.postgres.host)],
                 ...healthGate(["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"], PROBE_TIMING.postgres),
@@ -78,18 +66,13 @@ export class PostgresContainer extends pulumi.ComponentResource {
 
         // Local socket connections inside the container are trusted (initdb --auth-local=trust),
         // so the superuser needs no password here and the SQL arrives on stdin, never as an argument.
-        const sql = pulumi.all([args.appPassword, args.adminPassword, args.monitorPassword, args.backupPassword]).apply(
-            ([app, admin, monitor, backup]) =>
-                roleSyncSql(DATABASE, [
-                    { name: SUPERUSER, password: admin },
-                    { name: ROLES.app, password: app, ownsDatabase: true },
-                    { name: ROLES.monitor, password: monitor, memberOf: ["pg_monitor"] },
-                ]) + backupRoleSql(DATABASE, backup),
-        );
+        const sql = pulumi
+            .all([args.appPassword, args.adminPassword, args.monitorPassword, args.backupPassword])
+            .apply(([app, admin, monitor, backup]) => rolesSql({ app, admin, monitor, backup }));
         this.rolesReady = new command.local.Command(
             `${name}-roles`,
             {
-                create: this.container.name.apply((c) => shellCommand(["docker", "exec", "-i", c, "psql", "-q", "-U", SUPERUSER, "-d", DATABASE])),
+                create: this.container.name.apply((c) => shellCommand(["docker", "exec", "-i", c, ...ROLES_PSQL])),
                 // Nothing it prints reaches the console; state keeps it only as a secret.
                 logging: "none",
                 stdin: pulumi.secret(sql),

@@ -8,6 +8,12 @@ export function sqlLiteral(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * Inside a transaction that sets passwords: stores SCRAM verifiers whatever the server's or the
+ * session's default, since the scram-sha-256 host rule cannot check an md5 hash.
+ */
+export const SCRAM_PASSWORDS = "SET LOCAL password_encryption = 'scram-sha-256';";
+
 /** A quoted SQL identifier. */
 export function sqlIdent(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
@@ -27,7 +33,7 @@ export interface RoleSpec {
  * transaction, so a failure leaves the previous passwords in place.
  */
 export function roleSyncSql(database: string, roles: RoleSpec[]): string {
-    const lines = ["\\set ON_ERROR_STOP on", "BEGIN;"];
+    const lines = ["\\set ON_ERROR_STOP on", "BEGIN;", SCRAM_PASSWORDS];
     for (const role of roles) {
         const ident = sqlIdent(role.name);
         lines.push(

@@ -26,6 +26,8 @@ export interface SecretSpec {
     /** Passwords carry the punctuation that broke the old deploys, so every path proves it survives. */
     password: boolean;
     consumers: readonly SecretConsumer[];
+    /** Why a supplied value may not contain whitespace, where a consumer cannot take it. */
+    noWhitespace?: string;
 }
 
 const APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"] as const;
@@ -51,6 +53,9 @@ export const secretCatalog = {
         minLength: 32,
         password: true,
         consumers: ["postgres-roles", "postgres-exporter"],
+        // postgres_exporter splits its connection string on spaces to label the server
+        // (cmd/postgres_exporter/util.go parseFingerprint, v0.17.1): a space breaks pg_up.
+        noWhitespace: "postgres-exporter cannot connect with a password that contains whitespace",
     },
     postgresBackupPassword: {
         description: "PostgreSQL backup role password (the backup container's pg_dump)",

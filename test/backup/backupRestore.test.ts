@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { BACKUP_ROLE } from "../../src/data/backupRoleSql";
 import { makeTempDir, requireBinaries, waitFor } from "../support/processes";
+import { postgresBinaries } from "../support/tools";
 import { BackupRun, seededCluster, SPECIAL_TEXTS } from "./fixture";
 import { BACKUP_SCRIPT, PG_BIN, PgCluster, runScript } from "./pgCluster";
 
@@ -15,9 +16,10 @@ describe("backups against real PostgreSQL", function () {
     let pg: PgCluster;
     let dir: string;
     let b: BackupRun;
+    let promtool: string;
 
     before(async function () {
-        requireBinaries(this, ["initdb", "pg_ctl", "postgres", "psql", "pg_dump", "pg_restore", "promtool"]);
+        promtool = requireBinaries(this, postgresBinaries(["initdb", "pg_ctl", "postgres", "psql", "pg_dump", "pg_restore", "promtool"])).promtool;
         pg = await seededCluster("backup-pg");
     });
     after(() => pg?.stop());
@@ -101,7 +103,7 @@ describe("backups against real PostgreSQL", function () {
         expect(pg.sql("SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database;", "postgres")).to.equal(databasesBefore);
         for (const file of ["restore_drill", "minimarket_backup"]) {
             const text = fs.readFileSync(path.join(dir, "metrics", `${file}.prom`), "utf8");
-            const lint = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+            const lint = spawnSync(promtool, ["check", "metrics"], { input: text, encoding: "utf8" });
             expect(lint.status, `${file}.prom: ${lint.stdout}${lint.stderr}`).to.equal(0);
         }
         const b = metrics("minimarket_backup");

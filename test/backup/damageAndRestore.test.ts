@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { makeTempDir, requireBinaries } from "../support/processes";
+import { postgresBinaries } from "../support/tools";
 import { BackupRun, seededCluster } from "./fixture";
 import { BACKUP_SCRIPT, PgCluster, runScript } from "./pgCluster";
 
@@ -15,7 +16,7 @@ describe("damaged backups and live restores against real PostgreSQL", function (
     let b: BackupRun;
 
     before(async function () {
-        requireBinaries(this, ["initdb", "pg_ctl", "postgres", "psql", "pg_dump", "pg_restore"]);
+        requireBinaries(this, postgresBinaries(["initdb", "pg_ctl", "postgres", "psql", "pg_dump", "pg_restore"]));
         pg = await seededCluster("backup-pg2");
     });
     after(() => pg?.stop());

@@ -8,17 +8,15 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { freePort, makeTempDir } from "../support/processes";
+import { asPostgres, runningAsRoot } from "../support/tools";
 
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 export const SCRIPTS = path.join(__dirname, "..", "..", "src", "backup", "scripts");
 export const BACKUP_SCRIPT = path.join(SCRIPTS, "minimarket-backup.sh");
 export const RESTORE_SCRIPT = path.join(SCRIPTS, "restore-db.sh");
 
-const asRoot = process.getuid?.() === 0;
-
-export function asPostgres(bin: string, args: string[]): [string, string[]] {
-    return asRoot ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
-}
+const asRoot = runningAsRoot();
+export { asPostgres };
 
 export class PgCluster {
     readonly base: string;

@@ -1,8 +1,10 @@
 /**
  * Live fire drill: the deployed rules and routing, run for real on 127.0.0.1.
  *
- * Starts PostgreSQL, Redis (passwords with special characters), the Debian exporters,
- * Prometheus, Alertmanager and a local HTTP server standing in for Slack. Then stops Redis
+ * Starts PostgreSQL, Redis, the Debian exporters, Prometheus, Alertmanager and a local HTTP
+ * server standing in for Slack. The data services and exporters run as staging deploys them: their
+ * commands, environments, role SQL and connection strings are read from the program under mocks
+ * (passwords with special characters); `localise` in ./stack.ts only moves hosts, ports and paths. Then stops Redis
  * and checks that RedisDown reaches #minimarket-alerts-critical and resolves when Redis is
  * back; same for PostgreSQL and DatabaseDown. Each notification's delay is printed.
  *
@@ -13,7 +15,6 @@
  */
 import { expect } from "chai";
 import * as fs from "fs";
-import * as path from "path";
 import {
     freePort,
     makeTempDir,
@@ -28,19 +29,24 @@ import {
 } from "../support/processes";
 import {
     allocatePorts,
+    deployedServices,
     DRILL_BINARIES,
+    localise,
     Ports,
-    Postgres,
     queryValue,
     Redis,
     renderDrillFiles,
     startAlertmanager,
     startExporters,
     startFakeTargets,
+    startPostgres,
     startPrometheus,
     StaticServer,
     targetsNotUp,
 } from "./stack";
+import { ROLES } from "../../src/facts/endpoints";
+import { PostgresLikeTheImage } from "../support/postgresImage";
+import { optOut } from "../support/tools";
 
 const CRITICAL = "#minimarket-alerts-critical";
 const GENERAL = "#minimarket-alerts";
@@ -66,24 +72,29 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
     let dir: string;
     let receiver: WebhookReceiver;
     let ports: Ports;
-    let pg: Postgres;
+    let pg: PostgresLikeTheImage;
+    let monitorUser: string;
     let redis: Redis;
     let prometheusUrl: string;
 
     before(async function () {
-        if (process.env.SKIP_FIRE_DRILL && !process.env.CI) this.skip();
+        optOut(this, "SKIP_FIRE_DRILL");
         this.timeout(120_000);
         bins = requireBinaries(this, DRILL_BINARIES);
         dir = makeTempDir("minimarket-drill");
+        // PostgreSQL runs as the postgres user when the tests run as root: it must reach its dirs.
+        fs.chmodSync(dir, 0o755);
         receiver = await startWebhookReceiver();
         ports = await allocatePorts();
 
-        pg = new Postgres(procs, dir, ports.postgres, { initdb: bins.initdb, postgres: bins.postgres, pg_isready: bins.pg_isready });
-        pg.init();
-        await pg.start();
-        redis = new Redis(procs, path.join(dir, "redis"), ports.redis);
-        await redis.start(bins["redis-server"]);
-        startExporters(procs, bins, ports, pg);
+        // What staging deploys, run locally: only addresses and paths differ (localise, placeLocally).
+        const deployed = await deployedServices();
+        const local = localise(deployed, bins, ports, dir);
+        monitorUser = decodeURIComponent(new URL(deployed.postgresExporter.env.DATA_SOURCE_NAME).username);
+        pg = await startPostgres(procs, bins, deployed, dir, ports.postgres);
+        redis = new Redis(procs, local.redis, ports.redis);
+        await redis.start();
+        startExporters(procs, local);
 
         const fakes = await startFakeTargets();
         servers.push(fakes.cadvisor, ...fakes.apps.map((a) => a.server));
@@ -143,6 +154,13 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
         });
         expect(await queryValue(prometheusUrl, "pg_up")).to.equal(1);
         expect(await queryValue(prometheusUrl, "redis_up")).to.equal(1);
+        // postgres-exporter connects as the product's monitoring role, never as the superuser.
+        expect(monitorUser).to.equal(ROLES.monitor);
+        const sessions = pg.psql(
+            ["-X", "-A", "-t", "-U", ROLES.superuser, "-d", "postgres"],
+            "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid();",
+        );
+        expect(sessions.stdout.trim(), sessions.stderr).to.equal(ROLES.monitor);
         record("all targets up", Date.now() - started);
     });
 
@@ -168,7 +186,7 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
     it("Redis back → RedisDown resolved", async function () {
         this.timeout(RESOLVED_TIMEOUT_MS + 20_000);
         const since = Date.now();
-        await redis.start(bins["redis-server"]);
+        await redis.start();
         await waitForNotification("RedisDown", "RESOLVED", since, RESOLVED_TIMEOUT_MS);
     });
 

@@ -4,18 +4,16 @@
  * standing in for the four apps and cAdvisor. Every process is started through a
  * ProcessGroup, so the test can stop each one by PID.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
 import YAML from "yaml";
 import { prometheusFlags, renderMonitoringFiles } from "../../src/observability/render";
+import { ENDPOINTS } from "../../src/facts/endpoints";
+import { POSTGRES_IMAGE_BINARIES, PostgresLikeTheImage } from "../support/postgresImage";
 import { freePort, httpJson, localArgv, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
-
-/** Passwords with the characters that broke `source .env` in the old deployment. */
-export const PG_PASSWORD = "Pg&pa$$?w!rd)#%/:@x";
-export const REDIS_PASSWORD = "Rd&pa$$?w!rd)#%/:@x";
+import { containerEnv, named, runProgram, unwrap } from "../support/program";
 
 export const DRILL_BINARIES = [
     "prometheus",
@@ -24,9 +22,7 @@ export const DRILL_BINARIES = [
     "prometheus-redis-exporter",
     "prometheus-node-exporter",
     "redis-server",
-    "initdb",
-    "postgres",
-    "pg_isready",
+    ...POSTGRES_IMAGE_BINARIES,
 ];
 
 export interface Ports {
@@ -89,101 +85,159 @@ export async function startFakeTargets(): Promise<{ apps: Array<{ service: strin
     return { apps, cadvisor };
 }
 
-// ---- PostgreSQL --------------------------------------------------------------------------------
+// ---- what the product deploys -----------------------------------------------------------------
 
-/** PostgreSQL refuses to run as root: run it as the `postgres` user when we are root. */
-function postgresIdentity(): { uid?: number; gid?: number } {
-    if (process.getuid?.() !== 0) return {};
-    const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
-    return { uid: id("-u"), gid: id("-g") };
+const CONTAINER = "docker:index/container:Container";
+const COMMAND = "command:local:Command";
+
+/** A container's command and environment, as the program hands them to Docker. */
+export interface ContainerLaunch {
+    command: string[];
+    env: Record<string, string>;
 }
 
-export class Postgres {
-    readonly dataDir: string;
-    readonly socketDir: string;
-    private readonly identity = postgresIdentity();
+/** The data services, their exporters and the role step, read from the staging program under mocks. */
+export interface Deployed {
+    postgres: ContainerLaunch;
+    /** The role step's psql argv inside the postgres container and the SQL it sends on stdin. */
+    roleStep: { argv: string[]; sql: string };
+    redis: ContainerLaunch;
+    postgresExporter: ContainerLaunch;
+    redisExporter: ContainerLaunch;
+    nodeExporter: ContainerLaunch;
+}
 
-    constructor(
-        private readonly procs: ProcessGroup,
-        baseDir: string,
-        readonly port: number,
-        /** Paths of initdb, postgres and pg_isready (Debian: /usr/lib/postgresql/15/bin). */
-        private readonly bins: Record<"initdb" | "postgres" | "pg_isready", string>,
-    ) {
-        this.dataDir = path.join(baseDir, "pgdata");
-        this.socketDir = path.join(baseDir, "pgsock");
-    }
+/**
+ * The monitoring role's password as an operator may set it (`pulumi config set --secret`): every
+ * character that broke the old deploys except whitespace, which the config refuses for this one
+ * secret (postgres-exporter cannot use it). The other passwords are the mocks' generated ones.
+ */
+export const MONITOR_PASSWORD = `Mon&?!)($'"%/:@#[]{}|;,*~-monitor-password-0123456789`;
 
-    /** initdb with a superuser password; host connections need it (scram-sha-256). */
-    init(): void {
-        const pwFile = path.join(path.dirname(this.dataDir), "pgpass.txt");
-        fs.mkdirSync(this.socketDir, { recursive: true });
-        fs.writeFileSync(pwFile, PG_PASSWORD + "\n", { mode: 0o600 });
-        const { uid, gid } = this.identity;
-        if (uid !== undefined && gid !== undefined) {
-            for (const p of [path.dirname(this.dataDir), this.socketDir, pwFile]) fs.chownSync(p, uid, gid);
-        }
-        const r = spawnSync(this.bins.initdb, ["-D", this.dataDir, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", `--pwfile=${pwFile}`], {
-            ...this.identity,
-            encoding: "utf8",
-            timeout: 60_000,
-        });
-        if (r.status !== 0) throw new Error(`initdb failed: ${r.stderr}${r.stdout}`);
-    }
+/** Runs the staging program under mocks and takes each launch from what it registers. */
+export async function deployedServices(): Promise<Deployed> {
+    const run = await runProgram({ stack: "staging", config: { postgresMonitorPassword: MONITOR_PASSWORD }, secretKeys: ["postgresMonitorPassword"] });
+    if (run.error) throw run.error;
+    const launch = (name: string): ContainerLaunch => {
+        const c = named(run, CONTAINER, name);
+        return { command: (unwrap(c.inputs.command) as string[] | undefined) ?? [], env: containerEnv(c) };
+    };
+    const roles = named(run, COMMAND, "postgres-roles");
+    const create = String(unwrap(roles.inputs.create));
+    const exec = /^docker exec -i \S+ (.*)$/.exec(create);
+    if (!exec || /['"\\$]/.test(exec[1])) throw new Error(`the role step is no longer a plain docker exec: ${create}`);
+    return {
+        postgres: launch("postgres"),
+        roleStep: { argv: exec[1].split(" "), sql: String(unwrap(roles.inputs.stdin)) },
+        redis: launch("redis"),
+        postgresExporter: launch("postgres-exporter"),
+        redisExporter: launch("redis-exporter"),
+        nodeExporter: launch("node-exporter"),
+    };
+}
 
-    async start(): Promise<void> {
-        this.procs.start(
-            "postgres",
-            this.bins.postgres,
-            ["-D", this.dataDir, "-p", String(this.port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${this.socketDir}`],
-            this.identity,
-            "SIGINT", // fast shutdown: does not wait for the exporter's connection to close
-        );
-        await waitFor(
-            () => `postgres ready\n${this.procs.logOf("postgres")}`,
-            () => {
-                const r = spawnSync(this.bins.pg_isready, ["-h", "127.0.0.1", "-p", String(this.port)], { timeout: 5_000 });
-                return r.status === 0 ? true : undefined;
+/** A process to start: the binary's path, its arguments and its whole environment. */
+export interface LocalLaunch {
+    bin: string;
+    args: string[];
+    env: Record<string, string>;
+}
+
+export interface LocalServices {
+    redis: LocalLaunch;
+    postgresExporter: LocalLaunch;
+    redisExporter: LocalLaunch;
+    nodeExporter: LocalLaunch;
+}
+
+/** Replaces the one `from` in `text`; a product change that moves it fails the drill here. */
+function replaceOnce(what: string, text: string, from: string, to: string): string {
+    const count = text.split(from).length - 1;
+    if (count !== 1) throw new Error(`${what}: expected "${from}" once in ${JSON.stringify(text.replace(/:[^@/]*@/, ":***@"))}, found ${count}`);
+    return text.replace(from, to);
+}
+
+/**
+ * The only changes the drill makes to what the product deploys: container hostnames and ports
+ * become 127.0.0.1 and free ports, container paths become temp dirs, and each binary is Debian's.
+ * Commands, flags, passwords, users and URL encoding stay as rendered. (PostgreSQL's own
+ * placement is test/support/postgresImage.ts `placeLocally`.)
+ */
+export function localise(d: Deployed, bins: Record<string, string>, ports: Ports, dir: string): LocalServices {
+    const base = { PATH: [...new Set([path.dirname(bins["redis-server"]), ...(process.env.PATH ?? "").split(":")])].join(":") };
+    const [shell, flag, script, ...argv0] = d.redis.command;
+    const textfileDir = path.join(dir, "textfile");
+    const redisDir = path.join(dir, "redis");
+    for (const d of [textfileDir, redisDir]) fs.mkdirSync(d, { recursive: true });
+    const postgresAt = `${ENDPOINTS.postgres.host}:${ENDPOINTS.postgres.port}`;
+    const redisAt = `${ENDPOINTS.redis.host}:${ENDPOINTS.redis.port}`;
+    return {
+        // The data dir is checked as it is read, so it is rewritten in place; the container command
+        // ends in "$@", so the port and address are given after it and override the defaults.
+        redis: {
+            bin: shell,
+            args: [
+                flag,
+                replaceOnce("redis command", script, " --dir /data ", ` --dir ${redisDir} `),
+                ...argv0,
+                "--port",
+                String(ports.redis),
+                "--bind",
+                "127.0.0.1",
+            ],
+            env: { ...base, ...d.redis.env },
+        },
+        postgresExporter: {
+            bin: bins["prometheus-postgres-exporter"],
+            args: [...d.postgresExporter.command, `--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
+            env: {
+                ...base,
+                ...d.postgresExporter.env,
+                DATA_SOURCE_NAME: replaceOnce("DATA_SOURCE_NAME", d.postgresExporter.env.DATA_SOURCE_NAME, `@${postgresAt}/`, `@127.0.0.1:${ports.postgres}/`),
             },
-            30_000,
-        );
-    }
-
-    stop(): Promise<void> {
-        return this.procs.stop("postgres");
-    }
-
-    /** DSN for postgres_exporter; the password is URL-encoded, whatever it contains. */
-    dsn(): string {
-        return `postgresql://postgres:${encodeURIComponent(PG_PASSWORD)}@127.0.0.1:${this.port}/postgres?sslmode=disable`;
-    }
+        },
+        redisExporter: {
+            bin: bins["prometheus-redis-exporter"],
+            args: [...d.redisExporter.command, "-web.listen-address", `127.0.0.1:${ports.redisExporter}`],
+            env: {
+                ...base,
+                ...d.redisExporter.env,
+                REDIS_ADDR: replaceOnce("REDIS_ADDR", d.redisExporter.env.REDIS_ADDR, `//${redisAt}`, `//127.0.0.1:${ports.redis}`),
+            },
+        },
+        nodeExporter: {
+            bin: bins["prometheus-node-exporter"],
+            args: [
+                ...d.nodeExporter.command.map((a) =>
+                    a === "--path.rootfs=/host" ? "--path.rootfs=/" : a.replace(/^(--collector\.textfile\.directory=)\/host\/.*$/, `$1${textfileDir}`),
+                ),
+                `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+            ],
+            env: base,
+        },
+    };
 }
 
-// ---- Redis -------------------------------------------------------------------------------------
+// ---- PostgreSQL and Redis ------------------------------------------------------------------------
+
+/** PostgreSQL as the image sets up the product's container, with the product's role step run on it. */
+export async function startPostgres(procs: ProcessGroup, bins: Record<string, string>, d: Deployed, dir: string, port: number): Promise<PostgresLikeTheImage> {
+    const pg = new PostgresLikeTheImage(procs, bins, d.postgres, path.join(dir, "postgres"), port);
+    await pg.initialise();
+    const r = pg.containerPsql(d.roleStep.argv, d.roleStep.sql);
+    if (r.status !== 0) throw new Error(`the role step failed: ${r.stderr}`);
+    return pg;
+}
 
 export class Redis {
     constructor(
         private readonly procs: ProcessGroup,
-        private readonly dir: string,
+        private readonly launch: LocalLaunch,
         readonly port: number,
     ) {}
 
-    async start(bin: string): Promise<void> {
-        fs.mkdirSync(this.dir, { recursive: true });
-        this.procs.start("redis", bin, [
-            "--port",
-            String(this.port),
-            "--bind",
-            "127.0.0.1",
-            "--requirepass",
-            REDIS_PASSWORD,
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            this.dir,
-        ]);
+    async start(): Promise<void> {
+        this.procs.start("redis", this.launch.bin, this.launch.args, { env: this.launch.env });
         await waitFor(
             () => `redis listening\n${this.procs.logOf("redis")}`,
             () => canConnect(this.port),
@@ -210,18 +264,15 @@ function canConnect(port: number): Promise<true | undefined> {
 
 // ---- exporters, Prometheus, Alertmanager --------------------------------------------------------
 
-export function startExporters(procs: ProcessGroup, bins: Record<string, string>, ports: Ports, pg: Postgres): void {
-    procs.start("postgres-exporter", bins["prometheus-postgres-exporter"], [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`], {
-        env: { ...process.env, DATA_SOURCE_NAME: pg.dsn() },
-    });
-    // Password via the environment: it never shows up in `ps`.
-    procs.start(
-        "redis-exporter",
-        bins["prometheus-redis-exporter"],
-        ["-redis.addr", `redis://127.0.0.1:${ports.redis}`, "-web.listen-address", `127.0.0.1:${ports.redisExporter}`],
-        { env: { ...process.env, REDIS_PASSWORD } },
-    );
-    procs.start("node-exporter", bins["prometheus-node-exporter"], [`--web.listen-address=127.0.0.1:${ports.nodeExporter}`]);
+/** The exporters with the product's flags and environment: postgres-exporter as the monitoring role. */
+export function startExporters(procs: ProcessGroup, local: LocalServices): void {
+    for (const [name, l] of [
+        ["postgres-exporter", local.postgresExporter],
+        ["redis-exporter", local.redisExporter],
+        ["node-exporter", local.nodeExporter],
+    ] as const) {
+        procs.start(name, l.bin, l.args, { env: l.env });
+    }
 }
 
 export interface DrillConfig {

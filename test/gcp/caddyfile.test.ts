@@ -6,18 +6,13 @@ import * as path from "path";
 import { renderCaddyfile } from "../../src/proxy/caddyfile";
 import { publicSites } from "../../src/platforms/gcp";
 import { stagingEntry } from "../../src/platforms/docker";
+import { requireBinaries } from "../support/tools";
 
 const sites = publicSites("minimarket.example.com.ar");
 
-/** Caddy's own parser, when installed (Debian: apt-get install caddy); required under CI. */
+/** Caddy's own parser (Debian: apt-get install caddy); skips locally without it, fails under CI. */
 function caddyBinary(ctx: Mocha.Context): string {
-    const found = spawnSync("sh", ["-c", "command -v caddy"], { encoding: "utf8" }).stdout.trim();
-    if (!found) {
-        if (process.env.CI) throw new Error("caddy is not installed; CI needs it (apt-get install caddy)");
-        console.warn("      skipping: caddy is not installed (apt-get install caddy)");
-        ctx.skip();
-    }
-    return found;
+    return requireBinaries(ctx, ["caddy"]).caddy;
 }
 
 /** The Caddyfile adapted to Caddy's JSON config by caddy itself. */

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DATA_MOUNT_POINT, startupScript } from "../../src/gcp/hostScripts";
+import { requireBinaries, runningAsRoot, unavailable } from "../support/tools";
 
 const DEVICE_NAME = "minimarket-data";
 
@@ -27,20 +28,24 @@ PATH="$work/bin:$PATH" bash "$work/startup.sh"
 bash -c "$1"
 `;
 
-function canRun(): boolean {
-    if (process.getuid?.() !== 0) return false;
-    return spawnSync("unshare", ["-m", "--propagation", "private", "true"]).status === 0 && spawnSync("losetup", ["-f"]).status === 0;
+/** What the harness needs; each missing piece is named, skipped locally and fatal under CI. */
+function requireLoopAndNamespaces(ctx: Mocha.Context): Record<string, string> {
+    const bins = requireBinaries(ctx, ["unshare", "losetup", "mkfs.ext4"]);
+    if (!runningAsRoot()) unavailable(ctx, "the startup-disk test needs root (mount namespaces, loop devices)");
+    const ns = spawnSync(bins.unshare, ["-m", "--propagation", "private", "true"], { encoding: "utf8" });
+    if (ns.status !== 0) unavailable(ctx, `unshare -m cannot create a mount namespace here: ${ns.stderr.trim()}`);
+    const free = spawnSync(bins.losetup, ["-f"], { encoding: "utf8" });
+    if (free.status !== 0) unavailable(ctx, `losetup -f finds no free loop device: ${free.stderr.trim()}`);
+    return bins;
 }
 
 describe("Docker host startup script on a real disk", function () {
     let work: string;
     let loop: string;
+    let bins: Record<string, string>;
 
     before(function () {
-        if (!canRun()) {
-            console.warn("      skipping: needs root, mount namespaces and loop devices");
-            this.skip();
-        }
+        bins = requireLoopAndNamespaces(this);
     });
 
     beforeEach(() => {
@@ -48,23 +53,23 @@ describe("Docker host startup script on a real disk", function () {
         const image = path.join(work, "disk.img");
         fs.writeFileSync(image, "");
         fs.truncateSync(image, 64 * 1024 * 1024);
-        loop = spawnSync("losetup", ["-f", "--show", image], { encoding: "utf8" }).stdout.trim();
+        loop = spawnSync(bins.losetup, ["-f", "--show", image], { encoding: "utf8" }).stdout.trim();
         expect(loop).to.match(/^\/dev\/loop\d+$/);
         fs.writeFileSync(
             path.join(work, "startup.sh"),
             startupScript({ dataDeviceName: DEVICE_NAME, mountPoint: DATA_MOUNT_POINT, deployUser: "deploy", dockerAddressPool: "172.17.0.0/16" }),
         );
-        stubTools(work);
+        stubTools(work, bins["mkfs.ext4"]);
     });
 
     afterEach(() => {
-        if (loop) spawnSync("losetup", ["-d", loop]);
+        if (loop) spawnSync(bins.losetup, ["-d", loop]);
         fs.rmSync(work, { recursive: true, force: true });
     });
 
     /** A boot: a copy of /etc (fresh for a new VM, kept for a reboot), the same data disk. */
     function boot(etc: string, after: string): { status: number | null; out: string } {
-        const run = spawnSync("unshare", ["-m", "--propagation", "private", "bash", "-c", harness, "harness", work, loop, etc, after], {
+        const run = spawnSync(bins.unshare, ["-m", "--propagation", "private", "bash", "-c", harness, "harness", work, loop, etc, after], {
             encoding: "utf8",
             timeout: 60_000,
         });
@@ -113,14 +118,14 @@ describe("Docker host startup script on a real disk", function () {
 });
 
 /** Stubs that log their calls; mkfs.ext4 logs and runs the real one. apt-get "installs" dockerd. */
-function stubTools(work: string): void {
+function stubTools(work: string, mkfs: string): void {
     const bin = path.join(work, "bin");
     fs.mkdirSync(bin);
     const log = path.join(work, "calls.log");
     fs.writeFileSync(log, "");
     const stub = (name: string, body = "exit 0") =>
         fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
-    stub("mkfs.ext4", 'exec /usr/sbin/mkfs.ext4 "$@"');
+    stub("mkfs.ext4", `exec ${mkfs} "$@"`);
     stub("systemctl");
     stub("useradd");
     stub("usermod");

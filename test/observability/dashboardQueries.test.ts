@@ -2,16 +2,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { dashboards, listPanels } from "../../src/observability/render/dashboards";
-import {
-    APP_METRICS,
-    KNOWN_METRICS,
-    NamedExpr,
-    PROMTOOL_MISSING,
-    metricNames,
-    promtoolAvailable,
-    promtoolCheckRules,
-    substituteGrafanaVariables,
-} from "./promql";
+import { APP_METRICS, KNOWN_METRICS, NamedExpr, metricNames, promtoolCheckRules, substituteGrafanaVariables } from "./promql";
+import { requireBinaries } from "../support/tools";
 
 interface DashboardExpr {
     where: string;
@@ -79,9 +71,7 @@ describe("dashboard PromQL", () => {
 
     describe("promtool check rules", () => {
         before(function () {
-            if (promtoolAvailable()) return;
-            if (process.env.CI) throw new Error(PROMTOOL_MISSING);
-            this.skip();
+            requireBinaries(this, ["promtool"]);
         });
 
         it("accepts every dashboard expression", () => {

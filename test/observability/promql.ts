@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
+import { which } from "../support/tools";
 import { METRIC as BACKUP_METRICS } from "../../src/observability/render/backupRules";
 
 /** App metrics as listed in SPEC.md ("App metrics (exposed by the images)"). */
@@ -158,8 +159,7 @@ export interface PromtoolResult {
 }
 
 export function promtoolAvailable(): boolean {
-    const r = spawnSync("promtool", ["--version"], { encoding: "utf8" });
-    return !r.error && r.status === 0;
+    return which("promtool") !== undefined;
 }
 
 /** Writes the expressions as recording rules and runs `promtool check rules` on them. */
@@ -168,7 +168,8 @@ export function promtoolCheckRules(exprs: NamedExpr[]): PromtoolResult {
     try {
         const file = path.join(dir, "dashboards.rules.yml");
         fs.writeFileSync(file, rulesFile(exprs));
-        const r = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+        // Callers check with requireBinaries(this, ["promtool"]) first.
+        const r = spawnSync(which("promtool") ?? "promtool", ["check", "rules", file], { encoding: "utf8" });
         return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { containerEnvChanges, fingerprinter } from "../../scripts/preview/envDif
 import { parsePreview, resourceChanges } from "../../scripts/preview/previewJson";
 import { assertNoSecrets, SecretClassifier } from "../../scripts/preview/secretNames";
 import { StackValues } from "../../scripts/preview/secretValues";
+import { requireBinaries, which } from "../support/tools";
 import { CANARIES, FIXTURES, TEST_KEY } from "./fixtures";
 
 const REPO = path.join(__dirname, "..", "..");
@@ -24,16 +25,17 @@ describe("preview comment: no secret leaks", function () {
     let clone: string;
     let work: string;
 
-    before(() => {
+    before(function () {
+        const gitBin = requireBinaries(this, ["git"]).git;
         // A clone of the committed HEAD, so the base worktree is added there, not in this checkout.
         work = fs.mkdtempSync(path.join(os.tmpdir(), "preview-leak-"));
         clone = path.join(work, "repo");
-        execFileSync("git", ["clone", "--quiet", "--no-hardlinks", REPO, clone]);
+        execFileSync(gitBin, ["clone", "--quiet", "--no-hardlinks", REPO, clone]);
         fs.symlinkSync(path.join(REPO, "node_modules"), path.join(clone, "node_modules"), "dir");
         // The head lowers an alert threshold in the renderer's code: only the base's own code renders 0.05.
         const rules = path.join(clone, "src", "observability", "render", "alertDefinitions.ts");
         fs.writeFileSync(rules, fs.readFileSync(rules, "utf8").replace("errorRatio} > 0.05", "errorRatio} > 0.03"));
-        const git = (...a: string[]) => execFileSync("git", ["-C", clone, "-c", "user.name=t", "-c", "user.email=t@t", ...a]);
+        const git = (...a: string[]) => execFileSync(gitBin, ["-C", clone, "-c", "user.name=t", "-c", "user.email=t@t", ...a]);
         git("commit", "--quiet", "-am", "lower the error-rate threshold");
     });
     after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -89,7 +91,11 @@ describe("preview comment: no secret leaks", function () {
             expectNoCanary(what, text);
         }
         // The base worktree is gone again.
-        expect(execFileSync("git", ["-C", clone, "worktree", "list"], { encoding: "utf8" }).trim().split("\n")).to.have.length(1);
+        expect(
+            execFileSync(which("git") ?? "git", ["-C", clone, "worktree", "list"], { encoding: "utf8" })
+                .trim()
+                .split("\n"),
+        ).to.have.length(1);
     });
 
     it("hides a plain-named variable whose value repeats a secret, and a URL with credentials", () => {

@@ -10,7 +10,19 @@ import YAML from "yaml";
 import { standInCommand, standInEnv } from "../../src/apps/standin";
 import { renderMonitoringFiles } from "../../src/observability/render";
 import { SmokeEndpoints, stackEndpoints } from "../../scripts/smoke/endpoints";
-import { DRILL_BINARIES, Postgres, REDIS_PASSWORD, Redis, startAlertmanager, startPrometheus, startStaticMetrics, StaticServer } from "../drill/stack";
+import {
+    allocatePorts,
+    deployedServices,
+    DRILL_BINARIES,
+    localise,
+    LocalServices,
+    Redis,
+    startAlertmanager,
+    startPostgres,
+    startPrometheus,
+    startStaticMetrics,
+    StaticServer,
+} from "../drill/stack";
 import { freePort, makeTempDir, ProcessGroup, waitFor, writeFiles } from "../support/processes";
 import { GrafanaStandIn, LokiStandIn, startGrafanaStandIn, startLokiStandIn } from "./standIns";
 
@@ -33,26 +45,29 @@ export class LocalStack {
     prometheusConfig = "";
     alertmanagerConfig = "";
     private readonly servers: StaticServer[] = [];
-    private redisExporterPort = 0;
-    private redisPort = 0;
+    private local!: LocalServices;
 
     constructor(private readonly bins: Record<string, string>) {}
 
     async start(): Promise<void> {
         const b = this.bins;
-        const pg = new Postgres(this.procs, this.dir, await freePort(), { initdb: b.initdb, postgres: b.postgres, pg_isready: b.pg_isready });
-        pg.init();
-        await pg.start();
-        this.redisPort = await freePort();
-        await new Redis(this.procs, path.join(this.dir, "redis"), this.redisPort).start(b["redis-server"]);
-        const pgExporter = await freePort();
-        this.procs.start("postgres-exporter", b["prometheus-postgres-exporter"], [`--web.listen-address=127.0.0.1:${pgExporter}`], {
-            env: { ...process.env, DATA_SOURCE_NAME: pg.dsn() },
-        });
-        this.redisExporterPort = await freePort();
+        // The data services and exporters as staging deploys them (the fire drill's helpers).
+        fs.chmodSync(this.dir, 0o755);
+        const ports = await allocatePorts();
+        const deployed = await deployedServices();
+        this.local = localise(deployed, b, ports, this.dir);
+        await startPostgres(this.procs, b, deployed, this.dir, ports.postgres);
+        await new Redis(this.procs, this.local.redis, ports.redis).start();
+        for (const [name, l] of [
+            ["postgres-exporter", this.local.postgresExporter],
+            ["node-exporter", this.local.nodeExporter],
+        ] as const) {
+            this.procs.start(name, l.bin, l.args, { env: l.env });
+        }
         this.startRedisExporter();
-        const nodeExporter = await freePort();
-        this.procs.start("node-exporter", b["prometheus-node-exporter"], [`--web.listen-address=127.0.0.1:${nodeExporter}`]);
+        const pgExporter = ports.postgresExporter;
+        const nodeExporter = ports.nodeExporter;
+        const promPort = ports.prometheus;
 
         const dashboardPort = await this.startApps();
         const cadvisor = await startStaticMetrics("# cAdvisor stand-in: no containers\n");
@@ -70,7 +85,6 @@ export class LocalStack {
         this.loki.logAll(this.endpoints);
 
         const amPort = await freePort();
-        const promPort = await freePort();
         const files = renderMonitoringFiles({
             environment: ENVIRONMENT,
             scrapeInterval: "1s",
@@ -82,7 +96,7 @@ export class LocalStack {
                 nodeExporter: `127.0.0.1:${nodeExporter}`,
                 cadvisor: cadvisor.address,
                 postgresExporter: `127.0.0.1:${pgExporter}`,
-                redisExporter: `127.0.0.1:${this.redisExporterPort}`,
+                redisExporter: this.redisExporterAddress(),
                 prometheus: `127.0.0.1:${promPort}`,
                 alertmanager: `127.0.0.1:${amPort}`,
                 loki: `127.0.0.1:${this.loki.port}`,
@@ -134,14 +148,15 @@ export class LocalStack {
         return this.procs.stop(`app-${service}`);
     }
 
+    /** As deployed: the password in the environment, never in `ps`. */
     startRedisExporter(): void {
-        // Password via the environment: it never shows up in `ps`.
-        this.procs.start(
-            "redis-exporter",
-            this.bins["prometheus-redis-exporter"],
-            ["-redis.addr", `redis://127.0.0.1:${this.redisPort}`, "-web.listen-address", `127.0.0.1:${this.redisExporterPort}`],
-            { env: { ...process.env, REDIS_PASSWORD } },
-        );
+        const l = this.local.redisExporter;
+        this.procs.start("redis-exporter", l.bin, l.args, { env: l.env });
+    }
+
+    private redisExporterAddress(): string {
+        const args = this.local.redisExporter.args;
+        return args[args.indexOf("-web.listen-address") + 1];
     }
 
     stopRedisExporter(): Promise<void> {

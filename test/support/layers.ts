@@ -17,7 +17,7 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 };
 
 /** Pure modules outside observability/render: they build text, not resources. */
-const PURE = ["src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts"];
+const PURE = ["src/proxy/caddyfile.ts", "src/data/roleSql.ts", "src/data/backupRoleSql.ts", "src/data/redisServer.ts", "src/data/postgresServer.ts"];
 /** Pure directories: deploy timing and the figures computed from declared resources. */
 const PURE_DIRS = ["src/rollout/"];
 

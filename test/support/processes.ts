@@ -10,60 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { alertmanagerCommand } from "../../src/observability/render";
 
-/** Debian puts the PostgreSQL server binaries outside PATH. */
-const EXTRA_DIRS = ["/usr/lib/postgresql/15/bin", "/usr/sbin"];
-
-export function which(bin: string): string | undefined {
-    const dirs = [...(process.env.PATH ?? "").split(path.delimiter), ...EXTRA_DIRS];
-    for (const dir of dirs) {
-        const candidate = path.join(dir, bin);
-        try {
-            fs.accessSync(candidate, fs.constants.X_OK);
-            return candidate;
-        } catch {
-            // not in this directory
-        }
-    }
-    return undefined;
-}
-
-/** Debian package providing each binary the tests use. */
-const DEBIAN_PACKAGES: Record<string, string> = {
-    prometheus: "prometheus",
-    promtool: "prometheus",
-    "prometheus-alertmanager": "prometheus-alertmanager",
-    amtool: "prometheus-alertmanager",
-    "prometheus-postgres-exporter": "prometheus-postgres-exporter",
-    "prometheus-redis-exporter": "prometheus-redis-exporter",
-    "prometheus-node-exporter": "prometheus-node-exporter",
-    "redis-server": "redis-server",
-    initdb: "postgresql-15",
-    postgres: "postgresql-15",
-    pg_isready: "postgresql-client-15",
-    wget: "wget",
-};
-
-/**
- * Resolves binaries a suite needs. Missing ones fail the suite under CI (process.env.CI set)
- * and skip it otherwise, so a laptop without Prometheus can still run the pure tests.
- */
-export function requireBinaries(ctx: Mocha.Context, bins: string[]): Record<string, string> {
-    const found: Record<string, string> = {};
-    const missing: string[] = [];
-    for (const bin of bins) {
-        const p = which(bin);
-        if (p) found[bin] = p;
-        else missing.push(bin);
-    }
-    if (missing.length > 0) {
-        const packages = [...new Set(missing.map((b) => DEBIAN_PACKAGES[b] ?? b))].join(" ");
-        const message = `missing binaries: ${missing.join(", ")} (Debian: apt-get install ${packages})`;
-        if (process.env.CI) throw new Error(`${message}; required because CI is set`);
-        console.warn(`      skipping: ${message}`);
-        ctx.skip();
-    }
-    return found;
-}
+export { DEBIAN_PACKAGES, requireBinaries, unavailable, underCi, which } from "./tools";
 
 export interface RunResult {
     code: number | null;
