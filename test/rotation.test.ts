@@ -44,9 +44,11 @@ const STAGING: Record<SecretName, Scope> = {
 
 /** Prod (Cloud SQL users instead of the role step; no database container, no pg_dump container). */
 const PROD: Record<SecretName, Scope> = {
-    postgresPassword: { "sqlUser/postgres-app": U, ...prodApps },
+    // Blue/green logins: generation 1 sets the new password on the green login (blue keeps its old
+    // one while the apps move), and the roles step re-checks the active login.
+    postgresPassword: { "sqlUser/postgres-app-green": U, "command/postgres-roles": U, ...prodApps },
     postgresAdminPassword: {},
-    postgresMonitorPassword: { "sqlUser/postgres-monitor": U, "container/postgres-exporter": R },
+    postgresMonitorPassword: { "sqlUser/postgres-monitor": U, "command/postgres-roles": U, "container/postgres-exporter": R },
     postgresBackupPassword: {},
     redisPassword: { "container/redis": R, "container/redis-exporter": R, ...prodApps },
     jwtSecretDeposito: app("agente-deposito"),
@@ -70,6 +72,7 @@ const CONSUMER: Record<string, SecretConsumer> = {
     "container/postgres": "postgres",
     "command/postgres-roles": "postgres-roles",
     "sqlUser/postgres-app": "postgres-roles",
+    "sqlUser/postgres-app-green": "postgres-roles",
     "sqlUser/postgres-monitor": "postgres-roles",
     "container/postgres-exporter": "postgres-exporter",
     "container/backup": "postgres-backup",
@@ -91,7 +94,11 @@ function scopeOf(before: ProgramRun, after: ProgramRun): Scope {
             continue;
         }
         if (r.type.startsWith("minimarket:") || r.type.startsWith("pulumi:providers:")) continue;
-        const plan = planFromInputs(r.type, unwrap(o.inputs) as Record<string, unknown>, unwrap(r.inputs) as Record<string, unknown>);
+        // The engine keeps the old value of an ignored field (`ignoreChanges`) before it diffs.
+        const inputs = { ...(unwrap(r.inputs) as Record<string, unknown>) };
+        const oldInputs = unwrap(o.inputs) as Record<string, unknown>;
+        for (const field of r.options.ignoreChanges) inputs[field] = oldInputs[field];
+        const plan = planFromInputs(r.type, oldInputs, inputs);
         if (plan.action !== "same") scope[short(r)] = plan.action;
     }
     for (const r of before.resources) if (!after.resources.some((a) => key(a) === key(r))) scope[short(r)] = "replace";

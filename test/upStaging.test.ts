@@ -74,14 +74,14 @@ function setup(opts: Fakes = {}) {
     const nodeDir = path.dirname(process.execPath);
     const home = path.join(root, "home");
     const baseEnv = { PATH: `${bin}:${nodeDir}:/usr/bin:/bin`, HOME: home, ...opts.env };
-    const run = (script: string, args: string[]) =>
+    const runScript = (script: string, args: string[]) =>
         spawnSync("bash", [path.join(scripts, script), ...args], { env: baseEnv, encoding: "utf8", timeout: 60_000 });
     const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n") : []);
     return {
         root,
         mm: path.join(home, ".minimarket"),
-        up: (...args: string[]) => run("up-staging.sh", args.length ? args : ["--yes"]),
-        wrapper: (...args: string[]) => run("pulumi-staging.sh", args),
+        up: (...args: string[]) => runScript("up-staging.sh", args.length ? args : ["--yes"]),
+        wrapper: (...args: string[]) => runScript("pulumi-staging.sh", args),
         calls: () => lines(log),
         sshCalls: () => lines(sshLog),
     };

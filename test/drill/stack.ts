@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
 import * as path from "path";
-import YAML from "yaml";
 import { prometheusFlags, renderMonitoringFiles } from "../../src/observability/render";
+import { REDIS_ENTRYPOINT } from "../../src/data/redisServer";
 import { ENDPOINTS } from "../../src/facts/endpoints";
 import { POSTGRES_IMAGE_BINARIES, PostgresLikeTheImage } from "../support/postgresImage";
 import { freePort, httpJson, localArgv, ProcessGroup, startAlertmanager, waitFor, writeFiles } from "../support/processes";
@@ -178,7 +178,13 @@ export function localise(d: Deployed, bins: Record<string, string>, ports: Ports
             bin: shell,
             args: [
                 flag,
-                replaceOnce("redis command", script, " --dir /data ", ` --dir ${redisDir} `),
+                // No image here, so no entrypoint: redis-server is started directly (as this user).
+                replaceOnce(
+                    "redis entrypoint",
+                    replaceOnce("redis command", script, " --dir /data ", ` --dir ${redisDir} `),
+                    `exec ${REDIS_ENTRYPOINT} `,
+                    "exec ",
+                ),
                 ...argv0,
                 "--port",
                 String(ports.redis),
@@ -309,13 +315,9 @@ export function renderDrillFiles(
         deadMansSwitchUrl: `${c.receiverUrl}/heartbeat`,
     });
     writeFiles(dir, files);
-    // Rule files live in the temp dir, not in /etc/prometheus/rules.
-    const promFile = path.join(dir, "prometheus/etc/prometheus/prometheus.yml");
-    const prom = YAML.parse(files["prometheus/etc/prometheus/prometheus.yml"]);
-    prom.rule_files = prom.rule_files.map((p: string) => path.join(dir, "prometheus", p));
-    fs.writeFileSync(promFile, YAML.stringify(prom));
+    // rule_files are relative to prometheus.yml, so the rendered tree runs as it is.
     return {
-        prometheusConfig: promFile,
+        prometheusConfig: path.join(dir, "prometheus/etc/prometheus/prometheus.yml"),
         alertmanagerConfig: path.join(dir, "alertmanager/etc/alertmanager/alertmanager.yml"),
         // The containers' filesystems, for startPrometheus and startAlertmanager.
         prometheusRoot: path.join(dir, "prometheus"),

@@ -6,7 +6,6 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import { renderMonitoringFiles, MonitoringInput } from "../../src/observability/render";
 import { stagingInput, TRICKY_SLACK_URL } from "./fixtures";
 import {
@@ -29,10 +28,8 @@ const AM_CONFIG = "alertmanager/etc/alertmanager/alertmanager.yml";
 /** Writes the rendered files under dir and points rule_files at the written copies. */
 function writeRendered(dir: string, input: MonitoringInput): Record<string, string> {
     const files = renderMonitoringFiles(input);
+    // Written as rendered: rule_files are relative to prometheus.yml, as in the container.
     writeFiles(dir, files);
-    const prom = YAML.parse(files[PROM_CONFIG]);
-    prom.rule_files = prom.rule_files.map((p: string) => path.join(dir, "prometheus", p));
-    fs.writeFileSync(path.join(dir, PROM_CONFIG), YAML.stringify(prom));
     return files;
 }
 

@@ -107,8 +107,7 @@ export class LocalStack {
         writeFiles(this.dir, files);
         this.prometheusConfig = path.join(this.dir, "prometheus/etc/prometheus/prometheus.yml");
         this.alertmanagerConfig = path.join(this.dir, "alertmanager/etc/alertmanager/alertmanager.yml");
-        // Rule files live in the temp dir, not in /etc/prometheus/rules.
-        this.editPrometheusConfig((c) => ({ ...c, rule_files: (c.rule_files as string[]).map((p) => path.join(this.dir, "prometheus", p)) }));
+        // rule_files are relative to prometheus.yml, so the rendered tree runs as it is.
         this.alertmanagerUrl = await startAlertmanager(this.procs, b["prometheus-alertmanager"], path.join(this.dir, "alertmanager"), "alertmanager", amPort);
         this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, path.join(this.dir, "prometheus"), promPort);
 

@@ -3,6 +3,7 @@
  * stack from one input. Pure functions, no Pulumi resources; a component writes the
  * returned files into the containers.
  */
+import * as path from "path";
 import { INTERVALS } from "../../facts/telemetry";
 import { ALERTMANAGER_CONFIG_FILE, renderAlertmanagerConfig, SlackChannels } from "./alertmanager";
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_DIR, renderPrometheusConfig, ScrapeTargets } from "./prometheus";
@@ -52,7 +53,9 @@ export interface RenderedMonitoring {
 /** Renders all files plus whether Slack notifications are on. */
 export function renderMonitoring(input: MonitoringInput): RenderedMonitoring {
     const ruleFiles = { ...renderRuleFiles({ runbookBaseUrl: input.runbookBaseUrl }), ...input.extraRuleFiles };
-    const rulePaths = Object.keys(ruleFiles).map((name) => `${PROMETHEUS_RULES_DIR}/${name}`);
+    // Relative to prometheus.yml's directory (how Prometheus resolves rule_files): the same config
+    // finds its rules in the container and in a rendered tree (`promtool check config rendered/...`).
+    const rulePaths = Object.keys(ruleFiles).map((name) => path.posix.relative(path.posix.dirname(PROMETHEUS_CONFIG_FILE), `${PROMETHEUS_RULES_DIR}/${name}`));
     const prometheus = renderPrometheusConfig({
         environment: input.environment,
         scrapeInterval: input.scrapeInterval ?? INTERVALS.scrape,
