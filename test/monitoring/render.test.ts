@@ -256,7 +256,8 @@ describe("monitoring render: renderMonitoringFiles", () => {
             "prometheus/etc/prometheus/rules/recording.yml",
         ]);
         const prometheus = YAML.parse(files["prometheus/etc/prometheus/prometheus.yml"]);
-        expect(prometheus.rule_files).to.deep.equal(["/etc/prometheus/rules/recording.yml", "/etc/prometheus/rules/alerts.yml"]);
+        // Relative to prometheus.yml (/etc/prometheus), so they resolve in the container and in a rendered tree alike.
+        expect(prometheus.rule_files).to.deep.equal(["rules/recording.yml", "rules/alerts.yml"]);
         expect(prometheus.global.scrape_interval).to.equal("15s");
     });
 
