@@ -3,7 +3,10 @@
 // fails here until someone classifies it from the provider's source.
 
 import { expect } from "chai";
-import { ProgramRun, runProgram, stackFileConfig, unwrap } from "./support/program";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramRun, runProgram, stackFileConfig, underMocks, unwrap } from "./support/program";
+import { resolve } from "./gcp/harness";
 import { dockerCpus } from "../src/docker/container";
 import { FieldRule, nanoToDecimal, parseCpus, pathContains, planFromInputs, rules, ruleFor } from "./support/providers";
 
@@ -151,5 +154,26 @@ describe("CLI steps that carry secrets", () => {
             ["agente-deposito-migrate", "agente-negocio-migrate", "dashboard-migrate", "grafana-admin-password", "ml-service-migrate", "postgres-roles"].sort(),
         );
         for (const step of steps) expect(step.inputs.logging, step.name).to.equal("none");
+    });
+});
+
+describe("the mocks answer with the provider's read-back state", () => {
+    it('a container sent cpus "1", durations like "15s" and no restart policy comes back as the provider reads it', async () => {
+        const run = await underMocks("staging", () => {
+            const c = new docker.Container("probe", {
+                image: "busybox:1.37",
+                cpus: "1",
+                memory: 256,
+                healthcheck: { tests: ["CMD", "true"], interval: "15s", timeout: "5s", startPeriod: "1m", retries: 3 },
+            });
+            return pulumi.all([c.cpus, c.healthcheck, c.restart, c.memorySwap]);
+        });
+        expect(run.error, run.error?.stack).to.equal(undefined);
+        const [cpus, healthcheck, restart, memorySwap] = (await resolve(run.result!)).value!;
+        expect(cpus).to.equal("1.0");
+        expect(healthcheck).to.deep.include({ interval: "15s", timeout: "5s", startPeriod: "1m0s", retries: 3 });
+        expect(restart).to.equal("no");
+        // Docker sets swap to twice the memory when none is sent.
+        expect(memorySwap).to.equal(512);
     });
 });

@@ -6,6 +6,17 @@ import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { readStackFile, StackFile, stackFilePath } from "../../src/config";
+import { readBack, UnknownTypeError } from "./providers";
+
+/** The read-back state of a resource type the provider facts describe; other types keep their inputs. */
+function providerState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    try {
+        return readBack(type, inputs);
+    } catch (e) {
+        if (e instanceof UnknownTypeError) return { ...inputs };
+        throw e;
+    }
+}
 
 /** How the engine marks a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -161,7 +172,8 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                 });
                 const computed = computedState(args.type, args.name, inputs);
                 if (typeof computed.result === "string") generated.push(computed.result);
-                return { id: `${args.name}-id`, state: { ...inputs, ...computed } };
+                // State as the provider reads it back after create (e.g. cpus "1" → "1.0"), per test/support/providers.
+                return { id: `${args.name}-id`, state: { ...providerState(args.type, inputs), ...computed } };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 return args.inputs;
