@@ -1,0 +1,138 @@
+// A StrykerJS test runner that runs the project's own mocha (12.x) in the Stryker worker process.
+//
+// Why it exists: no released @stryker-mutator/mocha-runner loads mocha 12. Version 9.6.1 declares
+// `mocha >= 7.2 < 12`; 10.0.0 needs Node.js 22 and reaches into `mocha/lib/cli/*` without a file
+// extension, which mocha 12 renamed to `.cjs` (stryker-js pull request #6205, open when this was
+// written). Delete this file and set `testRunner: "mocha"` once a release loads mocha 12 on Node 20.
+//
+// What it does, following the TestRunner contract of @stryker-mutator/api 9.x:
+// - loads ts-node (as .mocharc.json does) and the test files Stryker hands over (`testFiles`);
+// - dry run: records which tests reach which mutant (perTest coverage) through the instrumenter's
+//   global `__stryker__` (`currentTestId` is set before each test, `mutantCoverage` is read back);
+// - mutant run: activates one mutant and runs only the tests that cover it (mocha grep on the
+//   full titles), bailing on the first failure.
+// Files are loaded once per worker; static mutants get a fresh worker from Stryker (reloadEnvironment: false).
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-mutator/api/plugin";
+import { determineHitLimitReached, DryRunStatus, TestStatus, toMutantRunResult } from "@stryker-mutator/api/test-runner";
+
+const NAMESPACE = "__stryker__";
+const projectRequire = createRequire(path.join(process.cwd(), "package.json"));
+
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function setBail(suite, bail) {
+    suite.bail(bail);
+    for (const child of suite.suites) setBail(child, bail);
+}
+
+/** Collects one run's results; mocha builds a new reporter per run. */
+class Collector {
+    static current;
+    constructor(runner) {
+        Collector.current = this;
+        this.tests = [];
+        const started = new Map();
+        const base = (test) => ({ id: test.fullTitle(), name: test.fullTitle(), fileName: test.file, timeSpentMs: Date.now() - (started.get(test) ?? Date.now()) });
+        runner.on("test", (test) => started.set(test, Date.now()));
+        runner.on("pass", (test) => this.tests.push({ ...base(test), status: TestStatus.Success }));
+        runner.on("pending", (test) => this.tests.push({ ...base(test), status: TestStatus.Skipped }));
+        // A failing hook is reported as a failure too, so a mutant that breaks a `before` is killed.
+        runner.on("fail", (test, err) => this.tests.push({ ...base(test), status: TestStatus.Failed, failureMessage: String(err?.message ?? err) }));
+    }
+}
+
+export class ProjectMochaTestRunner {
+    static inject = tokens(commonTokens.logger, commonTokens.options);
+
+    constructor(log, options) {
+        this.log = log;
+        this.options = options;
+        this.context = globalThis[NAMESPACE] ?? (globalThis[NAMESPACE] = {});
+        this.loaded = false;
+        this.beforeEach = undefined;
+    }
+
+    capabilities() {
+        // Test files are required once; re-requiring them in the same process is not possible.
+        return { reloadEnvironment: false };
+    }
+
+    async init() {
+        // The same hook .mocharc.json registers for `npx mocha`.
+        projectRequire("ts-node/register/transpile-only");
+        const mochaModule = await import(pathToFileURL(projectRequire.resolve("mocha")).href);
+        this.Mocha = mochaModule.default;
+    }
+
+    createMocha(testFiles) {
+        if (!testFiles || testFiles.length === 0) throw new Error("set `testFiles` in stryker.config.mjs: this runner runs exactly those files");
+        const mocha = new this.Mocha({ reporter: Collector, timeout: 0 });
+        mocha.cleanReferencesAfterRun(false);
+        for (const file of testFiles) mocha.addFile(file);
+        const self = this;
+        mocha.suite.beforeEach(function () {
+            self.beforeEach?.(this);
+        });
+        this.mocha = mocha;
+    }
+
+    async dryRun({ coverageAnalysis, disableBail, testFiles }) {
+        this.createMocha(testFiles);
+        if (coverageAnalysis === "perTest") {
+            this.beforeEach = (ctx) => {
+                this.context.currentTestId = ctx.currentTest?.fullTitle();
+            };
+        }
+        const result = await this.run(disableBail);
+        if (result.status === DryRunStatus.Complete && coverageAnalysis !== "off") result.mutantCoverage = this.context.mutantCoverage;
+        this.beforeEach = undefined;
+        return result;
+    }
+
+    async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, mutantActivation }) {
+        // A fresh worker (for a static mutant, or after a timeout) has had no dry run: it takes the
+        // files from the options, as paths relative to its working directory, the sandbox.
+        if (!this.mocha) this.createMocha((this.options.testFiles ?? []).map((f) => path.resolve(f)));
+        this.context.hitLimit = hitLimit;
+        this.context.hitCount = hitLimit ? 0 : undefined;
+        this.mocha.grep(testFilter ? new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")) : undefined);
+        return toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
+    }
+
+    async run(disableBail, activeMutantId, mutantActivation) {
+        setBail(this.mocha.suite, !disableBail);
+        try {
+            if (!this.loaded) {
+                // A static mutant must be active while the modules load.
+                this.context.activeMutant = mutantActivation === "static" ? activeMutantId : undefined;
+                await this.mocha.loadFilesAsync();
+                this.loaded = true;
+            }
+            this.context.activeMutant = activeMutantId;
+            Collector.current = undefined;
+            await new Promise((resolve) => this.mocha.run(() => resolve()));
+            const timeout = determineHitLimitReached(this.context.hitCount, this.context.hitLimit);
+            if (timeout) return timeout;
+            if (!Collector.current) return { status: DryRunStatus.Error, errorMessage: "mocha did not create the result collector" };
+            return { status: DryRunStatus.Complete, tests: Collector.current.tests };
+        } catch (err) {
+            return { status: DryRunStatus.Error, errorMessage: String(err?.stack ?? err) };
+        }
+    }
+
+    async dispose() {
+        try {
+            this.mocha?.dispose();
+        } catch (err) {
+            if (err?.code !== "ERR_MOCHA_INSTANCE_ALREADY_RUNNING") throw err;
+        }
+    }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, "project-mocha", ProjectMochaTestRunner)];
