@@ -47,6 +47,9 @@ export default {
         "test/backup/dashboardPanel.test.ts",
         "test/gcp/caddyfile.test.ts",
     ],
+    // These run the whole Pulumi program under mocks (seconds each) and would rerun for every
+    // config mutant; the config tests next to them cover the same rules directly.
+    projectMocha: { excludeTests: "^invalid config in a real program run " },
     // The project's mocha 12 in process (see scripts/mutation/mocha-runner.mjs for why not the
     // published mocha runner).
     plugins: ["./scripts/mutation/mocha-runner.mjs"],

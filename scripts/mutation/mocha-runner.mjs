@@ -82,8 +82,21 @@ export class ProjectMochaTestRunner {
         this.mocha = mocha;
     }
 
+    /** mocha's grep: the tests whose full title matches (or, inverted, does not match). */
+    select(pattern, invert) {
+        this.mocha.grep(pattern);
+        this.mocha.options.invert = invert;
+    }
+
+    /** Every test but those `projectMocha.excludeTests` names. */
+    selectAll() {
+        const exclude = this.options.projectMocha?.excludeTests;
+        this.select(exclude ? new RegExp(exclude) : undefined, Boolean(exclude));
+    }
+
     async dryRun({ coverageAnalysis, disableBail, testFiles }) {
         this.createMocha(testFiles);
+        this.selectAll();
         if (coverageAnalysis === "perTest") {
             this.beforeEach = (ctx) => {
                 this.context.currentTestId = ctx.currentTest?.fullTitle();
@@ -101,7 +114,8 @@ export class ProjectMochaTestRunner {
         if (!this.mocha) this.createMocha((this.options.testFiles ?? []).map((f) => path.resolve(f)));
         this.context.hitLimit = hitLimit;
         this.context.hitCount = hitLimit ? 0 : undefined;
-        this.mocha.grep(testFilter ? new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")) : undefined);
+        if (testFilter) this.select(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")), false);
+        else this.selectAll();
         return toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
     }
 
@@ -134,5 +148,21 @@ export class ProjectMochaTestRunner {
         }
     }
 }
+
+export const strykerValidationSchema = {
+    $schema: "http://json-schema.org/draft-07/schema",
+    type: "object",
+    properties: {
+        projectMocha: {
+            type: "object",
+            description: "Options of the project-mocha test runner (scripts/mutation/mocha-runner.mjs).",
+            properties: {
+                excludeTests: { type: "string", description: "Regular expression of full test titles not to run (slow tests)." },
+            },
+            additionalProperties: false,
+            default: {},
+        },
+    },
+};
 
 export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, "project-mocha", ProjectMochaTestRunner)];
