@@ -11,7 +11,10 @@
 //   global `__stryker__` (`currentTestId` is set before each test, `mutantCoverage` is read back);
 // - mutant run: activates one mutant and runs only the tests that cover it (mocha grep on the
 //   full titles), bailing on the first failure.
-// Files are loaded once per worker; static mutants get a fresh worker from Stryker (reloadEnvironment: false).
+// - reload: when Stryker asks for a fresh environment (a mutant also reached while modules load),
+//   forgets the project's modules (all CommonJS through ts-node, so require.cache holds them) and
+//   loads them again with the mutant active, in the same process: a new worker per such mutant
+//   would cost seconds each.
 
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -29,6 +32,27 @@ function escapeRegExp(text) {
 function setBail(suite, bail) {
     suite.bail(bail);
     for (const child of suite.suites) setBail(child, bail);
+}
+
+/**
+ * Keeps ts-node's output per file, so a reload evaluates the modules again without transpiling
+ * them again (the sandbox's files do not change during a run).
+ */
+function cacheTranspiledTypeScript() {
+    const extensions = projectRequire.extensions;
+    const transpile = extensions[".ts"];
+    const output = new Map();
+    extensions[".ts"] = function (module, filename) {
+        const cached = output.get(filename);
+        if (cached !== undefined) return module._compile(cached, filename);
+        // ts-node wraps this _compile and calls it with the JavaScript it made.
+        const compile = module._compile;
+        module._compile = function (code, name) {
+            output.set(name, code);
+            return compile.call(this, code, name);
+        };
+        return transpile(module, filename);
+    };
 }
 
 /** Collects one run's results; mocha builds a new reporter per run. */
@@ -59,13 +83,13 @@ export class ProjectMochaTestRunner {
     }
 
     capabilities() {
-        // Test files are required once; re-requiring them in the same process is not possible.
-        return { reloadEnvironment: false };
+        return { reloadEnvironment: true };
     }
 
     async init() {
         // The same hook .mocharc.json registers for `npx mocha`.
         projectRequire("ts-node/register/transpile-only");
+        cacheTranspiledTypeScript();
         const mochaModule = await import(pathToFileURL(projectRequire.resolve("mocha")).href);
         this.Mocha = mochaModule.default;
     }
@@ -74,6 +98,7 @@ export class ProjectMochaTestRunner {
         if (!testFiles || testFiles.length === 0) throw new Error("set `testFiles` in stryker.config.mjs: this runner runs exactly those files");
         const mocha = new this.Mocha({ reporter: Collector, timeout: 0 });
         mocha.cleanReferencesAfterRun(false);
+        this.testFiles = testFiles;
         for (const file of testFiles) mocha.addFile(file);
         const self = this;
         mocha.suite.beforeEach(function () {
@@ -108,23 +133,37 @@ export class ProjectMochaTestRunner {
         return result;
     }
 
-    async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, mutantActivation }) {
-        // A fresh worker (for a static mutant, or after a timeout) has had no dry run: it takes the
+    async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, reloadEnvironment }) {
+        // A fresh worker (after a timeout or a crash) has had no dry run: it takes the
         // files from the options, as paths relative to its working directory, the sandbox.
         if (!this.mocha) this.createMocha((this.options.testFiles ?? []).map((f) => path.resolve(f)));
+        else if (reloadEnvironment) this.reload();
         this.context.hitLimit = hitLimit;
         this.context.hitCount = hitLimit ? 0 : undefined;
         if (testFilter) this.select(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")), false);
         else this.selectAll();
-        return toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
+        return toMutantRunResult(await this.run(disableBail, activeMutant.id));
     }
 
-    async run(disableBail, activeMutantId, mutantActivation) {
+    /** A new mocha over the same files, with the project's modules (not node_modules) unloaded. */
+    reload() {
+        this.mocha.dispose();
+        const root = process.cwd() + path.sep;
+        for (const key of Object.keys(projectRequire.cache)) {
+            if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete projectRequire.cache[key];
+        }
+        this.createMocha(this.testFiles);
+        this.loaded = false;
+    }
+
+    async run(disableBail, activeMutantId) {
         setBail(this.mocha.suite, !disableBail);
         try {
             if (!this.loaded) {
-                // A static mutant must be active while the modules load.
-                this.context.activeMutant = mutantActivation === "static" ? activeMutantId : undefined;
+                // The mutant is active while the modules load: Stryker reloads for mutants that are
+                // also reached at load time (schemas, constants built by helpers), and a mutant that
+                // is not reached then changes nothing. A test that fails, fails because of it.
+                this.context.activeMutant = activeMutantId;
                 await this.mocha.loadFilesAsync();
                 this.loaded = true;
             }
