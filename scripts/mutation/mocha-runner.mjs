@@ -23,6 +23,7 @@ import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-m
 import { determineHitLimitReached, DryRunStatus, TestStatus, toMutantRunResult } from "@stryker-mutator/api/test-runner";
 
 const NAMESPACE = "__stryker__";
+const LOAD_TEST_ID = "(loading the test files)";
 const projectRequire = createRequire(path.join(process.cwd(), "package.json"));
 
 function escapeRegExp(text) {
@@ -137,16 +138,20 @@ export class ProjectMochaTestRunner {
         // A fresh worker (after a timeout or a crash) has had no dry run: it takes the
         // files from the options, as paths relative to its working directory, the sandbox.
         if (!this.mocha) this.createMocha((this.options.testFiles ?? []).map((f) => path.resolve(f)));
-        else if (reloadEnvironment) this.reload();
+        else if (reloadEnvironment || this.mustReload) this.reload();
         this.context.hitLimit = hitLimit;
         this.context.hitCount = hitLimit ? 0 : undefined;
-        if (testFilter) this.select(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")), false);
+        // Test ids are full titles; with `testFiles` set, Stryker passes the test files themselves
+        // when a mutant needs every test (a static mutant).
+        const files = new Set(this.testFiles);
+        if (testFilter && !testFilter.every((id) => files.has(id))) this.select(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")), false);
         else this.selectAll();
         return toMutantRunResult(await this.run(disableBail, activeMutant.id));
     }
 
     /** A new mocha over the same files, with the project's modules (not node_modules) unloaded. */
     reload() {
+        this.log.debug("reloading the test environment");
         this.mocha.dispose();
         const root = process.cwd() + path.sep;
         for (const key of Object.keys(projectRequire.cache)) {
@@ -154,6 +159,7 @@ export class ProjectMochaTestRunner {
         }
         this.createMocha(this.testFiles);
         this.loaded = false;
+        this.mustReload = false;
     }
 
     async run(disableBail, activeMutantId) {
@@ -164,7 +170,16 @@ export class ProjectMochaTestRunner {
                 // also reached at load time (schemas, constants built by helpers), and a mutant that
                 // is not reached then changes nothing. A test that fails, fails because of it.
                 this.context.activeMutant = activeMutantId;
-                await this.mocha.loadFilesAsync();
+                try {
+                    await this.mocha.loadFilesAsync();
+                } catch (err) {
+                    // The files loaded in the dry run, so with a mutant active this failure is the
+                    // mutant's doing (a describe body or a module's top level threw): it is killed.
+                    if (activeMutantId === undefined) throw err;
+                    this.mustReload = true;
+                    const failureMessage = `loading the test files failed: ${String(err?.message ?? err)}`;
+                    return { status: DryRunStatus.Complete, tests: [{ id: LOAD_TEST_ID, name: LOAD_TEST_ID, timeSpentMs: 0, status: TestStatus.Failed, failureMessage }] };
+                }
                 this.loaded = true;
             }
             this.context.activeMutant = activeMutantId;
@@ -172,6 +187,7 @@ export class ProjectMochaTestRunner {
             await new Promise((resolve) => this.mocha.run(() => resolve()));
             const timeout = determineHitLimitReached(this.context.hitCount, this.context.hitLimit);
             if (timeout) return timeout;
+            this.log.debug(`mutant ${activeMutantId}: ${Collector.current?.tests.length} tests, ${Collector.current?.tests.filter((t) => t.status === TestStatus.Failed).length} failed`);
             if (!Collector.current) return { status: DryRunStatus.Error, errorMessage: "mocha did not create the result collector" };
             return { status: DryRunStatus.Complete, tests: Collector.current.tests };
         } catch (err) {

@@ -63,9 +63,8 @@ describe("unit: roleSyncSql", () => {
 });
 
 describe("unit: backupRoleSql", () => {
-    const lines = body(backupRoleSql("minimarket", "s3cr'et"));
-
     it("makes a login role that can read everything and nothing more", () => {
+        const lines = body(backupRoleSql("minimarket", "s3cr'et"));
         expect(BACKUP_ROLE).to.equal("minimarket_backup");
         expect(lines[0]).to.equal(
             `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'minimarket_backup') THEN CREATE ROLE "minimarket_backup" LOGIN; END IF; END $do$;`,
