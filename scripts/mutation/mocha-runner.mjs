@@ -56,6 +56,23 @@ function cacheTranspiledTypeScript() {
     };
 }
 
+/** For each loaded test file, every module file it imports, directly or not. */
+function importsOfTestFiles(testFiles) {
+    const result = new Map();
+    for (const file of testFiles) {
+        const seen = new Set();
+        const stack = [projectRequire.cache[file]];
+        while (stack.length > 0) {
+            const mod = stack.pop();
+            if (!mod || seen.has(mod.filename)) continue;
+            seen.add(mod.filename);
+            stack.push(...mod.children);
+        }
+        if (seen.size > 0) result.set(file, seen);
+    }
+    return result;
+}
+
 /** Collects one run's results; mocha builds a new reporter per run. */
 class Collector {
     static current;
@@ -99,7 +116,7 @@ export class ProjectMochaTestRunner {
         if (!testFiles || testFiles.length === 0) throw new Error("set `testFiles` in stryker.config.mjs: this runner runs exactly those files");
         const mocha = new this.Mocha({ reporter: Collector, timeout: 0 });
         mocha.cleanReferencesAfterRun(false);
-        this.testFiles = testFiles;
+        this.loadedFiles = testFiles;
         for (const file of testFiles) mocha.addFile(file);
         const self = this;
         mocha.suite.beforeEach(function () {
@@ -121,6 +138,7 @@ export class ProjectMochaTestRunner {
     }
 
     async dryRun({ coverageAnalysis, disableBail, testFiles }) {
+        this.testFiles = testFiles;
         this.createMocha(testFiles);
         this.selectAll();
         if (coverageAnalysis === "perTest") {
@@ -134,11 +152,17 @@ export class ProjectMochaTestRunner {
         return result;
     }
 
-    async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, reloadEnvironment }) {
+    async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, reloadEnvironment, sandboxFileName }) {
         // A fresh worker (after a timeout or a crash) has had no dry run: it takes the
         // files from the options, as paths relative to its working directory, the sandbox.
-        if (!this.mocha) this.createMocha((this.options.testFiles ?? []).map((f) => path.resolve(f)));
-        else if (reloadEnvironment || this.mustReload) this.reload();
+        if (!this.mocha) {
+            this.testFiles = (this.options.testFiles ?? []).map((f) => path.resolve(f));
+            this.createMocha(this.testFiles);
+        }
+        // After a reload only the test files that import the mutated file (directly or not) are
+        // loaded: the others cannot reach the mutant, and a static mutant runs every loaded test.
+        const needed = this.testFilesReaching(sandboxFileName);
+        if (reloadEnvironment || this.mustReload || needed.some((f) => !this.loadedFiles.includes(f))) this.reload(needed);
         this.context.hitLimit = hitLimit;
         this.context.hitCount = hitLimit ? 0 : undefined;
         // Test ids are full titles; with `testFiles` set, Stryker passes the test files themselves
@@ -149,15 +173,22 @@ export class ProjectMochaTestRunner {
         return toMutantRunResult(await this.run(disableBail, activeMutant.id));
     }
 
-    /** A new mocha over the same files, with the project's modules (not node_modules) unloaded. */
-    reload() {
+    /** The test files whose imports reach `file`; all of them when that is not known. */
+    testFilesReaching(file) {
+        if (!this.importsOf || !file) return this.testFiles;
+        const reaching = this.testFiles.filter((t) => this.importsOf.get(t)?.has(file) ?? true);
+        return reaching.length > 0 ? reaching : this.testFiles;
+    }
+
+    /** A new mocha over `files`, with the project's modules (not node_modules) unloaded. */
+    reload(files) {
         this.log.debug("reloading the test environment");
         this.mocha.dispose();
         const root = process.cwd() + path.sep;
         for (const key of Object.keys(projectRequire.cache)) {
             if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete projectRequire.cache[key];
         }
-        this.createMocha(this.testFiles);
+        this.createMocha(files);
         this.loaded = false;
         this.mustReload = false;
     }
@@ -181,6 +212,7 @@ export class ProjectMochaTestRunner {
                     return { status: DryRunStatus.Complete, tests: [{ id: LOAD_TEST_ID, name: LOAD_TEST_ID, timeSpentMs: 0, status: TestStatus.Failed, failureMessage }] };
                 }
                 this.loaded = true;
+                if (!this.importsOf && this.loadedFiles.length === this.testFiles.length) this.importsOf = importsOfTestFiles(this.testFiles);
             }
             this.context.activeMutant = activeMutantId;
             Collector.current = undefined;
