@@ -34,9 +34,12 @@ export default {
     testFiles: [
         ...testsUnder("test/unit"),
         "test/config.test.ts",
+        // The README's config table comes from the schema's descriptions and defaults.
+        "test/readme.test.ts",
         "test/gcp/gcpConfig.test.ts",
         "test/backup/settings.test.ts",
         "test/monitoring/render.test.ts",
+        "test/monitoring/promtool-rules.test.ts",
         "test/observability/alloy.test.ts",
         "test/observability/loki.test.ts",
         "test/observability/grafana.test.ts",
