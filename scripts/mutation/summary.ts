@@ -19,7 +19,10 @@ export const GROUPS: [string, RegExp][] = [
     ["config reading", /^src\/config\//],
     ["URLs and role SQL", /^src\/data\//],
     ["app environment", /^src\/apps\//],
-    ["metrics and alert renderers", /^src\/observability\/render\/(prometheus|rules|alertDefinitions|backupRules|alertmanager|monitoringFiles|stackFiles|yaml)\.ts$/],
+    [
+        "metrics and alert renderers",
+        /^src\/observability\/render\/(prometheus|rules|alertDefinitions|backupRules|alertmanager|monitoringFiles|stackFiles|yaml)\.ts$/,
+    ],
     ["logs and Grafana renderers", /^src\/observability\/render\/(loki|alloy|grafana|logsAndDashboardsFiles)\.ts$/],
     ["dashboards", /^src\/observability\/render\/dashboards\//],
     ["Caddyfile", /^src\/proxy\//],

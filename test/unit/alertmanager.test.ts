@@ -51,8 +51,18 @@ describe("unit: alertmanager routing", () => {
 
     it("sends high and medium alerts to their channels, less often", () => {
         expect(route(config, { alertname: "HighLatency", severity: "high" })).to.have.length(1);
-        expect(route(config, { alertname: "HighLatency", severity: "high" })[0]).to.deep.include({ receiver: "slack-high", group_wait: "30s", group_interval: "5m", repeat_interval: "1h" });
-        expect(route(config, { alertname: "DiskFilling", severity: "medium" })[0]).to.deep.include({ receiver: "slack-medium", group_wait: "5m", group_interval: "5m", repeat_interval: "4h" });
+        expect(route(config, { alertname: "HighLatency", severity: "high" })[0]).to.deep.include({
+            receiver: "slack-high",
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "1h",
+        });
+        expect(route(config, { alertname: "DiskFilling", severity: "medium" })[0]).to.deep.include({
+            receiver: "slack-medium",
+            group_wait: "5m",
+            group_interval: "5m",
+            repeat_interval: "4h",
+        });
     });
 
     it("sends anything else to the general channel, grouped by alert, severity and service", () => {
@@ -92,7 +102,14 @@ describe("unit: alertmanager receivers and secrets", () => {
         expect(slack).to.deep.include({ channel: "#ops", send_resolved: true });
         expect(receiver(config, "slack-critical").slack_configs[0].channel).to.equal("#minimarket-alerts-critical");
         expect(slack.title).to.include("{{ .CommonLabels.alertname }}").and.include("{{ .Status | toUpper }}").and.include("{{ .CommonLabels.environment }}");
-        for (const part of ["{{ range .Alerts }}", "{{ .Annotations.summary }}", "{{ .Annotations.description }}", "{{ .Labels.severity }}", "{{ .Annotations.runbook_url }}", "{{ end }}"]) {
+        for (const part of [
+            "{{ range .Alerts }}",
+            "{{ .Annotations.summary }}",
+            "{{ .Annotations.description }}",
+            "{{ .Labels.severity }}",
+            "{{ .Annotations.runbook_url }}",
+            "{{ end }}",
+        ]) {
             expect(slack.text).to.include(part);
         }
         expect(slack.text.split("\n")).to.have.length(4);
@@ -118,7 +135,9 @@ describe("unit: alertmanager receivers and secrets", () => {
     });
 
     it("puts the real secrets in place of the placeholders, quoted safely, and only those given", () => {
-        const text = toYaml(renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl, deadMansSwitchUrl: SECRET_PLACEHOLDERS.deadMansSwitchUrl }).config);
+        const text = toYaml(
+            renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl, deadMansSwitchUrl: SECRET_PLACEHOLDERS.deadMansSwitchUrl }).config,
+        );
         const slack = "https://hooks.slack.com/services/T0/B0/a: #b 'c\"";
         const filled = parse(fillSecretPlaceholders(text, { slackWebhookUrl: slack, deadMansSwitchUrl: "https://hc.example/p" }));
         expect(filled.global.slack_api_url).to.equal(slack);
@@ -131,7 +150,11 @@ describe("unit: alertmanager receivers and secrets", () => {
     });
 
     it("runs one Alertmanager without clustering, with the given address and URL", () => {
-        expect(alertmanagerFlags()).to.deep.equal(["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address="]);
+        expect(alertmanagerFlags()).to.deep.equal([
+            "--config.file=/etc/alertmanager/alertmanager.yml",
+            "--storage.path=/alertmanager",
+            "--cluster.listen-address=",
+        ]);
         expect(alertmanagerFlags({ listenAddress: "127.0.0.1:19093", externalUrl: "https://am.example" })).to.include.members([
             "--web.listen-address=127.0.0.1:19093",
             "--web.external-url=https://am.example",

@@ -44,6 +44,13 @@ describe("unit: renderCaddyfile", () => {
         for (const email of ["", "ops", "ops@", "@example.com", "o ps@example.com", "ops@exa{mple", 'o"p@example.com', "a@b@c"]) {
             expect(() => renderCaddyfile({ email, sites: [site] }), email).to.throw(/invalid ACME e-mail/);
         }
-        expect(renderCaddyfile({ sites: [{ host: "a", upstream: "b:1" }, { host: "a.b-c.d9", upstream: "x.y:65535" }] })).to.include("reverse_proxy x.y:65535");
+        expect(
+            renderCaddyfile({
+                sites: [
+                    { host: "a", upstream: "b:1" },
+                    { host: "a.b-c.d9", upstream: "x.y:65535" },
+                ],
+            }),
+        ).to.include("reverse_proxy x.y:65535");
     });
 });

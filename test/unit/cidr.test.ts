@@ -14,7 +14,20 @@ describe("unit: CIDR arithmetic", () => {
     });
 
     it("rejects anything that is not exactly four octets and a prefix in range", () => {
-        for (const bad of ["10.0.0.0", "10.0.0/8", "10.0.0.0.0/8", "256.0.0.0/8", "10.0.0.256/8", "10.0.0.0/33", "10.0.0.0/123", " 10.0.0.0/8", "10.0.0.0/8 ", "1000.0.0.0/8", "a.b.c.d/8", "10.0.0.0/-1"]) {
+        for (const bad of [
+            "10.0.0.0",
+            "10.0.0/8",
+            "10.0.0.0.0/8",
+            "256.0.0.0/8",
+            "10.0.0.256/8",
+            "10.0.0.0/33",
+            "10.0.0.0/123",
+            " 10.0.0.0/8",
+            "10.0.0.0/8 ",
+            "1000.0.0.0/8",
+            "a.b.c.d/8",
+            "10.0.0.0/-1",
+        ]) {
             expect(parseCidr(bad), bad).to.equal(undefined);
         }
     });
@@ -32,7 +45,8 @@ describe("unit: CIDR arithmetic", () => {
     });
 
     it("knows the RFC 1918 ranges, up to their edges", () => {
-        for (const ip of ["10.0.0.0", "10.255.255.255", "172.16.0.0", "172.31.255.255", "192.168.0.0", "192.168.255.255"]) expect(isPrivate(addr(ip)), ip).to.be.true;
+        for (const ip of ["10.0.0.0", "10.255.255.255", "172.16.0.0", "172.31.255.255", "192.168.0.0", "192.168.255.255"])
+            expect(isPrivate(addr(ip)), ip).to.be.true;
         for (const ip of ["9.255.255.255", "11.0.0.0", "172.15.255.255", "172.32.0.0", "192.167.255.255", "192.169.0.0", "8.8.8.8", "0.0.0.0"]) {
             expect(isPrivate(addr(ip)), ip).to.be.false;
         }

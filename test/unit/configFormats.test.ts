@@ -21,7 +21,9 @@ function refuses(key: string, values: unknown[], message: RegExp, secret = false
     for (const v of values) {
         const found = problemsOf(key, v, secret);
         expect(found, `${key}=${JSON.stringify(v)}`).to.have.length(1);
-        expect(found[0], `${key}=${JSON.stringify(v)}`).to.match(new RegExp(`^minimarket:${key.replace(".", "\\.")}(\\[\\d+\\]|\\.[A-Za-z0-9_]+)?: `)).and.match(message);
+        expect(found[0], `${key}=${JSON.stringify(v)}`)
+            .to.match(new RegExp(`^minimarket:${key.replace(".", "\\.")}(\\[\\d+\\]|\\.[A-Za-z0-9_]+)?: `))
+            .and.match(message);
     }
 }
 
@@ -33,12 +35,20 @@ describe("unit: config formats", () => {
 
     it("dockerHost: an ssh, tcp, unix or npipe address", () => {
         accepts("dockerHost", ["ssh://deploy@host", "tcp://10.0.0.2:2376", "unix:///var/run/docker.sock", "npipe:////./pipe/docker_engine"]);
-        refuses("dockerHost", ["deploy@host", "http://host", "ssh://", "ssh://a b", " ssh://host", "xssh://host"], /must be a Docker daemon address such as ssh:\/\/deploy@host/);
+        refuses(
+            "dockerHost",
+            ["deploy@host", "http://host", "ssh://", "ssh://a b", " ssh://host", "xssh://host"],
+            /must be a Docker daemon address such as ssh:\/\/deploy@host/,
+        );
     });
 
     it("corsOrigins: scheme and host only", () => {
         accepts("corsOrigins", [["https://shop.example.com", "http://localhost:8080"], []]);
-        refuses("corsOrigins", [["https://shop.example.com/"], ["ftp://x"], ["https://a b"], ["shop.example.com"], [" https://x"]], /is not an origin like https:\/\/shop\.example\.com \(scheme and host, no path\)$/);
+        refuses(
+            "corsOrigins",
+            [["https://shop.example.com/"], ["ftp://x"], ["https://a b"], ["shop.example.com"], [" https://x"]],
+            /is not an origin like https:\/\/shop\.example\.com \(scheme and host, no path\)$/,
+        );
     });
 
     it("metricsRetention: a positive whole number of hours, days, weeks or years", () => {

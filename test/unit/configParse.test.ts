@@ -34,13 +34,13 @@ describe("unit: config values and messages", () => {
     it("names the key in each message, with `config set` for a top-level key and `--path` below it", () => {
         const schema = z.object({ top: boolean(), nested: z.object({ flag: boolean() }) });
         expect(problems(schema, { top: "yes", nested: { flag: 1 } })).to.deep.equal([
-            "minimarket:top: expected true or false, got \"yes\"; run `pulumi config set top true`",
+            'minimarket:top: expected true or false, got "yes"; run `pulumi config set top true`',
             "minimarket:nested.flag: expected true or false, got 1; run `pulumi config set --path 'nested.flag' true`",
         ]);
         expect(problems(z.object({ flag: boolean() }), { flag: "no" }, ["gcp"])).to.deep.equal([
             "minimarket:gcp.flag: expected true or false, got \"no\"; run `pulumi config set --path 'gcp.flag' true`",
         ]);
-        expect(problems(boolean(), "x")).to.deep.equal(["minimarket: expected true or false, got \"x\"; run `pulumi config set  true`"]);
+        expect(problems(boolean(), "x")).to.deep.equal(['minimarket: expected true or false, got "x"; run `pulumi config set  true`']);
     });
 
     it("reports a repeated problem once", () => {
@@ -66,7 +66,9 @@ describe("unit: config values and messages", () => {
         expect(n.parse("10")).to.equal(10);
         expect(integer(-5, 5).parse("-5")).to.equal(-5);
         for (const bad of [0, 11, "11", 2.5, "2.5", "1e1", "", "seven"]) {
-            expect(problems(n, bad), String(bad)).to.deep.equal([`minimarket: expected a whole number from 1 to 10, got ${JSON.stringify(typeof bad === "string" && /^\d+$/.test(bad) ? Number(bad) : bad)}`]);
+            expect(problems(n, bad), String(bad)).to.deep.equal([
+                `minimarket: expected a whole number from 1 to 10, got ${JSON.stringify(typeof bad === "string" && /^\d+$/.test(bad) ? Number(bad) : bad)}`,
+            ]);
         }
     });
 

@@ -3,15 +3,7 @@
 
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    encodeUserinfo,
-    postgresConnectionUrl,
-    postgresUrl,
-    redisAddress,
-    redisConnectionUrl,
-    redisScheme,
-    redisUrl,
-} from "../../src/data/connections";
+import { encodeUserinfo, postgresConnectionUrl, postgresUrl, redisAddress, redisConnectionUrl, redisScheme, redisUrl } from "../../src/data/connections";
 
 const AWKWARD = "p@ss:w/o?r#d&!'()*~ é%";
 
@@ -45,7 +37,9 @@ describe("unit: connection URLs", () => {
         const ep = { host: "h", port: 5432, database: "d", user: "u" };
         expect(postgresUrl(ep, "p", {})).to.equal("postgresql://u:p@h:5432/d");
         expect(postgresUrl(ep, "p")).to.equal("postgresql://u:p@h:5432/d");
-        expect(postgresUrl(ep, "p", { sslmode: "require", application_name: "a b" })).to.equal("postgresql://u:p@h:5432/d?sslmode=require&application_name=a+b");
+        expect(postgresUrl(ep, "p", { sslmode: "require", application_name: "a b" })).to.equal(
+            "postgresql://u:p@h:5432/d?sslmode=require&application_name=a+b",
+        );
     });
 
     it("uses rediss:// exactly when the server requires TLS", () => {
@@ -65,7 +59,15 @@ describe("unit: connection URLs", () => {
     });
 
     it("wraps the URLs of a connection as secrets", async () => {
-        const pg = postgresConnectionUrl({ host: "h", port: 5432, database: "d", user: "u", password: pulumi.output("p&q"), params: { sslmode: "require" }, ready: [] });
+        const pg = postgresConnectionUrl({
+            host: "h",
+            port: 5432,
+            database: "d",
+            user: "u",
+            password: pulumi.output("p&q"),
+            params: { sslmode: "require" },
+            ready: [],
+        });
         expect(await pg.isSecret).to.be.true;
         expect(await valueOf(pg)).to.equal("postgresql://u:p%26q@h:5432/d?sslmode=require");
         const redis = redisConnectionUrl({ host: "r", port: 6379, tls: true, password: pulumi.output("x y"), ready: [] });

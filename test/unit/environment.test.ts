@@ -84,7 +84,10 @@ describe("unit: appEnvironment", () => {
             expect(env.plain.EXTRA, name).to.equal("1");
             expect(env.secret.TZ, name).to.equal("UTC");
             expect(env.secret.DATABASE_URL, name).to.equal("other");
-            expect(Object.keys(env.plain).filter((k) => k in env.secret), name).to.deep.equal([]);
+            expect(
+                Object.keys(env.plain).filter((k) => k in env.secret),
+                name,
+            ).to.deep.equal([]);
         }
     });
 });

@@ -59,13 +59,20 @@ describe("unit: loki limits and settings", () => {
             expect(() => lokiConfig(limits({ retentionPeriod, maxQueryLookback: "1h" })), retentionPeriod).to.throw(/retention_period|duration in hours/);
         }
         expect(() => lokiConfig(limits({ retentionPeriod: "720h", maxQueryLookback: "744h" }))).to.throw(/max_query_lookback must not exceed retention_period/);
-        expect(() => lokiConfig(limits({ ingestionRateMb: 20, ingestionBurstSizeMb: 19 }))).to.throw(/ingestion_burst_size_mb must be at least ingestion_rate_mb/);
+        expect(() => lokiConfig(limits({ ingestionRateMb: 20, ingestionBurstSizeMb: 19 }))).to.throw(
+            /ingestion_burst_size_mb must be at least ingestion_rate_mb/,
+        );
         expect(() => lokiConfig(limits({ retentionPeriod: "x720h" }))).to.throw(/expected a duration in hours like "720h", got "x720h"/);
     });
 
     it("drops samples older than a week, keeps reporting off, and runs alone", () => {
         const c = lokiConfig() as Obj;
-        expect(c.limits_config).to.deep.include({ reject_old_samples: true, reject_old_samples_max_age: "168h", allow_structured_metadata: true, volume_enabled: true });
+        expect(c.limits_config).to.deep.include({
+            reject_old_samples: true,
+            reject_old_samples_max_age: "168h",
+            allow_structured_metadata: true,
+            volume_enabled: true,
+        });
         expect(c.analytics).to.deep.equal({ reporting_enabled: false });
         expect(c.common).to.deep.include({ replication_factor: 1, instance_addr: "127.0.0.1" });
         expect(c.common.ring).to.deep.equal({ kvstore: { store: "inmemory" } });

@@ -7,8 +7,18 @@ import { isProdStack } from "../../src/config/rules";
 import { secretNames } from "../../src/facts/secrets";
 
 const STRONG = "x".repeat(40);
-const GCP = { project: "minimarket-prod-1", sshSourceRanges: ["203.0.113.7/32"], sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey deploy@ci", domain: "shop.example.com" };
-const PINNED = { "agente-deposito": "r/agente-deposito:1.0.0", "agente-negocio": "r/agente-negocio:1.0.0", "ml-service": "r/ml-service:1.0.0", dashboard: "r/dashboard:1.0.0" };
+const GCP = {
+    project: "minimarket-prod-1",
+    sshSourceRanges: ["203.0.113.7/32"],
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey deploy@ci",
+    domain: "shop.example.com",
+};
+const PINNED = {
+    "agente-deposito": "r/agente-deposito:1.0.0",
+    "agente-negocio": "r/agente-negocio:1.0.0",
+    "ml-service": "r/ml-service:1.0.0",
+    dashboard: "r/dashboard:1.0.0",
+};
 
 type Values = Record<string, unknown>;
 
@@ -107,9 +117,15 @@ describe("unit: stack config", () => {
 
     it("skips the release step when migrationCommand is false, null or empty, and for a stand-in", () => {
         for (const m of [false, null, []]) {
-            expect(parse({ services: { dashboard: { image: "r/d:1.0.0", migrationCommand: m } } }).services.dashboard.migrationCommand, JSON.stringify(m)).to.equal(undefined);
+            expect(
+                parse({ services: { dashboard: { image: "r/d:1.0.0", migrationCommand: m } } }).services.dashboard.migrationCommand,
+                JSON.stringify(m),
+            ).to.equal(undefined);
         }
-        expect(parse({ services: { dashboard: { image: "r/d:1.0.0", migrationCommand: ["m", "up"] } } }).services.dashboard.migrationCommand).to.deep.equal(["m", "up"]);
+        expect(parse({ services: { dashboard: { image: "r/d:1.0.0", migrationCommand: ["m", "up"] } } }).services.dashboard.migrationCommand).to.deep.equal([
+            "m",
+            "up",
+        ]);
         expect(parse({ services: { dashboard: { migrationCommand: ["m", "up"] } } }).services.dashboard.migrationCommand).to.equal(undefined);
     });
 
@@ -153,10 +169,16 @@ describe("unit: stack config", () => {
         ]);
         const unknown = problems({ logLevle: "INFO" });
         expect(unknown).to.have.length(1);
-        expect(unknown[0]).to.match(/^minimarket:logLevle: unknown key; remove it with `pulumi config rm logLevle`; did you mean `logLevel`\? \(known keys: .*\)$/);
+        expect(unknown[0]).to.match(
+            /^minimarket:logLevle: unknown key; remove it with `pulumi config rm logLevle`; did you mean `logLevel`\? \(known keys: .*\)$/,
+        );
         expect(unknown[0]).to.include("allowUnpinnedImages, ");
-        expect(problems({ services: { dashboard: { imag: "x" } } })[0]).to.match(/^minimarket:services\.dashboard\.imag: unknown field; the fields are image, memoryMb, cpus, env, migrationCommand$/);
-        expect(problems({ rotations: { redisPasword: 1 } })[0]).to.match(/^minimarket:rotations\.redisPasword: unknown secret; the generated secrets are .*; did you mean `redisPassword`\?$/);
+        expect(problems({ services: { dashboard: { imag: "x" } } })[0]).to.match(
+            /^minimarket:services\.dashboard\.imag: unknown field; the fields are image, memoryMb, cpus, env, migrationCommand$/,
+        );
+        expect(problems({ rotations: { redisPasword: 1 } })[0]).to.match(
+            /^minimarket:rotations\.redisPasword: unknown secret; the generated secrets are .*; did you mean `redisPassword`\?$/,
+        );
     });
 
     it("keeps secrets secret: plain services may not hold one, secretEnv and credentials must be --secret", () => {
@@ -172,9 +194,18 @@ describe("unit: stack config", () => {
         expect(problems({ registryPassword: "pw" })).to.deep.equal([
             "minimarket:registryPassword: is stored in plain text; run `pulumi config set --secret registryPassword <value>`",
         ]);
-        expect(problems({ registryPassword: "pw", slackWebhookUrl: "https://hooks.slack.com/x", backupOffsiteCredentials: "a:b" }, { secret: ["registryPassword", "slackWebhookUrl", "backupOffsiteCredentials"] })).to.deep.equal([]);
+        expect(
+            problems(
+                { registryPassword: "pw", slackWebhookUrl: "https://hooks.slack.com/x", backupOffsiteCredentials: "a:b" },
+                { secret: ["registryPassword", "slackWebhookUrl", "backupOffsiteCredentials"] },
+            ),
+        ).to.deep.equal([]);
         const leaks = problems({ services: { dashboard: { env: { DATABASE_URL: "x", MY_TOKEN: "y", DB_PASSWORD_FILE: "z", HARMLESS: "w" } } } });
-        expect(leaks.map((p) => p.split(":")[1])).to.deep.equal(["services.dashboard.env.DATABASE_URL", "services.dashboard.env.MY_TOKEN", "services.dashboard.env.DB_PASSWORD_FILE"]);
+        expect(leaks.map((p) => p.split(":")[1])).to.deep.equal([
+            "services.dashboard.env.DATABASE_URL",
+            "services.dashboard.env.MY_TOKEN",
+            "services.dashboard.env.DB_PASSWORD_FILE",
+        ]);
         expect(leaks[0]).to.include("pulumi config set --secret --path 'secretEnv.dashboard.DATABASE_URL' <value>");
     });
 
@@ -191,13 +222,19 @@ describe("unit: stack config", () => {
     });
 
     it("names unknown services with a suggestion, in services and secretEnv", () => {
-        expect(problems({ services: { dashbord: {} } })[0]).to.match(/^minimarket:services\.dashbord: unknown service; the services are agente-deposito, agente-negocio, ml-service, dashboard; did you mean `dashboard`\?$/);
+        expect(problems({ services: { dashbord: {} } })[0]).to.match(
+            /^minimarket:services\.dashbord: unknown service; the services are agente-deposito, agente-negocio, ml-service, dashboard; did you mean `dashboard`\?$/,
+        );
         expect(problems({ secretEnv: { mlservice: {} } }, { secret: ["secretEnv"] })[0]).to.match(/^minimarket:secretEnv\.mlservice: unknown service/);
     });
 
     it("checks images: valid references, pinned unless allowed outside prod, all four on prod", () => {
-        expect(problems({ services: { dashboard: { image: "Bad Image" } } })[0]).to.match(/^minimarket:services\.dashboard\.image: "Bad Image" is not a valid image reference/);
-        expect(problems({ services: { dashboard: { image: "r/d:latest" } } })[0]).to.match(/^minimarket:services\.dashboard\.image: "r\/d:latest" is not pinned/);
+        expect(problems({ services: { dashboard: { image: "Bad Image" } } })[0]).to.match(
+            /^minimarket:services\.dashboard\.image: "Bad Image" is not a valid image reference/,
+        );
+        expect(problems({ services: { dashboard: { image: "r/d:latest" } } })[0]).to.match(
+            /^minimarket:services\.dashboard\.image: "r\/d:latest" is not pinned/,
+        );
         expect(problems({ allowUnpinnedImages: true, services: { dashboard: { image: "r/d:latest" } } })).to.deep.equal([]);
         expect(problems({ allowUnpinnedImages: "true", services: { dashboard: { image: "r/d" } } })).to.deep.equal([]);
         const prod = problems({ allowUnpinnedImages: true, services: { ...servicesOf(PINNED), dashboard: { image: "r/d:latest" } } }, { stack: "prod" });
@@ -234,7 +271,9 @@ describe("unit: stack config", () => {
             "minimarket:backupOffsiteCredentials: backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`",
         ]);
         expect(problems({ backup: { offsite: { url: "gs://mm-backups/p" } } })).to.deep.equal([]);
-        expect(problems({ backup: { offsite: { url: "s3://mm-backups/p" } }, backupOffsiteCredentials: "a:b" }, { secret: ["backupOffsiteCredentials"] })).to.deep.equal([]);
+        expect(
+            problems({ backup: { offsite: { url: "s3://mm-backups/p" } }, backupOffsiteCredentials: "a:b" }, { secret: ["backupOffsiteCredentials"] }),
+        ).to.deep.equal([]);
     });
 
     it("schedules backups only where the backup container runs", () => {

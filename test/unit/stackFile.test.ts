@@ -26,7 +26,15 @@ describe("unit: stack files", () => {
 
     it("returns strings as they are and structures as JSON", () => {
         const file = write(
-            ["config:", "  minimarket:logLevel: DEBUG", "  minimarket:postgresMemoryMb: 2048", "  minimarket:hostPorts:", "    grafana: 3001", "  minimarket:corsOrigins: [a, b]", "  gcp:project: p"].join("\n"),
+            [
+                "config:",
+                "  minimarket:logLevel: DEBUG",
+                "  minimarket:postgresMemoryMb: 2048",
+                "  minimarket:hostPorts:",
+                "    grafana: 3001",
+                "  minimarket:corsOrigins: [a, b]",
+                "  gcp:project: p",
+            ].join("\n"),
         );
         expect(readStackFile(file)).to.deep.equal({
             values: {
