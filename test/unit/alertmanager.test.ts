@@ -41,7 +41,7 @@ function inhibited(config: Obj, source: Labels, target: Labels): boolean {
 }
 
 describe("unit: alertmanager routing", () => {
-    const { config } = renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl });
+    const config = renderAlertmanagerConfig({ slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl }).config as Obj;
 
     it("sends critical alerts at once to the critical and the general channel, every 30 minutes", () => {
         const sent = route(config, { alertname: "ServiceDown", severity: "critical", service: "dashboard" });
@@ -92,10 +92,12 @@ describe("unit: alertmanager routing", () => {
 });
 
 describe("unit: alertmanager receivers and secrets", () => {
-    const receiver = (config: Obj, name: string) => (config.receivers as Obj[]).find((r) => r.name === name);
+    const receiver = (config: Obj, name: string): Obj => (config.receivers as Obj[]).find((r) => r.name === name)!;
 
     it("posts to Slack with the summary, severity and runbook, and resolved notices", () => {
-        const { config, notificationsEnabled } = renderAlertmanagerConfig({ slackWebhookUrl: "https://hooks.slack.com/x", channels: { high: "#ops" } });
+        const rendered = renderAlertmanagerConfig({ slackWebhookUrl: "https://hooks.slack.com/x", channels: { high: "#ops" } });
+        const config = rendered.config as Obj;
+        const notificationsEnabled = rendered.notificationsEnabled;
         expect(notificationsEnabled).to.be.true;
         expect(config.global.slack_api_url).to.equal("https://hooks.slack.com/x");
         const slack = receiver(config, "slack-high").slack_configs[0];

@@ -68,10 +68,10 @@ describe("unit: connection URLs", () => {
             params: { sslmode: "require" },
             ready: [],
         });
-        expect(await pg.isSecret).to.be.true;
+        expect(await pulumi.isSecret(pg)).to.be.true;
         expect(await valueOf(pg)).to.equal("postgresql://u:p%26q@h:5432/d?sslmode=require");
         const redis = redisConnectionUrl({ host: "r", port: 6379, tls: true, password: pulumi.output("x y"), ready: [] });
-        expect(await redis.isSecret).to.be.true;
+        expect(await pulumi.isSecret(redis)).to.be.true;
         expect(await valueOf(redis)).to.equal("rediss://:x%20y@r:6379/0");
     });
 });

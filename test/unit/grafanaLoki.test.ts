@@ -9,12 +9,12 @@ import { DEFAULT_LOKI_LIMITS, LokiLimits, lokiConfig } from "../../src/observabi
 type Obj = Record<string, any>;
 
 describe("unit: grafana provisioning", () => {
-    const byName = (input = {}) => Object.fromEntries((datasourcesConfig(input).datasources as Obj[]).map((d) => [d.name, d]));
+    const byName = (input = {}): Record<string, Obj> => Object.fromEntries((datasourcesConfig(input).datasources as Obj[]).map((d) => [d.name, d]));
 
     it("queries Prometheus by POST at the scrape interval, through Grafana's proxy", () => {
         const ds = byName();
         expect(Object.keys(ds)).to.deep.equal(["Prometheus", "Loki", "Alertmanager"]);
-        for (const d of Object.values(ds)) expect(d, d.name).to.deep.include({ access: "proxy", editable: false });
+        for (const d of Object.values(ds) as Obj[]) expect(d, d.name).to.deep.include({ access: "proxy", editable: false });
         expect(ds.Prometheus).to.deep.include({ type: "prometheus", isDefault: true });
         expect(ds.Prometheus.jsonData).to.deep.include({ httpMethod: "POST", prometheusType: "Prometheus", timeInterval: "15s" });
         expect(byName({ scrapeInterval: "30s" }).Prometheus.jsonData.timeInterval).to.equal("30s");
