@@ -97,6 +97,8 @@ describe("unit: config values and messages", () => {
             "minimarket:r: expected an object, got []; set its fields with `pulumi config set --path 'r.<field>' <value>`",
         ]);
         expect(r.parse({ a: "true" })).to.deep.equal({ a: true });
+        // A string is not taken apart into "unknown fields" 0, 1, ...
+        expect(problems(z.object({ r }), { r: "ab" })).to.have.length(1);
     });
 
     it("tells plain objects from arrays and null", () => {

@@ -170,6 +170,7 @@ describe("unit: backup settings", () => {
             endpoint: "https://s3.example.com",
             region: "eu-west-1",
         });
+        expect(backup({ offsite: { url: "gs://mm-backups/staging//" } }).config!.offsite!.prefix).to.equal("staging");
         expect(backup({}).config!.offsite).to.equal(undefined);
     });
 
