@@ -34,6 +34,8 @@ export default {
     testFiles: [
         ...testsUnder("test/unit"),
         "test/config.test.ts",
+        // Messages, validation gaps, time zones, durations, secrets never echoed (not the program runs).
+        ...testsUnder("test/config").filter((f) => !f.endsWith("programRun.test.ts")),
         // The README's config table comes from the schema's descriptions and defaults.
         "test/readme.test.ts",
         "test/gcp/gcpConfig.test.ts",
