@@ -6,20 +6,34 @@ import { renderCaddyfile } from "../../src/proxy/caddyfile";
 
 const site = { host: "shop.example.com", upstream: "dashboard:8080" };
 
-/** The lines of the block that opens with `opener {`. */
-function block(text: string, opener: string): string[] {
-    const lines = text.split("\n");
-    const start = lines.indexOf(`${opener} {`);
-    expect(start, `block ${opener}`).to.be.at.least(0);
-    const end = lines.indexOf("}", start);
-    return lines.slice(start + 1, end);
-}
-
 describe("unit: renderCaddyfile", () => {
     it("gives each site access logs, compression and its upstream", () => {
         const text = renderCaddyfile({ sites: [site, { host: "api.example.com", upstream: "agente-negocio:8002" }] });
-        expect(block(text, "shop.example.com")).to.deep.equal(["\tlog", "\tencode zstd gzip", "\treverse_proxy dashboard:8080"]);
-        expect(block(text, "api.example.com")).to.deep.equal(["\tlog", "\tencode zstd gzip", "\treverse_proxy agente-negocio:8002"]);
+        // Upstreams are found by DNS on every refresh (old and new containers share the alias), and a
+        // request is retried on another backend while one goes away.
+        const proxied = (name: string, port: number) => [
+            "\tlog",
+            "\tencode zstd gzip",
+            "\treverse_proxy {",
+            `\t\tdynamic a ${name} ${port} {`,
+            "\t\t\trefresh 1s",
+            "\t\t}",
+            "\t\tlb_policy round_robin",
+            "\t\tlb_try_duration 5s",
+            "\t\tlb_try_interval 250ms",
+            "\t\tfail_duration 2s",
+            "\t\ttransport http {",
+            "\t\t\tdial_timeout 1s",
+            "\t\t}",
+            "\t}",
+        ];
+        const full = (opener: string) => {
+            const lines = text.split("\n");
+            const start = lines.indexOf(`${opener} {`);
+            return lines.slice(start + 1, lines.indexOf("}", start + 14));
+        };
+        expect(full("shop.example.com")).to.deep.equal(proxied("dashboard", 8080));
+        expect(full("api.example.com")).to.deep.equal(proxied("agente-negocio", 8002));
         expect(text.endsWith("}\n")).to.be.true;
         expect(text).to.include("}\n\nshop.example.com {");
     });
@@ -51,6 +65,6 @@ describe("unit: renderCaddyfile", () => {
                     { host: "a.b-c.d9", upstream: "x.y:65535" },
                 ],
             }),
-        ).to.include("reverse_proxy x.y:65535");
+        ).to.include("dynamic a x.y 65535 {");
     });
 });

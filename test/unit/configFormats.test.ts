@@ -51,9 +51,9 @@ describe("unit: config formats", () => {
         );
     });
 
-    it("metricsRetention: a positive whole number of hours, days, weeks or years", () => {
-        accepts("metricsRetention", ["12h", "7d", "2w", "1y", "30d"]);
-        refuses("metricsRetention", ["0d", "07d", "7", "7m", "d", "7d ", "1.5d"], /expected a duration such as 7d or 30d/);
+    it("metricsRetention: a positive Prometheus duration, units largest first", () => {
+        accepts("metricsRetention", ["12h", "7d", "2w", "1y", "30d", "1d12h", "90m"]);
+        refuses("metricsRetention", ["0d", "0s", "7", "d", "7d ", "1.5d", "12h1d", "-1d"], /expected a Prometheus duration such as 7d, 30d or 1d12h/);
     });
 
     it("env variable names: upper case, digits and underscores, not starting with a digit", () => {

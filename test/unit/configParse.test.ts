@@ -82,7 +82,7 @@ describe("unit: config values and messages", () => {
     it("lists the allowed values and how to set a list", () => {
         expect(problems(oneOf(["a", "b"]), "c")).to.deep.equal(['minimarket: must be one of a, b, got "c"']);
         expect(problems(z.object({ l: stringList() }), { l: "x" })).to.deep.equal([
-            "minimarket:l: expected a list of strings, got \"x\"; set items with `pulumi config set --path 'l[0]' <value>`",
+            "minimarket:l: expected a list of strings, got \"x\"; a list is set item by item: `pulumi config rm l`, then `pulumi config set --path 'l[0]' x`",
         ]);
     });
 
@@ -90,8 +90,8 @@ describe("unit: config values and messages", () => {
         const r = record({ a: boolean(), b: boolean().optional() }, (field, known) => `unknown ${field} (known: ${known.join("/")})`);
         expect(problems(r, { a: "x", c: 1, d: 2 })).to.deep.equal([
             'minimarket:a: expected true or false, got "x"; run `pulumi config set a true`',
-            "minimarket:c: unknown c (known: a/b)",
-            "minimarket:d: unknown d (known: a/b)",
+            "minimarket:c: unknown c (known: a/b); did you mean `a`?",
+            "minimarket:d: unknown d (known: a/b); did you mean `a`?",
         ]);
         expect(problems(z.object({ r }), { r: [] })).to.deep.equal([
             "minimarket:r: expected an object, got []; set its fields with `pulumi config set --path 'r.<field>' <value>`",

@@ -34,7 +34,7 @@ describe("unit: gcp settings", () => {
         expect(bad).to.include('minimarket:gcp.sshSourceRanges[1]: "nope" is not an IPv4 CIDR such as 203.0.113.7/32');
         expect(bad).to.include("minimarket:gcp.sshSourceRanges[2]: 5 is not an IPv4 CIDR such as 203.0.113.7/32");
         expect(gcpProblems({ sshSourceRanges: [] })).to.deep.equal([
-            "minimarket:gcp.sshSourceRanges: no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32` (35.235.240.0/20 for IAP TCP forwarding)",
+            "minimarket:gcp.sshSourceRanges: no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
         ]);
         expect(gcpProblems({ sshSourceRanges: "203.0.113.7/32" })).to.have.length(1);
         expect(parseGcpConfig({ ...MINIMAL, sshSourceRanges: undefined }, { required: true }).problems[0]).to.match(
@@ -43,7 +43,11 @@ describe("unit: gcp settings", () => {
     });
 
     it("wants a private subnet from /8 to /29 without host bits", () => {
-        for (const ok of ["10.0.0.0/8", "192.168.1.0/29", "172.16.0.0/12"]) expect(gcpProblems({ networkCidr: ok }), ok).to.deep.equal([]);
+        for (const ok of ["10.128.0.0/9", "192.168.1.0/29", "172.20.0.0/14"]) expect(gcpProblems({ networkCidr: ok }), ok).to.deep.equal([]);
+        // A /8 is a valid subnet but takes in the default private-services range of Cloud SQL.
+        expect(gcpProblems({ networkCidr: "10.0.0.0/8" })).to.deep.equal([
+            "minimarket:gcp.networkCidr: privateServicesRange (10.21.0.0/20, the default) overlaps networkCidr (10.0.0.0/8); choose ranges that share no address, e.g. `pulumi config set --path gcp.privateServicesRange <cidr>`",
+        ]);
         for (const [bad, why] of [
             ["10.0.0.0/7", "is not an IPv4 CIDR from /8 to /29, e.g. 10.20.0.0/24"],
             ["10.0.0.0/30", "is not an IPv4 CIDR from /8 to /29, e.g. 10.20.0.0/24"],

@@ -37,6 +37,7 @@ describe("unit: roleSyncSql", () => {
     it("creates each missing role, then sets its password, inside one transaction", () => {
         const lines = body(roleSyncSql("minimarket", [{ name: "app", password: "p'w" }]));
         expect(lines).to.deep.equal([
+            SCRAM,
             `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') THEN CREATE ROLE "app" LOGIN; END IF; END $do$;`,
             `ALTER ROLE "app" WITH LOGIN PASSWORD 'p''w';`,
         ]);
@@ -58,30 +59,34 @@ describe("unit: roleSyncSql", () => {
     });
 
     it("with no roles is an empty transaction", () => {
-        expect(body(roleSyncSql("db", []))).to.deep.equal([]);
+        expect(body(roleSyncSql("db", []))).to.deep.equal([SCRAM]);
     });
 });
+
+/** Every role script sets the hash for the passwords it writes, whatever the server's default. */
+const SCRAM = "SET LOCAL password_encryption = 'scram-sha-256';";
 
 describe("unit: backupRoleSql", () => {
     it("makes a login role that can read everything and nothing more", () => {
         const lines = body(backupRoleSql("minimarket", "s3cr'et"));
         expect(BACKUP_ROLE).to.equal("minimarket_backup");
-        expect(lines[0]).to.equal(
+        expect(lines[0]).to.equal(SCRAM);
+        expect(lines[1]).to.equal(
             `DO $do$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'minimarket_backup') THEN CREATE ROLE "minimarket_backup" LOGIN; END IF; END $do$;`,
         );
-        expect(lines[1]).to.equal(
+        expect(lines[2]).to.equal(
             `ALTER ROLE "minimarket_backup" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT CONNECTION LIMIT ${BACKUP_CONNECTION_LIMIT} PASSWORD 's3cr''et';`,
         );
         expect(BACKUP_CONNECTION_LIMIT).to.equal(3);
         expect(lines).to.include('GRANT pg_read_all_data TO "minimarket_backup";');
         expect(lines).to.include('GRANT CONNECT ON DATABASE "minimarket" TO "minimarket_backup";');
         expect(lines).to.include('ALTER ROLE "minimarket_backup" SET default_transaction_read_only = on;');
-        expect(lines).to.have.length(5);
+        expect(lines).to.have.length(6);
     });
 
     it("takes another role name, quoted", () => {
         const other = body(backupRoleSql("db", "pw", 'bk"1'));
-        expect(other[0]).to.include(`rolname = 'bk"1'`).and.include('CREATE ROLE "bk""1" LOGIN');
+        expect(other[1]).to.include(`rolname = 'bk"1'`).and.include('CREATE ROLE "bk""1" LOGIN');
         expect(other.every((l) => !l.includes("minimarket_backup"))).to.be.true;
     });
 });

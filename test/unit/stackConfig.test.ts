@@ -75,8 +75,9 @@ describe("unit: stack config", () => {
 
     it("turns on HTTPS and longer metrics retention for prod, by stack name or environment", () => {
         for (const [values, stack] of [
-            [{ services: servicesOf(PINNED) }, "prod"],
-            [{ environment: "prod", services: servicesOf(PINNED) }, "live"],
+            // Prod on the Docker platform has no domain to derive an origin from: it must name one.
+            [{ services: servicesOf(PINNED), corsOrigins: ["https://shop.example.com"] }, "prod"],
+            [{ environment: "prod", services: servicesOf(PINNED), corsOrigins: ["https://shop.example.com"] }, "live"],
         ] as const) {
             const c = parse(values, { stack });
             expect(c.isProd, stack).to.be.true;
@@ -174,7 +175,7 @@ describe("unit: stack config", () => {
         );
         expect(unknown[0]).to.include("allowUnpinnedImages, ");
         expect(problems({ services: { dashboard: { imag: "x" } } })[0]).to.match(
-            /^minimarket:services\.dashboard\.imag: unknown field; the fields are image, memoryMb, cpus, env, migrationCommand$/,
+            /^minimarket:services\.dashboard\.imag: unknown field; the fields are image, memoryMb, cpus, env, migrationCommand; did you mean `image`\?$/,
         );
         expect(problems({ rotations: { redisPasword: 1 } })[0]).to.match(
             /^minimarket:rotations\.redisPasword: unknown secret; the generated secrets are .*; did you mean `redisPassword`\?$/,
@@ -237,12 +238,18 @@ describe("unit: stack config", () => {
         );
         expect(problems({ allowUnpinnedImages: true, services: { dashboard: { image: "r/d:latest" } } })).to.deep.equal([]);
         expect(problems({ allowUnpinnedImages: "true", services: { dashboard: { image: "r/d" } } })).to.deep.equal([]);
-        const prod = problems({ allowUnpinnedImages: true, services: { ...servicesOf(PINNED), dashboard: { image: "r/d:latest" } } }, { stack: "prod" });
+        const prod = problems(
+            { allowUnpinnedImages: true, corsOrigins: ["https://shop.example.com"], services: { ...servicesOf(PINNED), dashboard: { image: "r/d:latest" } } },
+            { stack: "prod" },
+        );
         expect(prod).to.deep.equal([
             "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`",
-            'minimarket:services.dashboard.image: "r/d:latest" is not pinned; give an explicit version tag (not latest) or a digest',
+            'minimarket:services.dashboard.image: "r/d:latest" is not pinned; give an explicit version tag (not latest) or a digest; prod always needs one (allowUnpinnedImages does not apply to prod)',
         ]);
-        const missing = problems({ services: { dashboard: { image: "r/d:1.0.0" }, "ml-service": {} } }, { stack: "prod" });
+        const missing = problems(
+            { corsOrigins: ["https://shop.example.com"], services: { dashboard: { image: "r/d:1.0.0" }, "ml-service": {} } },
+            { stack: "prod" },
+        );
         expect(missing.map((p) => p.split(": ")[0])).to.deep.equal([
             "minimarket:services.agente-deposito.image",
             "minimarket:services.agente-negocio.image",
@@ -251,7 +258,7 @@ describe("unit: stack config", () => {
         expect(missing[0]).to.include("pulumi config set --path 'services.agente-deposito.image' <registry>/agente-deposito:<version>");
     });
 
-    it("needs the gcp settings on the gcp platform, and the registry password with a registry", () => {
+    it("needs the gcp settings on the gcp platform; a registry key is optional (the deployer's token by default)", () => {
         expect(problems({ platform: "gcp" })).to.deep.equal([
             "minimarket:gcp: platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`",
         ]);
@@ -261,8 +268,9 @@ describe("unit: stack config", () => {
         expect(parse({ gcp: GCP }).platform).to.equal("docker");
         const registry = { ...GCP, registry: { server: "southamerica-east1-docker.pkg.dev", username: "_json_key" } };
         expect(problems({ platform: "gcp", gcp: registry })).to.deep.equal([
-            "minimarket:registryPassword: gcp.registry is set but its password is not; run `pulumi config set --secret registryPassword <password or key>`",
+            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `pulumi config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `pulumi config set --secret registryPassword <key>`",
         ]);
+        expect(problems({ platform: "gcp", gcp: { ...GCP, registry: { server: "southamerica-east1-docker.pkg.dev" } } })).to.deep.equal([]);
         expect(problems({ platform: "gcp", gcp: registry, registryPassword: "pw" }, { secret: ["registryPassword"] })).to.deep.equal([]);
     });
 
