@@ -12,6 +12,7 @@ import { CaddySite } from "../proxy/caddyfile";
 import { publishedUrl, stagingDockerHost, StackOutputs } from "../outputs";
 import { StackSecrets } from "../secrets/stackSecrets";
 import { declareWorkloads } from "../workloads";
+import { dockerHubCredentials } from "./dockerHub";
 
 /** Staging: one Docker host (local or over ssh://) with PostgreSQL and Redis as containers. */
 export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
@@ -23,7 +24,7 @@ export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
         environment: config.environment,
         host,
         sshOpts: config.dockerSshOpts,
-        dockerHub: config.dockerHub && { username: config.dockerHub.username, token: pulumi.secret(config.dockerHub.token) },
+        dockerHub: dockerHubCredentials(config),
     });
     const postgres = new PostgresContainer("postgres", {
         platform,

@@ -21,6 +21,7 @@ import { CaddySite } from "../proxy/caddyfile";
 import { StackOutputs } from "../outputs";
 import { StackSecrets } from "../secrets/stackSecrets";
 import { declareWorkloads } from "../workloads";
+import { dockerHubCredentials } from "./dockerHub";
 
 /** Public host names and where the proxy sends them. */
 export function publicSites(domain: string): Array<CaddySite & { host: string }> {
@@ -106,7 +107,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         // The databases are off the host: release steps on the data network must reach them.
         dataNetworkInternal: false,
         registryAuth: registryCredentials(config),
-        dockerHub: config.dockerHub && { username: config.dockerHub.username, token: pulumi.secret(config.dockerHub.token) },
+        dockerHub: dockerHubCredentials(config),
     });
     // The logins' real roles, checked (and the green login's session role set) before any client connects.
     const roles = new CloudSqlRoles("postgres-roles", {
