@@ -3,6 +3,8 @@
 import * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
+import * as units from "@grafana/grafana-foundation-sdk/units";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { serviceNames } from "../../../facts/services";
 import { CADVISOR_SERVICE_LABEL, INTERVALS, RECORDING_RULES } from "../../../facts/telemetry";
@@ -156,4 +158,14 @@ export function cpuPercentOfLimit(selector: string, by: string): string {
 /** cAdvisor: working set as a percentage of the memory limit; a limit of 0 means "none". */
 export function memoryPercentOfLimit(selector: string, by: string): string {
     return `100 * sum by (${by}) (container_memory_working_set_bytes{${selector}})` + ` / sum by (${by}) (container_spec_memory_limit_bytes{${selector}} > 0)`;
+}
+
+/** A 0–100 % gauge of the last value, coloured `base` below the first step. */
+export function percentGauge(basics: PanelBasics, base: string, ...steps: Array<[number, string]>): gauge.PanelBuilder {
+    return withBasics(new gauge.PanelBuilder(), basics)
+        .unit(units.Percent)
+        .min(0)
+        .max(100)
+        .thresholds(thresholds(base, ...steps))
+        .reduceOptions(lastValue());
 }

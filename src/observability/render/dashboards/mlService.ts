@@ -5,6 +5,7 @@ import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import {
+    percentGauge,
     CADVISOR_SERVICE_LABEL,
     COLORS,
     EXPORTER_SCRAPE_INTERVAL,
@@ -59,16 +60,16 @@ function ocrTimeoutsPerHour() {
 }
 
 function predictionAccuracy() {
-    return withBasics(new gauge.PanelBuilder(), {
-        title: "Price prediction accuracy",
-        queries: [{ expr: "avg(ml_prediction_accuracy_percent)", legend: "accuracy", instant: true }],
-        width: 6,
-    })
-        .unit(units.Percent)
-        .min(0)
-        .max(100)
-        .thresholds(thresholds(COLORS.bad, [80, COLORS.warn], [90, COLORS.ok]))
-        .reduceOptions(lastValue());
+    return percentGauge(
+        {
+            title: "Price prediction accuracy",
+            queries: [{ expr: "avg(ml_prediction_accuracy_percent)", legend: "accuracy", instant: true }],
+            width: 6,
+        },
+        COLORS.bad,
+        [80, COLORS.warn],
+        [90, COLORS.ok],
+    );
 }
 
 function driftScore() {

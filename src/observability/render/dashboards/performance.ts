@@ -1,15 +1,14 @@
 // Dashboard 3: resources of every container, PostgreSQL connections and Redis.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import {
+    percentGauge,
     COLORS,
     EXPORTER_SCRAPE_INTERVAL,
     buildDashboard,
     cpuPercentOfLimit,
     dashedThresholds,
-    lastValue,
     memoryPercentOfLimit,
     multiTooltip,
     tableLegend,
@@ -86,17 +85,17 @@ function postgresConnections() {
 function redisHitRate() {
     const hits = "sum(rate(redis_keyspace_hits_total[5m]))";
     const misses = "sum(rate(redis_keyspace_misses_total[5m]))";
-    return withBasics(new gauge.PanelBuilder(), {
-        title: "Redis cache hit rate",
-        description: "Keyspace hits over hits + misses, last 5 minutes. The CacheHitRateLow alert fires under 70%.",
-        queries: [{ expr: `100 * ${hits} / (${hits} + ${misses})`, legend: "hit rate", instant: true }],
-        width: 6,
-    })
-        .unit(units.Percent)
-        .min(0)
-        .max(100)
-        .thresholds(thresholds(COLORS.bad, [70, COLORS.warn], [90, COLORS.ok]))
-        .reduceOptions(lastValue());
+    return percentGauge(
+        {
+            title: "Redis cache hit rate",
+            description: "Keyspace hits over hits + misses, last 5 minutes. The CacheHitRateLow alert fires under 70%.",
+            queries: [{ expr: `100 * ${hits} / (${hits} + ${misses})`, legend: "hit rate", instant: true }],
+            width: 6,
+        },
+        COLORS.bad,
+        [70, COLORS.warn],
+        [90, COLORS.ok],
+    );
 }
 
 function redisClientsAndKeys() {
