@@ -157,7 +157,8 @@ describe("alert rules: promtool test rules", function () {
                                     exp_labels: { service: "agente-negocio", severity: "critical", category: "application" },
                                     exp_annotations: {
                                         summary: "agente-negocio: 6% of requests fail",
-                                        description: "More than 5% of the requests of agente-negocio failed over the last 5 minutes (currently 6%).",
+                                        description:
+                                            "More than 5% of the requests of agente-negocio failed over the last 5 minutes, for 5 minutes (currently 6%).",
                                         runbook_url: `${base}/HighErrorRate.md`,
                                     },
                                 },

@@ -93,7 +93,8 @@ export const ALERT_DEFS: AlertDef[] = [
         severity: "critical",
         labels: { category: "application" },
         summary: "{{ $labels.service }}: {{ $value | humanizePercentage }} of requests fail",
-        description: "More than 5% of the requests of {{ $labels.service }} failed over the last 5 minutes (currently {{ $value | humanizePercentage }}).",
+        description:
+            "More than 5% of the requests of {{ $labels.service }} failed over the last 5 minutes, for 5 minutes (currently {{ $value | humanizePercentage }}).",
     },
     {
         group: "minimarket-http",
@@ -167,7 +168,7 @@ export const ALERT_DEFS: AlertDef[] = [
         labels: { category: "deployment" },
         summary: "Container {{ $labels.name }} restarted {{ $value }} times in 10 minutes",
         description:
-            "Container {{ $labels.name }} was restarted by Docker more than 5 times in 10 minutes: a crash loop (a failing start, a missing setting, an OOM kill).",
+            "Container {{ $labels.name }} was restarted by Docker more than 5 times in 10 minutes, for 5 minutes: a crash loop (a failing start, a missing setting, an OOM kill).",
     },
     {
         group: "minimarket-business",
@@ -189,7 +190,7 @@ export const ALERT_DEFS: AlertDef[] = [
         severity: "high",
         labels: { category: "ml" },
         summary: "{{ $labels.service }}: {{ $value | humanize }} OCR timeouts in the last hour",
-        description: "More than 10 invoice OCR runs timed out in the last hour on {{ $labels.service }}.",
+        description: "More than 10 invoice OCR runs timed out in the last hour on {{ $labels.service }}, for 5 minutes.",
     },
     {
         group: "minimarket-business",
