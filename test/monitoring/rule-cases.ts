@@ -135,6 +135,8 @@ const SPECIAL_CASES: AlertCase[] = [
         series: [
             ...filesystem("/var/lib/docker", "ext4", "/dev/sdb1", 0.05, 10),
             ...filesystem("/run", "tmpfs", "tmpfs", 0.01, 10),
+            // Filtered by its type alone: no mount point rule covers /dev/shm.
+            ...filesystem("/dev/shm", "tmpfs", "tmpfs", 0.01, 10),
             ...filesystem("/var/lib/docker/overlay2/abc/merged", "overlay", "overlay", 0.01, 10),
             ...filesystem("/var/lib/docker/volumes/x/_data", "ext4", "/dev/sdc1", 0.01, 10),
         ],
