@@ -117,8 +117,6 @@ export interface PrometheusFlagsInput {
     storagePath?: string;
     /** e.g. ":9090" (default of Prometheus when omitted) or "127.0.0.1:19090". */
     listenAddress?: string;
-    /** Public URL, used in links of alert notifications. */
-    externalUrl?: string;
 }
 
 export const PROMETHEUS_CONFIG_FILE = "/etc/prometheus/prometheus.yml";
@@ -138,6 +136,5 @@ export function prometheusFlags(input: PrometheusFlagsInput): string[] {
         "--web.enable-lifecycle",
     ];
     if (input.listenAddress) flags.push(`--web.listen-address=${input.listenAddress}`);
-    if (input.externalUrl) flags.push(`--web.external-url=${input.externalUrl}`);
     return flags;
 }
