@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { fillSecretPlaceholders, SECRET_PLACEHOLDERS } from "../../src/observability/render/alertmanager";
-import { renderStackFiles } from "../../src/observability/render/stackFiles";
+import { filesOf, renderStackFiles } from "../../src/observability/render/stackFiles";
 
 const AM = "alertmanager/etc/alertmanager/alertmanager.yml";
 
@@ -26,5 +26,30 @@ describe("unit: alerting files, reviewed and deployed", () => {
             [`  slack_api_url: ${SECRET_PLACEHOLDERS.slackWebhookUrl}`, "  slack_api_url: https://hooks.slack.com/services/T0/B0/secret-one"],
             [`      - url: ${SECRET_PLACEHOLDERS.deadMansSwitchUrl}`, "      - url: https://hc-ping.com/secret-two"],
         ]);
+    });
+
+    it("notifications are on exactly when the stack has a Slack webhook, and the heartbeat goes where the stack says", () => {
+        expect(renderStackFiles({ environment: "staging" }).notificationsEnabled).to.equal(false);
+        const rendered = renderStackFiles({ environment: "staging", slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl });
+        expect(rendered.notificationsEnabled).to.equal(true);
+        expect(rendered.files[AM]).to.contain(`slack_api_url: ${SECRET_PLACEHOLDERS.slackWebhookUrl}`);
+        const heartbeat = renderStackFiles({ environment: "staging", deadMansSwitchUrl: SECRET_PLACEHOLDERS.deadMansSwitchUrl }).files[AM];
+        expect(heartbeat).to.contain(`url: ${SECRET_PLACEHOLDERS.deadMansSwitchUrl}`);
+    });
+
+    it("splits the files by container, as paths inside each container", () => {
+        const { files } = renderStackFiles({ environment: "staging", backups: { intervalHours: 24, drillIntervalHours: 24 } });
+        const containers = [...new Set(Object.keys(files).map((k) => k.split("/")[0]))];
+        expect(containers).to.include.members(["prometheus", "alertmanager", "grafana", "loki", "alloy"]);
+        let total = 0;
+        for (const c of containers) {
+            const own = filesOf(files, c);
+            for (const [p, content] of Object.entries(own)) {
+                expect(p, c).to.match(new RegExp(`^/etc/${c}/`));
+                expect(content, p).to.equal(files[`${c}${p}`]);
+            }
+            total += Object.keys(own).length;
+        }
+        expect(total).to.equal(Object.keys(files).length);
     });
 });

@@ -50,6 +50,13 @@ describe("unit: prometheus.yml scrape jobs", () => {
         expect(jobs[apps].static_configs).to.deep.equal(services.map((s) => ({ targets: [`${s.name}:${s.port}`], labels: { service: s.name } })));
     });
 
+    it("sends the alerts of the stack to its Alertmanager", () => {
+        const { files } = renderStackFiles({ environment: "staging" });
+        const config = YAML.parse(files["prometheus/etc/prometheus/prometheus.yml"]);
+        expect(config.alerting.alertmanagers).to.deep.equal([{ static_configs: [{ targets: [hostPort(ENDPOINTS.alertmanager)] }] }]);
+        expect(config.global.external_labels).to.deep.equal({ environment: "staging" });
+    });
+
     it("scrapes Alloy only where it runs, at the default interval", () => {
         const job = (targets: Obj) =>
             (renderPrometheusConfig({ ...base(), targets: { ...base().targets, ...targets } }).scrape_configs as Obj[]).find((j) => j.job_name === JOBS.alloy);
