@@ -2,6 +2,7 @@
 // with the real secrets. What is deployed must be what was reviewed, secret lines aside.
 
 import { expect } from "chai";
+import YAML from "yaml";
 import { fillSecretPlaceholders, SECRET_PLACEHOLDERS } from "../../src/observability/render/alertmanager";
 import { filesOf, renderStackFiles } from "../../src/observability/render/stackFiles";
 
@@ -51,5 +52,20 @@ describe("unit: alerting files, reviewed and deployed", () => {
             total += Object.keys(own).length;
         }
         expect(total).to.equal(Object.keys(files).length);
+    });
+
+    it("writes every YAML file without anchors or aliases: each route and rule reads in full where it stands in a review", () => {
+        const { files } = renderStackFiles({
+            environment: "staging",
+            slackWebhookUrl: SECRET_PLACEHOLDERS.slackWebhookUrl,
+            backups: { intervalHours: 24, drillIntervalHours: 24 },
+        });
+        const yamlFiles = Object.keys(files).filter((f) => /\.ya?ml$/.test(f));
+        expect(yamlFiles).to.include(AM);
+        for (const f of yamlFiles) {
+            const aliases: string[] = [];
+            YAML.visit(YAML.parseDocument(files[f]), { Alias: (_key, node) => void aliases.push(node.source) });
+            expect(aliases, f).to.deep.equal([]);
+        }
     });
 });
