@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { BACKUP_ALERT_NAMES } from "../../src/observability/render/backupRules";
+import { BACKUP_ALERT_NAMES, backupAlertRules, METRIC } from "../../src/observability/render/backupRules";
 import { ALERT_DEFS } from "../../src/observability/render/alertDefinitions";
 import { ALERT_NAMES, alertRuleGroups, RECORDING_RULE_GROUPS, runbookUrl } from "../../src/observability/render/rules";
 import { filesOf, renderStackFiles } from "../../src/observability/render/stackFiles";
@@ -94,5 +94,17 @@ describe("unit: alert rule groups and runbook links", () => {
         for (const base of ["https://git.example.org/infra", "https://git.example.org/infra/", "https://git.example.org/infra//"]) {
             expect(runbookUrl("ServiceDown", base), base).to.equal("https://git.example.org/infra/docs/runbooks/ServiceDown.md");
         }
+    });
+});
+
+describe("unit: backup alerts read what the backup container writes", () => {
+    it("every backup metric the alerts and the panel read is a gauge the container's metrics.sh publishes", () => {
+        const script = fs.readFileSync(path.join(__dirname, "../../src/backup/scripts/metrics.sh"), "utf8");
+        const published = new Set([...script.matchAll(/^\s*gauge (\w+) "/gm)].map((m) => m[1]));
+        expect(published.size, "gauges found in metrics.sh").to.be.greaterThan(5);
+        for (const [key, metric] of Object.entries(METRIC)) expect([...published], key).to.include(metric);
+        const read = backupAlertRules().flatMap((r) => [...r.expr.matchAll(/\b(minimarket_backup_\w+|restore_drill_\w+)/g)].map((m) => m[1]));
+        expect(read).to.have.length.greaterThan(3);
+        for (const metric of read) expect(Object.values(METRIC), metric).to.include(metric);
     });
 });
