@@ -8,7 +8,18 @@ import { expect } from "chai";
 import { conventionalArgs } from "../../src/docker/container";
 import { ENDPOINTS, httpUrl } from "../../src/facts/endpoints";
 import { lokiStreamsUrl } from "../../src/observability/containers/logs";
-import { AlloyBlock, AlloyExpr, AlloyNode, AlloyValue, alloyConfigNodes, renderAlloy, renderAlloyConfig } from "../../src/observability/render/alloy";
+import {
+    AlloyBlock,
+    AlloyExpr,
+    AlloyNode,
+    AlloyValue,
+    alloyConfigNodes,
+    block,
+    lokiPushUrl,
+    ref,
+    renderAlloy,
+    renderAlloyConfig,
+} from "../../src/observability/render/alloy";
 import { renderStackFiles } from "../../src/observability/render/stackFiles";
 import { parseAlloy } from "../support/alloySyntax";
 
@@ -246,6 +257,16 @@ describe("unit: Alloy pipeline, as Alloy reads and runs it", () => {
         // Without an explicit URL, the same service address.
         const own = blockOf(blockOf(parseAlloy(renderAlloyConfig({ environment: "x" })), "loki.write", "loki").body, "endpoint");
         expect(attrOf(own, "url")).to.equal(`${httpUrl(ENDPOINTS.loki)}/loki/api/v1/push`);
+        // A base URL written with trailing slashes gets the API path once, without a double slash.
+        expect(lokiPushUrl("http://logs:3100//")).to.equal("http://logs:3100/loki/api/v1/push");
+    });
+
+    it("rediscovers containers at an interval Alloy accepts (a Go duration), so replaced containers are read", () => {
+        const discovery = blockOf(parseAlloy(renderAlloyConfig({ environment: "staging" })), "discovery.docker", "containers");
+        const interval = attrOf(discovery, "refresh_interval") as string;
+        // time.ParseDuration: one or more decimal numbers, each with a unit.
+        expect(interval).to.match(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+        expect(Number.parseFloat(interval), interval).to.be.greaterThan(0);
     });
 });
 
@@ -282,6 +303,14 @@ describe("unit: Alloy renderer output, read back with Alloy's syntax rules", () 
             { kind: "attribute", name: "last", value: "end" },
         ];
         expect(parseAlloy(renderAlloy(nodes))).to.deep.equal(nodes);
+    });
+
+    it("refuses block names and references that are not dot-separated identifiers", () => {
+        for (const bad of ["loki write", "loki-write", "loki/write", "loki.write.", ".loki", "1loki"]) {
+            expect(() => block(bad, undefined, []), bad).to.throw(/invalid Alloy block name/);
+            expect(() => ref(bad), bad).to.throw(/invalid Alloy reference/);
+        }
+        expect(ref("loki.write.out_2.receiver").source).to.equal("loki.write.out_2.receiver");
     });
 
     it("escapes DEL and other control characters instead of writing them raw", () => {
