@@ -73,6 +73,12 @@ describe("unit: logs and Grafana files agree with each other", () => {
         }
     });
 
+    it("Grafana reads its provisioning from where the datasource and dashboard provider files are put", () => {
+        const dir = grafanaEnv().GF_PATHS_PROVISIONING;
+        expect(dir).to.match(/^\//);
+        expect(Object.keys(files)).to.include.members([`grafana${dir}/datasources/datasources.yml`, `grafana${dir}/dashboards/minimarket.yml`]);
+    });
+
     it("the home dashboard Grafana opens is one of the provisioned dashboard files", () => {
         const home = grafanaEnv({ homeDashboardUid: "minimarket-system-overview" }).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH;
         expect(Object.keys(files)).to.include(`grafana${home}`);
