@@ -94,7 +94,7 @@ describe("unit: logs and Grafana files agree with each other", () => {
     it("file keys name one of the three containers and an absolute path in it", () => {
         expect(splitFileKey("alloy/etc/alloy/config.alloy")).to.deep.equal({ container: "alloy", path: "/etc/alloy/config.alloy" });
         expect(splitFileKey("grafana/x")).to.deep.equal({ container: "grafana", path: "/x" });
-        for (const key of ["xloki/etc/loki/config.yaml", "loki", "loki/", "lokietc/config", "prometheus/etc/x", " loki/x"]) {
+        for (const key of ["xloki/etc/loki/config.yaml", "loki", "loki/", "lokietc/config", "loki-etc/config", "loki etc/x", "prometheus/etc/x", " loki/x"]) {
             expect(() => splitFileKey(key), key).to.throw(/not an observability file key/);
         }
     });
