@@ -91,10 +91,21 @@ describe("unit: logs and Grafana files agree with each other", () => {
         expect(ds.find((d) => d.type === "alertmanager")!.url).to.equal("http://am:1");
     });
 
+    // A key is read whole or refused: a path is never cut short at a line break.
     it("file keys name one of the three containers and an absolute path in it", () => {
         expect(splitFileKey("alloy/etc/alloy/config.alloy")).to.deep.equal({ container: "alloy", path: "/etc/alloy/config.alloy" });
         expect(splitFileKey("grafana/x")).to.deep.equal({ container: "grafana", path: "/x" });
-        for (const key of ["xloki/etc/loki/config.yaml", "loki", "loki/", "lokietc/config", "loki-etc/config", "loki etc/x", "prometheus/etc/x", " loki/x"]) {
+        for (const key of [
+            "xloki/etc/loki/config.yaml",
+            "loki",
+            "loki/",
+            "lokietc/config",
+            "loki-etc/config",
+            "loki etc/x",
+            "prometheus/etc/x",
+            " loki/x",
+            "loki/etc/x\ny",
+        ]) {
             expect(() => splitFileKey(key), key).to.throw(/not an observability file key/);
         }
     });
