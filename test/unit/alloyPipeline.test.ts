@@ -305,12 +305,15 @@ describe("unit: Alloy renderer output, read back with Alloy's syntax rules", () 
         expect(parseAlloy(renderAlloy(nodes))).to.deep.equal(nodes);
     });
 
-    it("refuses block names and references that are not dot-separated identifiers", () => {
+    it("refuses block names, labels and references that are not (dot-separated) identifiers", () => {
         for (const bad of ["loki write", "loki-write", "loki/write", "loki.write.", ".loki", "1loki"]) {
             expect(() => block(bad, undefined, []), bad).to.throw(/invalid Alloy block name/);
             expect(() => ref(bad), bad).to.throw(/invalid Alloy reference/);
         }
         expect(ref("loki.write.out_2.receiver").source).to.equal("loki.write.out_2.receiver");
+        // Component labels are single identifiers (a dotted one would not parse as a label).
+        for (const bad of ["a-b", "a.b", "", "9x"])
+            expect(() => block("loki.write", bad, []), bad).to.throw(`invalid Alloy block label: ${JSON.stringify(bad)}`);
     });
 
     it("escapes DEL and other control characters instead of writing them raw", () => {
