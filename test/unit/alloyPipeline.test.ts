@@ -9,6 +9,7 @@ import { conventionalArgs } from "../../src/docker/container";
 import { ENDPOINTS, httpUrl } from "../../src/facts/endpoints";
 import { lokiStreamsUrl } from "../../src/observability/containers/logs";
 import {
+    AlloyAttribute,
     AlloyBlock,
     AlloyExpr,
     AlloyNode,
@@ -36,7 +37,7 @@ function blocksOf(nodes: AlloyNode[], name: string): AlloyBlock[] {
 }
 
 function attrOf(b: AlloyBlock, name: string): AlloyValue | undefined {
-    return b.body.find((n) => n.kind === "attribute" && n.name === name)?.value as AlloyValue | undefined;
+    return b.body.find((n): n is AlloyAttribute => n.kind === "attribute" && n.name === name)?.value;
 }
 
 /**
