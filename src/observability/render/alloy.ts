@@ -42,7 +42,6 @@ export function attr(name: string, value: AlloyValue): AlloyAttribute {
 /** `name "label" { body }`; the label is omitted for nested blocks such as `rule`. */
 export function block(name: string, label: string | undefined, body: AlloyNode[]): AlloyBlock {
     assertMatches("block name", name, DOTTED_IDENTIFIER);
-    // Stryker disable next-line ConditionalExpression: RegExp.test(undefined) tests "undefined", an identifier, so checking an absent label passes too
     if (label !== undefined) {
         // Alloy requires component labels to be identifiers.
         assertMatches("block label", label, IDENTIFIER);
