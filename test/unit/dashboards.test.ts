@@ -8,10 +8,11 @@ import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { RenderedDashboard, dashboards, listPanels } from "../../src/observability/render/dashboards";
 import { BACKUP_PANEL_TITLE, backupPanel } from "../../src/observability/render/dashboards/backups";
-import { buildDashboard, thresholds } from "../../src/observability/render/dashboards/common";
+import { buildDashboard, promQueries, thresholds } from "../../src/observability/render/dashboards/common";
 import { ALERT_DEFS } from "../../src/observability/render/alertDefinitions";
 import { BACKUP_ALERT_NAMES, backupAlertRules } from "../../src/observability/render/backupRules";
 import { INTERVALS } from "../../src/facts/telemetry";
+import { serviceNames } from "../../src/facts/services";
 import { metricNames } from "../observability/promql";
 
 // ---- the rendered JSON, as Grafana reads it ----------------------------------------------------
@@ -42,7 +43,7 @@ interface Panel {
     options?: {
         reduceOptions?: { calcs?: string[]; values?: boolean };
         legend?: { displayMode?: string; showLegend?: boolean; placement?: string; calcs?: string[] };
-        tooltip?: { mode?: string };
+        tooltip?: { mode?: string; sort?: string };
         colorMode?: string;
         displayLabels?: string[];
     };
@@ -341,6 +342,33 @@ describe("dashboards: what the panels show", () => {
             expect(bars).to.be.greaterThan(0);
         });
 
+        it("select every app service with the service regex (Prometheus anchors it: ^(?:...)$)", () => {
+            let selectors = 0;
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                for (const t of p.targets) {
+                    for (const m of t.expr.matchAll(/\bservice=~"([^"]*)"/g)) {
+                        const re = new RegExp(`^(?:${m[1]})$`);
+                        for (const svc of serviceNames) expect(re.test(svc), `${where(uid, p, t)}: ${svc}`).to.equal(true);
+                        expect(re.test(""), where(uid, p, t)).to.equal(false);
+                        selectors++;
+                    }
+                }
+            }
+            expect(selectors).to.be.greaterThan(1);
+        });
+
+        it("compute a share of the limit where the title says '% of limit': usage over the container's limit", () => {
+            let checked = 0;
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                if (!p.title.includes("% of limit")) continue;
+                for (const t of p.targets) {
+                    expect(t.expr, where(uid, p, t)).to.match(/^100 \* .* \/ sum by \([^)]*\) \(container_spec_\w+\{/);
+                    checked++;
+                }
+            }
+            expect(checked).to.be.greaterThan(2);
+        });
+
         it("set a min step only where it is a Prometheus duration no shorter than the scrape", () => {
             for (const { uid, panel: p } of allPanels(rendered)) {
                 for (const t of p.targets) {
@@ -395,7 +423,8 @@ describe("dashboards: what the panels show", () => {
                 expect(legend, where(uid, p)).to.include({ displayMode: "table", showLegend: true, placement: "bottom" });
                 expect(legend?.calcs ?? [], where(uid, p)).to.not.be.empty;
                 for (const c of legend?.calcs ?? []) expect(reducers.has(c), `${where(uid, p)}: ${c}`).to.equal(true);
-                expect(p.options?.tooltip?.mode, where(uid, p)).to.equal(common.TooltipDisplayMode.Multi);
+                // All series at the hovered time, highest first: the worst value is on top.
+                expect(p.options?.tooltip, where(uid, p)).to.include({ mode: common.TooltipDisplayMode.Multi, sort: common.SortOrder.Descending });
             }
         });
 
@@ -650,19 +679,32 @@ describe("dashboards: helpers", () => {
         expect(thresholds("blue").build().steps).to.deep.equal([{ value: null, color: "blue" }]);
     });
 
+    it("promQueries() falls back to Grafana's Auto legend (series named by their labels) when none is given", () => {
+        const [target] = promQueries([{ expr: "up" }]).map((b) => b.build() as { legendFormat?: string });
+        expect(target.legendFormat).to.equal("__auto");
+    });
+
+    it("buildDashboard() builds a dashboard without panels", () => {
+        const model = buildDashboard({ uid: "t", title: "t", description: "t", tags: [], from: "now-6h", refresh: "30s" }, []);
+        expect(model.panels ?? []).to.deep.equal([]);
+        expect(model.tags).to.deep.equal(["minimarket"]);
+    });
+
     it("listPanels() skips rows and reads panels with missing parts as empty", () => {
         const model = {
             panels: [
                 { type: "row", title: "a row", id: 1, collapsed: false, panels: [], gridPos: { x: 0, y: 0, w: 24, h: 1 } },
                 { type: "text" },
+                { type: "text", id: 2, title: "no defaults", fieldConfig: { overrides: [] } },
                 { type: "stat", id: 3, title: "s", targets: [{ refId: "A" }], fieldConfig: { defaults: { unit: "s" }, overrides: [] } },
             ],
         } as unknown as dashboard.Dashboard;
         const panels = listPanels(model);
-        expect(panels.map((p) => p.type)).to.deep.equal(["text", "stat"]);
+        expect(panels.map((p) => p.type)).to.deep.equal(["text", "text", "stat"]);
         expect(panels[0]).to.deep.include({ id: 0, title: "", unit: undefined, thresholds: undefined, targets: [] });
-        expect(panels[1].targets).to.deep.equal([{ refId: "A", expr: "", interval: undefined, datasource: undefined }]);
-        expect(panels[1].unit).to.equal("s");
+        expect(panels[1]).to.deep.include({ id: 2, unit: undefined, thresholds: undefined });
+        expect(panels[2].targets).to.deep.equal([{ refId: "A", expr: "", interval: undefined, datasource: undefined }]);
+        expect(panels[2].unit).to.equal("s");
         expect(listPanels({} as dashboard.Dashboard)).to.deep.equal([]);
     });
 });
