@@ -464,6 +464,15 @@ describe("dashboards: what the panels show", () => {
             }
         });
 
+        it("let charts grow: an axis floor of 0 where one is set, never a ceiling that would cut values off", () => {
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                if (p.type !== "timeseries" && p.type !== "barchart") continue;
+                const { min, max } = p.fieldConfig.defaults;
+                expect(max, where(uid, p)).to.equal(undefined);
+                if (min !== undefined) expect(min, where(uid, p)).to.equal(0);
+            }
+        });
+
         it("show counts as whole numbers and small scores with enough decimals to tell their steps apart", () => {
             for (const { uid, panel: p } of allPanels(rendered)) {
                 const { decimals, thresholds: th } = p.fieldConfig.defaults;
@@ -527,14 +536,11 @@ describe("dashboards: what the panels show", () => {
             expect(compared).to.be.greaterThan(5);
         });
 
-        it("name the alert, with its threshold, on every panel that turns red at an alert's threshold", () => {
+        it("name the alert, with its threshold, on every coloured panel of an alert's metric", () => {
             let named = 0;
             for (const { uid, panel: p } of allPanels(rendered)) {
-                for (const { target, steps } of colouredTargets(p)) {
+                for (const { target } of colouredTargets(p)) {
                     for (const a of mirroredAlerts(target.expr)) {
-                        const at = scaled(target.expr, a);
-                        const redFrom = a.op === ">" ? steps.find((s) => s.color === "red")?.value : steps.find((s, i) => i > 0 && s.color !== "red")?.value;
-                        if (redFrom !== at) continue;
                         const text = p.description ?? "";
                         expect(text, `${where(uid, p, target)} mirrors ${a.alert}`).to.contain(a.alert);
                         expect(statedThreshold(text, a.alert), `${where(uid, p, target)}: threshold of ${a.alert} in "${text}"`).to.equal(a.value);
@@ -542,7 +548,20 @@ describe("dashboards: what the panels show", () => {
                     }
                 }
             }
-            expect(named).to.be.greaterThan(5);
+            expect(named).to.be.greaterThan(8);
+        });
+
+        it("turn green exactly at a target the description states", () => {
+            let targets = 0;
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                const m = /\bTarget: (\d+(?:\.\d+)?)%/.exec(p.description ?? "");
+                if (!m) continue;
+                const steps = p.fieldConfig.defaults.thresholds?.steps ?? [];
+                expect(steps.find((s) => s.color === GREEN)?.value, where(uid, p)).to.equal(Number(m[1]));
+                expect(steps.at(-1)?.color, where(uid, p)).to.equal(GREEN);
+                targets++;
+            }
+            expect(targets).to.be.greaterThan(0);
         });
 
         it("name only alerts that exist, wherever a panel mentions one", () => {
