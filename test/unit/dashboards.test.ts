@@ -399,6 +399,22 @@ describe("dashboards: what the panels show", () => {
             }
         });
 
+        it("tell apart, in words, queries of one panel that name their series by the same labels", () => {
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                const groups = new Map<string, string[]>();
+                for (const t of p.targets) {
+                    const legend = t.legendFormat ?? "";
+                    const key = legendLabels(legend).sort().join(",");
+                    groups.set(key, [...(groups.get(key) ?? []), legend.replace(/\{\{\s*\w+\s*\}\}/g, "").trim()]);
+                }
+                for (const [labels, words] of groups) {
+                    if (words.length < 2) continue;
+                    for (const w of words) expect(w, `${where(uid, p)}: a query labelled by {${labels}}`).to.not.equal("");
+                    expect(new Set(words).size, `${where(uid, p)}: ${words.join(" | ")}`).to.equal(words.length);
+                }
+            }
+        });
+
         it("label cAdvisor series by container name only where the selector excludes unnamed cgroups", () => {
             let checked = 0;
             for (const { uid, panel: p } of allPanels(rendered)) {
