@@ -211,7 +211,7 @@ function mirroredAlerts(expr: string): AlertThreshold[] {
 
 /** A threshold stated in text ("above 5%", "under 70%", "above 500 ms", "at 26h") in the alert's unit. */
 function statedThreshold(text: string, alert: string): number | undefined {
-    const m = new RegExp(`${alert}\\b[^.;]*?\\b(?:above|under|at)\\s+(\\d+(?:\\.\\d+)?)\\s*(%|ms|h\\b)?`).exec(text);
+    const m = new RegExp(`${alert}\\b[^.;]*?\\b(?:above|under|at|more than)\\s+(\\d+(?:\\.\\d+)?)\\s*(%|ms|h\\b)?`).exec(text);
     if (!m) return undefined;
     const n = Number(m[1]);
     return m[2] === "%" ? n / 100 : m[2] === "ms" ? n / 1000 : m[2] === "h" ? n * 3600 : n;
@@ -565,6 +565,21 @@ describe("dashboards: what the panels show", () => {
                 }
             }
             expect(named).to.be.greaterThan(8);
+        });
+
+        it("name, with its threshold, every alert whose metrics a panel shows in full", () => {
+            let named = 0;
+            for (const { uid, panel: p } of allPanels(rendered)) {
+                const shown = new Set(p.targets.flatMap((t) => metricNames(t.expr)));
+                for (const a of alertThresholds()) {
+                    const watched = a.metrics.filter((n) => n !== "up");
+                    if (watched.length === 0 || !watched.every((n) => shown.has(n))) continue;
+                    const text = p.description ?? "";
+                    expect(statedThreshold(text, a.alert), `${where(uid, p)} shows ${a.alert}'s metrics: "${text}"`).to.equal(a.value);
+                    named++;
+                }
+            }
+            expect(named).to.be.greaterThan(10);
         });
 
         it("turn green exactly at a target the description states", () => {
