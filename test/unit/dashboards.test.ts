@@ -120,6 +120,9 @@ function legendLabels(legend: string): string[] {
     return [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
 }
 
+/** A query shown without a unit (through value mappings). */
+const NO_UNIT = "(none)";
+
 /**
  * The units a query's result can be shown in, from Prometheus' naming conventions (base units in
  * the metric suffix) and the arithmetic around it. Throws for a query it cannot classify, so a new
@@ -148,8 +151,6 @@ function unitsFor(expr: string): string[] {
     if (has(/_score$/)) return [units.Number, units.Short];
     throw new Error(`no unit rule for ${expr}`);
 }
-
-const NO_UNIT = "(none)";
 
 function unitMatches(unit: string | undefined, allowed: string[]): boolean {
     if (unit === undefined) return allowed.includes(NO_UNIT);
