@@ -28,7 +28,7 @@ function productsDepositedPerHour() {
 function criticalStock() {
     return withBasics(new gauge.PanelBuilder(), {
         title: "Products at critical stock",
-        description: "Products below their minimum stock. The StockCritico alert fires as soon as there is one.",
+        description: "Products below their minimum stock. The StockCritico alert fires above 0: as soon as there is one.",
         queries: [{ expr: "max(negocio_stock_critico_productos)", legend: "products", instant: true }],
         width: 6,
     })

@@ -106,6 +106,7 @@ function modelsInUse() {
 function mlResources() {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "ML service CPU and memory (% of limit)",
+        description: "The CPUHigh alert fires above 80% CPU for 10 minutes; MemoryPressure above 85% memory for 5 minutes (at 100% it is OOM-killed).",
         queries: [
             {
                 expr: cpuPercentOfLimit(ML_CONTAINER, CADVISOR_SERVICE_LABEL),

@@ -24,7 +24,7 @@ const CONTAINERS = 'name!=""';
 function containerCpu() {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container CPU (% of limit)",
-        description: "Containers without a CPU limit have no series here.",
+        description: "Containers without a CPU limit have no series here. The CPUHigh alert fires above 80% for an app container, for 10 minutes.",
         queries: [{ expr: cpuPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
         width: 12,
     })
@@ -39,7 +39,9 @@ function containerCpu() {
 function containerMemory() {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container memory (% of limit)",
-        description: "Working set over the memory limit. Containers without a limit have no series here.",
+        description:
+            "Working set over the memory limit. Containers without a limit have no series here. " +
+            "The MemoryPressure alert fires above 85% for an app container, for 5 minutes.",
         queries: [{ expr: memoryPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
         width: 12,
     })
