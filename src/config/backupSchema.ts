@@ -3,7 +3,7 @@
 // problem at once, under its full key.
 
 import { z } from "zod";
-import { always, boolean, integer, problem, record, show } from "./fields";
+import { always, boolean, HHMM, integer, problem, record, show } from "./fields";
 
 export const backupDefaults = {
     enabled: true,
@@ -21,7 +21,6 @@ export const backupDefaults = {
     cloudSqlFinalBackupRetentionDays: 30,
 } as const;
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DIVISORS_OF_DAY = [1, 2, 3, 4, 6, 8, 12, 24];
 const DRILL_INTERVALS = [...DIVISORS_OF_DAY, 48, 72, 168];
 const SNAPSHOT_STARTS = ["00:00", "04:00", "08:00", "12:00", "16:00", "20:00"];
