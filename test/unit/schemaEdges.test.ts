@@ -134,3 +134,55 @@ describe("unit: top-level keys at their edges", () => {
         expect(found[0]).to.include(secretNames.join(", "));
     });
 });
+
+describe("unit: cross-key rules at their edges", () => {
+    const STRONG = "x".repeat(40);
+    const PINNED = Object.fromEntries(["agente-deposito", "agente-negocio", "ml-service", "dashboard"].map((n) => [n, { image: `r/${n}:1.0.0` }]));
+
+    it("environment prod makes any stack prod", () => {
+        const values = { environment: "prod", allowUnpinnedImages: "true", services: PINNED, corsOrigins: ["https://shop.example.com"] };
+        expect(problems(values)).to.deep.equal([
+            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`",
+        ]);
+    });
+
+    it("names the key of a heartbeat URL or Docker Hub token stored in plain text, without the value", () => {
+        expect(problems({ deadMansSwitchUrl: "https://hc-ping.com/plain-uuid" })).to.deep.equal([
+            "minimarket:deadMansSwitchUrl: is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`",
+        ]);
+        expect(problems({ dockerHubUsername: "minimarket4ci", dockerHubToken: "dckr_pat_plain" })).to.deep.equal([
+            "minimarket:dockerHubToken: is stored in plain text; run `pulumi config set --secret dockerHubToken <access token>`",
+        ]);
+    });
+
+    it("wants the Docker Hub account and its token together", () => {
+        expect(problems({ dockerHubUsername: "minimarket4ci" })).to.deep.equal([
+            "minimarket:dockerHubToken: dockerHubUsername is set but its token is not; run `pulumi config set --secret dockerHubToken <access token>`",
+        ]);
+        expect(problems({ dockerHubToken: "dckr_pat_x" }, ["dockerHubToken"])).to.deep.equal([
+            "minimarket:dockerHubUsername: dockerHubToken is set but the account is not; run `pulumi config set dockerHubUsername <user>`",
+        ]);
+    });
+
+    it("checks a supplied secret's whitespace and length only when it is text", () => {
+        expect(problems({ postgresMonitorPassword: STRONG }, ["postgresMonitorPassword"])).to.deep.equal([]);
+        expect(problems({ postgresMonitorPassword: { a: STRONG } }, ["postgresMonitorPassword"])).to.deep.equal([
+            "minimarket:postgresMonitorPassword: expected a string",
+        ]);
+        expect(problems({ redisPassword: [STRONG] }, ["redisPassword"])).to.deep.equal(["minimarket:redisPassword: expected a string"]);
+    });
+
+    it("applies the gcp cross-key rules on platform gcp only", () => {
+        const gcp = {
+            project: "minimarket-prod-1",
+            sshSourceRanges: ["203.0.113.7/32"],
+            sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey deploy@ci",
+            domain: "shop.example.com",
+            registry: { server: "gcr.io", username: "_json_key_base64" },
+        };
+        expect(problems({ gcp })).to.deep.equal([]);
+        expect(problems({ platform: "gcp", gcp })).to.deep.equal([
+            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `pulumi config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `pulumi config set --secret registryPassword <key>`",
+        ]);
+    });
+});
