@@ -3,7 +3,7 @@
 // problem at once, under its full key.
 
 import { z } from "zod";
-import { always, boolean, integer, problem, record, show } from "./fields";
+import { always, boolean, HHMM, integer, problem, record, show } from "./fields";
 
 export const backupDefaults = {
     enabled: true,
@@ -21,7 +21,6 @@ export const backupDefaults = {
     cloudSqlFinalBackupRetentionDays: 30,
 } as const;
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DIVISORS_OF_DAY = [1, 2, 3, 4, 6, 8, 12, 24];
 const DRILL_INTERVALS = [...DIVISORS_OF_DAY, 48, 72, 168];
 const SNAPSHOT_STARTS = ["00:00", "04:00", "08:00", "12:00", "16:00", "20:00"];
@@ -36,9 +35,8 @@ const time = (example: string) =>
 const hours = (allowed: number[], what: string) =>
     z.preprocess(
         (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
-        z.number({ error: (iss) => `${show(iss.input)} is not valid: ${what}; one of ${allowed.join(", ")}` }).refine((n) => allowed.includes(n), {
-            error: (iss) => `${show(iss.input)} is not valid: ${what}; one of ${allowed.join(", ")}`,
-        }),
+        // The schema's error also words the refinement's issue (a number not in the list).
+        z.number({ error: (iss) => `${show(iss.input)} is not valid: ${what}; one of ${allowed.join(", ")}` }).refine((n) => allowed.includes(n)),
     );
 
 const offsiteSchema = record(
@@ -95,7 +93,6 @@ export const backupSchema = record(
     unknownField,
 ).transform((b) => {
     const d = backupDefaults;
-    const m = b.offsite ? BUCKET_URL.exec(b.offsite.url) : null;
     return {
         /** The backup container (Docker platform with the PostgreSQL container). */
         enabled: b.enabled ?? d.enabled,
@@ -110,15 +107,7 @@ export const backupSchema = record(
         /** A backup without alembic_version fails the drill; false for stacks whose apps are stand-ins. */
         requireMigrationVersion: b.requireMigrationVersion ?? d.requireMigrationVersion,
         /** Copy of every backup to a bucket (optional). Credentials: secret `backupOffsiteCredentials`. */
-        offsite: m
-            ? {
-                  kind: (m[1] === "gs" ? "gcs" : "s3") as "gcs" | "s3",
-                  bucket: m[2],
-                  prefix: (m[3] ?? "").replace(/^\/+|\/+$/g, ""),
-                  endpoint: b.offsite?.endpoint,
-                  region: b.offsite?.region,
-              }
-            : undefined,
+        offsite: b.offsite ? offsiteOf(b.offsite) : undefined,
         memoryMb: b.memoryMb ?? d.memoryMb,
         /** Prod: snapshots of the Docker host's data disk. */
         diskSnapshots: {
@@ -130,6 +119,18 @@ export const backupSchema = record(
         cloudSqlFinalBackupRetentionDays: b.cloudSqlFinalBackupRetentionDays ?? d.cloudSqlFinalBackupRetentionDays,
     };
 });
+
+/** The bucket of a url that matched BUCKET_URL, its kind and its prefix without outer slashes. */
+function offsiteOf(o: { url: string; endpoint?: string; region?: string }) {
+    const [, scheme, bucket, prefix] = BUCKET_URL.exec(o.url)!;
+    return {
+        kind: (scheme === "gs" ? "gcs" : "s3") as "gcs" | "s3",
+        bucket,
+        prefix: (prefix ?? "").replace(/^\/+|\/+$/g, ""),
+        endpoint: o.endpoint,
+        region: o.region,
+    };
+}
 
 export type BackupConfig = z.output<typeof backupSchema>;
 

@@ -33,13 +33,14 @@ export function originsProblem(origins: readonly string[]): string | undefined {
 /** A list override as the apps parse it (pydantic-settings: a JSON array), or undefined. */
 export function listValue(v: unknown): string[] | undefined {
     if (Array.isArray(v)) return v.every((x) => typeof x === "string") ? v : undefined;
-    if (typeof v !== "string" || !v.trim().startsWith("[")) return undefined;
     try {
-        const parsed: unknown = JSON.parse(v);
-        return Array.isArray(parsed) && parsed.every((x) => typeof x === "string") ? parsed : undefined;
+        // Text that is not a JSON array (a number, `true`, a bare URL) is no list either.
+        const parsed: unknown = JSON.parse(String(v));
+        if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed;
     } catch {
-        return undefined;
+        // not JSON
     }
+    return undefined;
 }
 
 type Check = (v: unknown) => string | undefined;

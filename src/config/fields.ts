@@ -41,6 +41,9 @@ export function boolean() {
 
 const WHOLE = /^-?\d+$/;
 
+/** A time of day as HH:MM, 00:00 to 23:59 (the schedules of backups and Cloud SQL are in UTC). */
+export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 /** A whole number in [min, max], from a number or its decimal text. */
 export function integer(min: number, max: number) {
     return z.preprocess(

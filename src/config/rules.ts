@@ -25,7 +25,8 @@ export function isProdStack(environment: unknown, stack: string): boolean {
 export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r: z.RefinementCtx): void {
     const isProd = isProdStack(v.environment ?? ctx.stack, ctx.stack);
     const secret = (k: string) => ctx.secretKeys.has(k);
-    const allowUnpinned = v.allowUnpinnedImages === true || v.allowUnpinnedImages === "true";
+    // The values are parsed: boolean() has turned "true" into true.
+    const allowUnpinned = v.allowUnpinnedImages === true;
     if (allowUnpinned && isProd) {
         problem(r, ["allowUnpinnedImages"], "prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`");
     }
@@ -62,7 +63,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
             }
         }
     }
-    if ((v.platform ?? "docker") === "gcp") gcpPlatformRules(v, r);
+    if (v.platform === "gcp") gcpPlatformRules(v, r);
     if (isProd) prodCorsRules(v, r);
     if (isProd) {
         for (const name of serviceNames) {
@@ -86,7 +87,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
         problem(r, ["backupOffsiteCredentials"], "is stored in plain text; run `pulumi config set --secret backupOffsiteCredentials <value>`");
     }
     const offsite = isPlainObject(v.backup) ? (v.backup as Record<string, unknown>).offsite : undefined;
-    if (isPlainObject(offsite) && typeof offsite.kind === "string" && offsite.kind === "s3" && v.backupOffsiteCredentials === undefined) {
+    if (isPlainObject(offsite) && offsite.kind === "s3" && v.backupOffsiteCredentials === undefined) {
         problem(
             r,
             ["backupOffsiteCredentials"],
@@ -105,10 +106,10 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     if (v.registryPassword !== undefined && !secret("registryPassword")) {
         problem(r, ["registryPassword"], "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
     }
-    if ((v.platform ?? "docker") === "gcp" && v.gcp === undefined) {
+    if (v.platform === "gcp" && v.gcp === undefined) {
         problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
     }
-    if ((v.platform ?? "docker") === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
+    if (v.platform === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
     for (const name of secretNames) {
         const value = v[name];
         if (value === undefined) continue;

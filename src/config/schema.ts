@@ -8,22 +8,7 @@ import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
 import { serviceNames } from "../facts/services";
 import { parsePrometheusDuration } from "../facts/prometheusDuration";
 import { ENVIRONMENT, envMap, LOG_LEVELS, originsProblem } from "./envVars";
-import {
-    always,
-    boolean,
-    documented,
-    FieldDoc,
-    integer,
-    isPlainObject,
-    listCommands,
-    oneOf,
-    problem,
-    record,
-    show,
-    stringList,
-    suggestion,
-    text,
-} from "./fields";
+import { always, boolean, documented, integer, isPlainObject, listCommands, oneOf, problem, record, show, stringList, suggestion, text } from "./fields";
 import { timezoneProblem } from "./timezones";
 import { backupSchema } from "./backupSchema";
 import { gcpSchema } from "./gcpSchema";
@@ -40,6 +25,7 @@ const migrationCommand = z
     .union([z.literal(false), z.null(), z.array(z.string().min(1)).min(0)], {
         error: (iss) =>
             'expected a list of arguments such as ["alembic","upgrade","head"], or false to skip the release step' +
+            // Stryker disable next-line Regex: listCommands drops the empty words, so /\s/ splits the same.
             (typeof iss.input === "string" ? `; ${listCommands(iss.input, /\s+/)}` : ""),
     })
     .optional()
@@ -55,12 +41,12 @@ export const serviceShape = {
     cpus: z
         .preprocess(
             (v) => (typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v),
-            z.number({ error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}` }).refine((n) => n >= 0.1 && n <= 64, {
-                error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}`,
-            }),
+            // The schema's error also words the refinement's issue (a number out of range).
+            z.number({ error: (iss) => `expected a number of CPU cores from 0.1 to 64, got ${show(iss.input)}` }).refine((n) => n >= 0.1 && n <= 64),
         )
         .optional()
         .meta({ description: "CPU limit in cores (CPUHigh alerts at 80 %)", default: "`1`" }),
+    // Stryker disable next-line StringLiteral: envMap compares its kind with "secret" only.
     env: envMap("plain").optional().meta({
         description:
             "add or override a plain variable (lists become JSON arrays); names like `*_KEY`, `*_TOKEN`, `*PASSWORD*` belong in `secretEnv`; `LOG_LEVEL`, `TZ`, `CORS_ORIGINS`, … are checked like their settings",
@@ -159,8 +145,8 @@ const common = {
     services: z
         .record(z.string(), z.unknown(), { error: "expected an object; set fields with `pulumi config set --path 'services.<service>.<field>' <value>`" })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, serviceSchema.optional()]))))
-        .optional()
-        .meta({ description: "per-service settings (below)" }),
+        // No description of its own: the README table documents each field of services.<service>.
+        .optional(),
     secretEnv: z
         .record(z.string(), z.unknown(), {
             error: "expected an object; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
@@ -168,7 +154,8 @@ const common = {
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap("secret").optional()]))))
         .optional()
         .meta({ description: "add or override a secret variable (`pulumi config set --secret --path`)" }),
-    hostPorts: documented(hostPortsSchema, { description: "host ports of the services meant for people and operators (below)" }),
+    // No description of its own: the README table documents each of hostPorts.<service>.
+    hostPorts: hostPortsSchema.optional(),
     rotations: rotationsSchema,
     slackWebhookUrl: documented(text({ pattern: /^https:\/\/\S+$/, message: () => "must be an https:// Slack incoming-webhook URL" }), {
         description: "secret Slack incoming-webhook URL for Alertmanager",
@@ -176,7 +163,7 @@ const common = {
     }),
     deadMansSwitchUrl: documented(
         // Never echo the value: the URL is the credential of the heartbeat check.
-        text({ pattern: /^https:\/\/[^\s/?#]+\S*$/, message: () => "must be an https:// heartbeat URL, e.g. https://hc-ping.com/<uuid>" }),
+        text({ pattern: /^https:\/\/[^\s/?#]\S*$/, message: () => "must be an https:// heartbeat URL, e.g. https://hc-ping.com/<uuid>" }),
         {
             description:
                 "secret heartbeat URL (a dead man's switch such as healthchecks.io) that Alertmanager posts the always-firing `Watchdog` to every minute; it alerts you when they stop",
@@ -233,8 +220,3 @@ export const topLevelShape = {
     gcp: documented(gcpSchema, { description: "prod platform settings", default: "see [Production on Google Cloud](#production-on-google-cloud)" }),
 };
 export const topLevelKeys: ReadonlySet<string> = new Set(Object.keys(topLevelShape));
-
-/** The documentation of every key, for the README table (./table.ts). */
-export function fieldDoc(schema: z.ZodType): FieldDoc | undefined {
-    return schema.meta() as FieldDoc | undefined;
-}
