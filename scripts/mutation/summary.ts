@@ -1,5 +1,7 @@
 // Prints the mutation score of the last `npm run mutation` per module group and per file, and the
 // surviving mutants of the files given (all when none): `npm run mutation:summary -- [file...]`.
+// `--markdown` prints every surviving mutant with its line of code instead, as a Markdown list
+// (docs/mutation-survivors.md is that output for the run the README quotes).
 // Reads reports/mutation/mutation.json (the Stryker JSON report).
 
 import * as fs from "fs";
@@ -12,7 +14,7 @@ interface Mutant {
     location: { start: { line: number; column: number } };
 }
 interface Report {
-    files: Record<string, { mutants: Mutant[] }>;
+    files: Record<string, { source?: string; mutants: Mutant[] }>;
 }
 
 export const GROUPS: [string, RegExp][] = [
@@ -60,9 +62,34 @@ function row(name: string, c: Counts): string {
     return `| ${name} | ${score(c).toFixed(1)} % | ${c.killed + c.timeout} | ${c.survived} | ${c.noCoverage} | ${c.ignored} |`;
 }
 
+const isLeft = (m: Mutant) => m.status === "Survived" || m.status === "NoCoverage";
+
+/** Every surviving or uncovered mutant, per file, with the line of code it changes. */
+export function markdownList(report: Report): string {
+    const out: string[] = [];
+    for (const name of Object.keys(report.files).sort()) {
+        const { source, mutants } = report.files[name];
+        const left = mutants.filter(isLeft).sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+        if (left.length === 0) continue;
+        const lines = (source ?? "").split("\n");
+        out.push(`### \`${name}\` (${left.length})`, "", "| line | status | mutator | becomes | code |", "|---|---|---|---|---|");
+        for (const m of left) {
+            const cell = (text: string) => "`` " + text.replace(/\s+/g, " ").trim().slice(0, 90).replace(/\|/g, "\\|") + " ``";
+            const code = lines[m.location.start.line - 1] ?? "";
+            out.push(`| ${m.location.start.line}:${m.location.start.column} | ${m.status} | ${m.mutatorName} | ${cell(m.replacement ?? "")} | ${cell(code)} |`);
+        }
+        out.push("");
+    }
+    return out.join("\n");
+}
+
 function main(): void {
     const file = path.join(__dirname, "..", "..", "reports", "mutation", "mutation.json");
     const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+    if (process.argv.includes("--markdown")) {
+        console.log(markdownList(report));
+        return;
+    }
     const names = Object.keys(report.files).sort();
     const header = ["| module | score | killed | survived | no coverage | ignored (static) |", "|---|---|---|---|---|---|"];
     const all = names.flatMap((n) => report.files[n].mutants);
@@ -78,7 +105,7 @@ function main(): void {
     for (const n of names) console.log(row(`\`${n}\``, count(report.files[n].mutants)));
     const wanted = process.argv.slice(2);
     for (const n of names.filter((n) => wanted.length === 0 || wanted.some((w) => n.includes(w)))) {
-        for (const m of report.files[n].mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage")) {
+        for (const m of report.files[n].mutants.filter(isLeft)) {
             const where = `${n}:${m.location.start.line}:${m.location.start.column}`;
             console.log(`${m.status}\t${where}\t${m.mutatorName}\t${(m.replacement ?? "").replace(/\s+/g, " ").slice(0, 120)}`);
         }

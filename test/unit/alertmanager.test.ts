@@ -89,6 +89,13 @@ describe("unit: alertmanager routing", () => {
         expect(inhibited(config, db, { alertname: "DatabaseDown", severity: "critical", category: "database" })).to.be.false;
         expect(inhibited(config, db, { alertname: "HighLatency", severity: "high", category: "app" })).to.be.false;
     });
+
+    it("silences nothing on behalf of any other alert: only ServiceDown and DatabaseDown explain away others", () => {
+        const errors = { alertname: "HighErrorRate", severity: "critical", service: "dashboard", category: "application" };
+        expect(inhibited(config, errors, { alertname: "HighLatency", severity: "high", service: "dashboard" })).to.be.false;
+        const redis = { alertname: "RedisDown", severity: "critical", service: "redis", category: "cache" };
+        expect(inhibited(config, redis, { alertname: "SlowQueries", severity: "high", category: "database" })).to.be.false;
+    });
 });
 
 describe("unit: alertmanager receivers and secrets", () => {
