@@ -51,4 +51,12 @@ describe("unit: stack values passed on", () => {
         );
         expect(parse({ environment: "prod-like", allowUnpinnedImages: "true" }, { stack: "eu-1" }).isProd).to.equal(false);
     });
+
+    it("wants the dead man's switch URL stored as a secret (it lets anyone silence the heartbeat)", () => {
+        const url = "https://hc-ping.com/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+        expect(problems({ deadMansSwitchUrl: url })).to.deep.equal([
+            "minimarket:deadMansSwitchUrl: is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`",
+        ]);
+        expect(parse({ deadMansSwitchUrl: url }, { secret: ["deadMansSwitchUrl"] }).deadMansSwitchUrl).to.equal(url);
+    });
 });
