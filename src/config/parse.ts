@@ -2,7 +2,6 @@
 // issue into one line: the full key, what is wrong, and the command that fixes it.
 
 import { z } from "zod";
-import { isPlainObject } from "./fields";
 import { GcpConfig, gcpSchema } from "./gcpSchema";
 import { redact, sensitiveValues } from "./redact";
 import { ParseContext } from "./rules";
@@ -74,7 +73,7 @@ export function parseGcpConfig(value: unknown, opts: { required: boolean }): { g
             ? { problems: [`${NAMESPACE}:gcp: platform gcp needs the Google Cloud settings; start with \`pulumi config set --path gcp.project <project-id>\``] }
             : { gcp: undefined, problems: [] };
     }
-    const decoded = isPlainObject(value) || typeof value !== "string" ? value : decodeValues({ v: value }).v;
+    const decoded = typeof value === "string" ? decodeValues({ v: value }).v : value;
     const result = gcpSchema.safeParse(decoded);
     if (result.success) return { gcp: result.data, problems: [] };
     return { problems: redact(formatIssues(result.error.issues, ["gcp"]), sensitiveValues({ gcp: decoded }, new Set())) };

@@ -32,6 +32,7 @@ export function sensitiveValues(values: Record<string, unknown>, secretKeys: Rea
     const gcp = values.gcp;
     if (isPlainObject(gcp)) leaves(gcp.sshPublicKey).forEach((x) => found.add(x));
     const services = values.services;
+    // Stryker disable next-line ArrayDeclaration: any non-object item is skipped by the isPlainObject check below
     for (const s of isPlainObject(services) ? Object.values(services) : []) {
         const env = isPlainObject(s) ? s.env : undefined;
         if (!isPlainObject(env)) continue;

@@ -65,26 +65,22 @@ export const timezones: ReadonlySet<string> = new Set([
     ...Object.entries(ZONES).flatMap(([area, rows]) => rows.flatMap((r) => r.split(" ").map((c) => `${area}/${c}`))),
 ]);
 
-let byIntlId: Map<string, string> | undefined;
-
-/** The current zone an old name (a tzdata link) stands for, as Node's Intl resolves both. */
+/**
+ * The current zone an old name (a tzdata link) stands for, as Node's Intl resolves both; the first
+ * of the list when several do (`UTC` before `Etc/UTC`). Only reached for a refused name, so no cache.
+ */
 function currentNameOf(tz: string): string | undefined {
     const resolve = (z: string) => {
         try {
             return new Intl.DateTimeFormat("en-US", { timeZone: z }).resolvedOptions().timeZone;
         } catch {
-            return undefined;
+            // A name Intl does not know either.
         }
+        return undefined;
     };
-    if (!byIntlId) {
-        byIntlId = new Map();
-        for (const z of timezones) {
-            const id = resolve(z);
-            if (id && !byIntlId.has(id)) byIntlId.set(id, z);
-        }
-    }
     const id = resolve(tz);
-    return id === undefined ? undefined : byIntlId.get(id);
+    // Every listed zone resolves (test/config/timezones.test.ts), so an unknown name (undefined) matches none.
+    return [...timezones].find((z) => resolve(z) === id);
 }
 
 /** Why `tz` is not a zone the containers resolve, or undefined when it is. */
