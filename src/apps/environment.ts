@@ -61,8 +61,8 @@ export function appEnvironment(
     };
     const urls = settings.serviceUrls;
     switch (name) {
-        // Stryker disable next-line StringLiteral: this case adds nothing, so one that no longer matches the name changes nothing
         case "agente-deposito":
+            // The common variables only.
             break;
         case "agente-negocio":
             Object.assign(plain, {
@@ -93,6 +93,11 @@ export function appEnvironment(
                 DASHBOARD_UI_API_KEY: secrets.dashboardUiApiKey,
             });
             break;
+        default: {
+            // A service added to the catalog must say here which variables it reads.
+            const unhandled: never = name;
+            throw new Error(`appEnvironment: no variables defined for service ${String(unhandled)}`);
+        }
     }
     const result = {
         plain: { ...renderAll(plain), ...overrides.plain },

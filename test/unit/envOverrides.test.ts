@@ -23,11 +23,11 @@ const env = (vars: unknown) => problems({ services: { dashboard: { env: vars } }
 
 describe("unit: env overrides at their edges", () => {
     it("tells credential names from the shell's PWD and from names that only contain a credential word", () => {
-        expect(env({ PWD: "/app", DATABASE_URL_POOL_SIZE: "5" })).to.deep.equal([]);
+        expect(env({ PWD: "/app", DATABASE_URL_POOL_SIZE: "5", TURNKEY: "x" })).to.deep.equal([]);
         expect(env({ "FEATURE-FLAG": "1" })).to.deep.equal([
             "minimarket:services.dashboard.env.FEATURE-FLAG: is not a valid environment variable name (A-Z, 0-9, _; not starting with a digit)",
         ]);
-        for (const name of ["TOKEN", "KEY", "GOOGLE_CREDENTIAL", "DB_PWD", "REDIS_URL"]) {
+        for (const name of ["TOKEN", "KEY", "GOOGLE_CREDENTIAL", "DB_PWD", "REDIS_URL", "DATABASE_URL", "REPLICA_DATABASE_URL", "SESSION_REDIS_URL"]) {
             expect(env({ [name]: "x" }), name).to.have.length(1);
             expect(env({ [name]: "x" })[0], name).to.match(new RegExp(`^minimarket:services\\.dashboard\\.env\\.${name}: carries a credential; `));
         }
