@@ -22,6 +22,17 @@ export function problemsOf(values: Record<string, unknown>, opts: { secretKeys?:
     expect.fail(`expected the config to be refused: ${JSON.stringify(values)}`);
 }
 
+/** The problems of a config, none when it parses: for tests that check both sides of an edge. */
+export function problemsOrNone(values: Record<string, unknown>, opts: { secretKeys?: string[]; stack?: string } = {}): string[] {
+    try {
+        parseConfig(raw(values, opts.secretKeys), opts.stack ?? "staging");
+        return [];
+    } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as ConfigError).problems;
+    }
+}
+
 /** The problems as one text, for matching. */
 export const refusal = (values: Record<string, unknown>, opts: { secretKeys?: string[]; stack?: string } = {}): string => problemsOf(values, opts).join("\n");
 

@@ -2,22 +2,9 @@
 // of a setting checked like that setting whatever their type, and secret values never repeated.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig, StackConfig } from "../../src/config";
+import { problemsOrNone } from "../config/support";
 
-function parse(values: Record<string, unknown>, secret: string[] = []): StackConfig {
-    const strings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    return parseConfig({ values: strings, secretKeys: new Set(secret) }, "staging");
-}
-
-function problems(values: Record<string, unknown>, secret: string[] = []): string[] {
-    try {
-        parse(values, secret);
-        return [];
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-}
+const problems = (values: Record<string, unknown>, secret: string[] = []) => problemsOrNone(values, { secretKeys: secret });
 
 const env = (vars: unknown) => problems({ services: { dashboard: { env: vars } } });
 

@@ -2,25 +2,14 @@
 // lists of allowed names a message gives. Secrets are refused without their value.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig, StackConfig } from "../../src/config";
+import { StackConfig } from "../../src/config";
+import { parsed, problemsOrNone } from "../config/support";
 import { secretNames } from "../../src/facts/secrets";
 
 type Values = Record<string, unknown>;
 
-function parse(values: Values, secret: string[] = []): StackConfig {
-    const strings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    return parseConfig({ values: strings, secretKeys: new Set(secret) }, "staging");
-}
-
-function problems(values: Values, secret: string[] = []): string[] {
-    try {
-        parse(values, secret);
-        return [];
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-}
+const parse = (values: Values, secret: string[] = []): StackConfig => parsed(values, { secretKeys: secret });
+const problems = (values: Values, secret: string[] = []) => problemsOrNone(values, { secretKeys: secret });
 
 describe("unit: top-level keys at their edges", () => {
     it("deadMansSwitchUrl: https://, a host, then anything without spaces; never echoed", () => {

@@ -2,27 +2,13 @@
 // the rules of rules.ts that depend on which stack or environment is prod.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig, StackConfig } from "../../src/config";
+import { StackConfig } from "../../src/config";
+import { parsed, problemsOrNone } from "../config/support";
 import { topLevelKeys } from "../../src/config/schema";
 
-function raw(values: Record<string, unknown>, secret: string[]) {
-    const strings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    return { values: strings, secretKeys: new Set(secret) };
-}
-
-function parse(values: Record<string, unknown>, opts: { stack?: string; secret?: string[] } = {}): StackConfig {
-    return parseConfig(raw(values, opts.secret ?? []), opts.stack ?? "staging");
-}
-
-function problems(values: Record<string, unknown>, opts: { stack?: string; secret?: string[] } = {}): string[] {
-    try {
-        parse(values, opts);
-        return [];
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-}
+type Opts = { stack?: string; secret?: string[] };
+const parse = (values: Record<string, unknown>, opts: Opts = {}): StackConfig => parsed(values, { secretKeys: opts.secret, stack: opts.stack });
+const problems = (values: Record<string, unknown>, opts: Opts = {}) => problemsOrNone(values, { secretKeys: opts.secret, stack: opts.stack });
 
 describe("unit: stack values passed on", () => {
     it("lists every known key in alphabetical order after an unknown one", () => {
