@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { BACKUP_ROLE } from "../../src/data/backupRoleSql";
+import { STOP_GRACE_SECONDS } from "../../src/docker/container";
 import { makeTempDir, requireBinaries, waitFor } from "../support/processes";
 import { postgresBinaries } from "../support/tools";
 import { BackupRun, seededCluster, SPECIAL_TEXTS } from "./fixture";
@@ -184,18 +185,102 @@ describe("backups against real PostgreSQL", function () {
         child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
         const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
         try {
+            // The metrics are written after the backup is listed: wait for both.
             await waitFor(
-                () => `a backup from the loop\n${stderr}`,
-                () => (latest() ? true : undefined),
+                () => `a backup from the loop, reported in its metrics\n${stderr}`,
+                () => (latest() && metrics("minimarket_backup").get("minimarket_backup_last_status") === 1 ? true : undefined),
                 60_000,
                 200,
             );
-            expect(metrics("minimarket_backup").get("minimarket_backup_last_status")).to.equal(1);
         } finally {
             const stopAt = Date.now();
             child.kill("SIGTERM");
             expect(await exited).to.equal(0);
-            expect(Date.now() - stopAt).to.be.below(5_000);
+            expect(Date.now() - stopAt, "within the container's stop grace").to.be.below(STOP_GRACE_SECONDS.data * 1000);
+        }
+    });
+
+    /** A stand-in for `tool` that records its pid, then blocks until killed: a job caught mid-way. */
+    function blockingTool(tool: string): { bin: string; pidFile: string } {
+        const bin = path.join(dir, "blocking-bin");
+        fs.mkdirSync(bin, { recursive: true });
+        const pidFile = path.join(dir, `${tool}.pid`);
+        fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 600\n`, { mode: 0o755 });
+        return { bin, pidFile };
+    }
+    const alive = (pid: number) => {
+        try {
+            process.kill(pid, 0);
+            return true;
+        } catch {
+            return false;
+        }
+    };
+
+    it("the loop exits 0 on SIGTERM in the middle of a backup, ending the dump it started", async () => {
+        const stub = blockingTool("pg_dump");
+        const child = spawn(BACKUP_SCRIPT, ["loop"], {
+            env: { PATH: `${stub.bin}:${PG_BIN}:${process.env.PATH}`, ...backupEnv({ DRILL_TMPDIR: path.join(dir, "drill") }) },
+            stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+        const dumpPid = await waitFor(
+            () => `pg_dump started by the loop\n${stderr}`,
+            () => (fs.existsSync(stub.pidFile) ? Number(fs.readFileSync(stub.pidFile, "utf8")) || undefined : undefined),
+            60_000,
+            100,
+        );
+        const stopAt = Date.now();
+        child.kill("SIGTERM");
+        expect(await exited, stderr).to.equal(0);
+        expect(Date.now() - stopAt, "within the container's stop grace").to.be.below(STOP_GRACE_SECONDS.data * 1000);
+        await waitFor(
+            () => `pg_dump ${dumpPid} still running after the loop stopped`,
+            () => (alive(dumpPid) ? undefined : true),
+            5_000,
+            50,
+        );
+        expect(latest(), "a cut-short dump is never listed").to.equal("");
+    });
+
+    it("a drill ended by SIGTERM stops its throwaway server and removes its cluster", async () => {
+        expect(backup().status).to.equal(0);
+        // The throwaway server runs as postgres (we may be root): a directory it can enter.
+        const drillDir = makeTempDir("drill-term");
+        fs.chmodSync(drillDir, 0o755);
+        try {
+            const stub = blockingTool("pg_restore");
+            // Its own process group, as the loop starts it: the loop's stop signals the whole group.
+            const child = spawn(BACKUP_SCRIPT, ["drill"], {
+                env: { PATH: `${stub.bin}:${PG_BIN}:${process.env.PATH}`, ...backupEnv({ DRILL_TMPDIR: drillDir }) },
+                stdio: ["ignore", "ignore", "pipe"],
+                detached: true,
+            });
+            let stderr = "";
+            child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+            const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+            await waitFor(
+                () => `pg_restore started by the drill\n${stderr}`,
+                () => (fs.existsSync(stub.pidFile) ? true : undefined),
+                60_000,
+                100,
+            );
+            const cluster = fs.readdirSync(drillDir).find((d) => d.startsWith("restore-drill."));
+            expect(cluster, "the drill's cluster").to.be.a("string");
+            const postmaster = Number(fs.readFileSync(path.join(drillDir, cluster!, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+            expect(alive(postmaster), "the drill's server runs").to.equal(true);
+            process.kill(-child.pid!, "SIGTERM");
+            await exited;
+            await waitFor(
+                () => `the drill's server ${postmaster} or its cluster is still there\n${stderr}`,
+                () => (!alive(postmaster) && !fs.existsSync(path.join(drillDir, cluster!)) ? true : undefined),
+                30_000,
+                100,
+            );
+        } finally {
+            fs.rmSync(drillDir, { recursive: true, force: true });
         }
     });
 });

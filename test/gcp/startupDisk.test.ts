@@ -24,13 +24,20 @@ mknod -m 666 /dev/null c 1 3
 mknod -m 660 /dev/fakedisk b $((16#$major)) $((16#$minor))
 mkdir -p /dev/disk/by-id
 ln -s /dev/fakedisk /dev/disk/by-id/google-${DEVICE_NAME}
-PATH="$work/bin:$PATH" bash "$work/startup.sh"
+PATH="$work/bin:$work/system" "$BASH" "$work/startup.sh"
 bash -c "$1"
 `;
 
+/**
+ * The commands the startup script may find on a new VM's PATH, linked from this machine's. Nothing
+ * else is there: whether this machine has Docker installed (a dockerd on PATH) must not change
+ * what the script does; the stub apt-get alone decides when dockerd "is installed".
+ */
+const SYSTEM_TOOLS = ["seq", "sleep", "blkid", "mkdir", "grep", "mountpoint", "mount", "cat", "cmp", "mv", "id", "chmod", "rm"];
+
 /** What the harness needs; each missing piece is named, skipped locally and fatal under CI. */
 function requireLoopAndNamespaces(ctx: Mocha.Context): Record<string, string> {
-    const bins = requireBinaries(ctx, ["unshare", "losetup", "mkfs.ext4"]);
+    const bins = requireBinaries(ctx, ["unshare", "losetup", "mkfs.ext4", ...SYSTEM_TOOLS]);
     if (!runningAsRoot()) unavailable(ctx, "the startup-disk test needs root (mount namespaces, loop devices)");
     const ns = spawnSync(bins.unshare, ["-m", "--propagation", "private", "true"], { encoding: "utf8" });
     if (ns.status !== 0) unavailable(ctx, `unshare -m cannot create a mount namespace here: ${ns.stderr.trim()}`);
@@ -59,7 +66,7 @@ describe("Docker host startup script on a real disk", function () {
             path.join(work, "startup.sh"),
             startupScript({ dataDeviceName: DEVICE_NAME, mountPoint: DATA_MOUNT_POINT, deployUser: "deploy", dockerAddressPool: "172.17.0.0/16" }),
         );
-        stubTools(work, bins["mkfs.ext4"]);
+        stubTools(work, bins);
     });
 
     afterEach(() => {
@@ -118,14 +125,17 @@ describe("Docker host startup script on a real disk", function () {
 });
 
 /** Stubs that log their calls; mkfs.ext4 logs and runs the real one. apt-get "installs" dockerd. */
-function stubTools(work: string, mkfs: string): void {
+function stubTools(work: string, bins: Record<string, string>): void {
+    const system = path.join(work, "system");
+    fs.mkdirSync(system);
+    for (const name of SYSTEM_TOOLS) fs.symlinkSync(bins[name], path.join(system, name));
     const bin = path.join(work, "bin");
     fs.mkdirSync(bin);
     const log = path.join(work, "calls.log");
     fs.writeFileSync(log, "");
     const stub = (name: string, body = "exit 0") =>
         fs.writeFileSync(path.join(bin, name), `#!/bin/bash\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
-    stub("mkfs.ext4", `exec ${mkfs} "$@"`);
+    stub("mkfs.ext4", `exec ${bins["mkfs.ext4"]} "$@"`);
     stub("systemctl");
     stub("useradd");
     stub("usermod");

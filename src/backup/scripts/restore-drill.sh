@@ -43,6 +43,9 @@ cmd_drill() {
         # A subshell keeps the drill's libpq variables away from the caller (the loop).
         if (
             trap drill_server_stop EXIT
+            # The loop's stop ends the job's process group: stop the throwaway server on the way
+            # out (pg_ctl starts it in a session of its own, out of the group's reach).
+            trap 'exit 143' TERM INT
             check_checksum "$id" && drill_restore "$(dump_file "$id")" "$(field "$m" encoding)" && check_against_manifest "$m" "$drill_dir" "$DRILL_REQUIRE_MIGRATION_VERSION"
         ); then ok=1; fi
     fi

@@ -26,18 +26,49 @@ next_run() {
     echo $((base + ((t - base) / interval + 1) * interval))
 }
 
-# Sleeps until epoch $1 in short steps, so SIGTERM (docker stop) ends the loop at once.
+# Sleeps until epoch $1 in short steps; the sleep runs in the background so that SIGTERM
+# (docker stop) is handled at once.
 sleep_until() {
     while [ "$(now)" -lt "$1" ]; do
         left=$(($1 - $(now)))
         [ "$left" -le 60 ] || left=60
         sleep "$left" &
-        wait $! || true
+        sleep_pid=$!
+        wait "$sleep_pid" || true
+        sleep_pid=""
     done
 }
 
+# Runs one scheduled job (`backup` or `drill`: this script again) in the background, in a
+# process group of its own where setsid exists, so that SIGTERM can end it with everything it
+# started (pg_dump, psql, the drill's server). A failure is in the metrics; the loop goes on.
+run_job() {
+    if command -v setsid >/dev/null 2>&1; then
+        setsid sh "$0" "$1" &
+    else
+        sh "$0" "$1" &
+    fi
+    job_pid=$!
+    wait "$job_pid" || true
+    job_pid=""
+}
+
+# SIGTERM or SIGINT, whatever the loop is doing: end the running job (the next start removes
+# what it left half done: .tmp-* dumps, drill clusters) and exit 0, well within the stop grace.
+stop_loop() {
+    log "stopping"
+    if [ -n "$job_pid" ]; then
+        kill -TERM "-$job_pid" 2>/dev/null || kill -TERM "$job_pid" 2>/dev/null || true
+        wait "$job_pid" 2>/dev/null || true
+    fi
+    [ -z "$sleep_pid" ] || kill "$sleep_pid" 2>/dev/null || true
+    exit 0
+}
+
 cmd_loop() {
-    trap 'log "stopping"; kill $! 2>/dev/null; exit 0' TERM INT
+    # Set before the trap: `set -u` makes an unset name in the handler exit 2.
+    job_pid="" sleep_pid=""
+    trap stop_loop TERM INT
     mkdir -p "$BACKUP_DIR" "$STATE_DIR"
     # Leftovers of runs that were killed: partial backups, drill clusters.
     rm -rf "$BACKUP_DIR"/.tmp-* "$DRILL_TMPDIR"/restore-drill.*
@@ -56,12 +87,11 @@ cmd_loop() {
     while :; do
         if [ "$next_backup" -le "$next_drill" ]; then
             sleep_until "$next_backup"
-            # A subshell: a failure (reported in the metrics) ends the job, not the loop.
-            (with_lock cmd_backup) || true
+            run_job backup
             next_backup=$(next_run "$BACKUP_START_TIME" "$BACKUP_INTERVAL_SECONDS")
         else
             sleep_until "$next_drill"
-            (with_lock cmd_drill) || true
+            run_job drill
             next_drill=$(next_run "$DRILL_START_TIME" "$DRILL_INTERVAL_SECONDS")
         fi
     done
