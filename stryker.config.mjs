@@ -15,19 +15,19 @@ function testsUnder(dir) {
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
     mutate: [
-        "src/config/**/*.ts",
+        "config/**/*.ts",
         // Reads the running Pulumi stack (needs the Pulumi runtime); index.ts only re-exports;
         // table.ts writes the README table (readme.test.ts compares it), it reads no config.
-        "!src/config/load.ts",
-        "!src/config/index.ts",
-        "!src/config/table.ts",
-        "src/data/connections.ts",
-        "src/data/roleSql.ts",
-        "src/data/backupRoleSql.ts",
-        "src/apps/environment.ts",
-        "src/observability/render/**/*.ts",
-        "!src/observability/render/index.ts",
-        "src/proxy/caddyfile.ts",
+        "!config/load.ts",
+        "!config/index.ts",
+        "!config/table.ts",
+        "components/data/connections.ts",
+        "renderers/data/roleSql.ts",
+        "renderers/data/backupRoleSql.ts",
+        "components/apps/environment.ts",
+        "renderers/observability/**/*.ts",
+        "!renderers/observability/index.ts",
+        "renderers/caddyfile.ts",
     ],
     // The fast tests of that code: new unit tests plus the existing renderer and config tests that
     // need no Pulumi engine mocks (promtool/amtool/caddy are run where a test uses them).

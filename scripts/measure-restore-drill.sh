@@ -12,7 +12,7 @@ set -euo pipefail
 rows=${1:-1000000}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PG_BIN:$PATH"
-here="$(cd "$(dirname "$0")/.." && pwd)/src/backup/scripts"
+here="$(cd "$(dirname "$0")/.." && pwd)/components/backup/scripts"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 base=$(mktemp -d /tmp/measure-drill.XXXXXX)

@@ -6,8 +6,8 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, parseConfig, rawConfigOf, readStackFile, scheduledBackups, SECRET_PLACEHOLDER, stackFilePath } from "../src/config";
-import { renderStackFiles, SECRET_PLACEHOLDERS } from "../src/observability/render";
+import { ConfigError, parseConfig, rawConfigOf, readStackFile, scheduledBackups, SECRET_PLACEHOLDER, stackFilePath } from "../config";
+import { renderStackFiles, SECRET_PLACEHOLDERS } from "../renderers/observability";
 
 interface Options {
     stack: string;

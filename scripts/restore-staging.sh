@@ -29,12 +29,12 @@ while [ $# -gt 0 ]; do
 done
 
 DATABASE=inventario_retail
-# Where the backup container keeps its scripts and backups (src/backup/backupContainer.ts).
+# Where the backup container keeps its scripts and backups (components/backup/backupContainer.ts).
 SCRIPT_DIR_IN_CONTAINER=/opt/minimarket-backup
 BACKUP_DIR_IN_CONTAINER=/backups
 backup_ct="minimarket-$env-backup"
 pg_ct="minimarket-$env-postgres"
-scripts="$(cd "$(dirname "$0")/.." && pwd)/src/backup/scripts"
+scripts="$(cd "$(dirname "$0")/.." && pwd)/components/backup/scripts"
 work=/tmp/minimarket-restore
 log() { echo "restore-staging: $*" >&2; }
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { ConfigError, parseConfig, RawConfig } from "../src/config";
-import { isPinned, parseImageRef } from "../src/facts/images";
-import { secretNames } from "../src/facts/secrets";
+import { ConfigError, parseConfig, RawConfig } from "../config";
+import { isPinned, parseImageRef } from "../facts/images";
+import { secretNames } from "../facts/secrets";
 import { runProgram } from "./support/program";
 
 function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {

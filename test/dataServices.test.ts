@@ -5,10 +5,10 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DatabasePasswords, postgresCommand, postgresEnv, ROLES_PSQL, rolesSql } from "../src/data/postgresServer";
-import { sqlLiteral } from "../src/data/roleSql";
-import { DATABASE, ROLES } from "../src/facts/endpoints";
-import { redisCommand, redisHealthcheck, redisSettings } from "../src/data/redisServer";
+import { DatabasePasswords, postgresCommand, postgresEnv, ROLES_PSQL, rolesSql } from "../renderers/data/postgresServer";
+import { sqlLiteral } from "../renderers/data/roleSql";
+import { DATABASE, ROLES } from "../facts/endpoints";
+import { redisCommand, redisHealthcheck, redisSettings } from "../renderers/data/redisServer";
 import { POSTGRES_IMAGE_BINARIES, PostgresLikeTheImage } from "./support/postgresImage";
 import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 

@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { byType, isSecretWrapper, named, plainOccurrences, ProgramRun, runProgram, StackSettings, unwrap } from "./support/program";
 import { COMMAND, realImages, withConfig } from "./support/staging";
-import { dockerHubAuthConfig, remoteHostName, resolveDockerHost } from "../src/docker/daemon";
+import { dockerHubAuthConfig, remoteHostName, resolveDockerHost } from "../components/docker/daemon";
 
 const PROVIDER = "pulumi:providers:docker";
 

@@ -3,10 +3,10 @@
 // the container that reads it.
 
 import { expect } from "chai";
-import { isPinned, parseImageRef } from "../src/facts/images";
-import { parseConfig, scheduledBackups } from "../src/config";
-import { alertmanagerCommand, filesOf, prometheusFlags, renderStackFiles } from "../src/observability/render";
-import { rawConfigOf } from "../src/config";
+import { isPinned, parseImageRef } from "../facts/images";
+import { parseConfig, scheduledBackups } from "../config";
+import { alertmanagerCommand, filesOf, prometheusFlags, renderStackFiles } from "../renderers/observability";
+import { rawConfigOf } from "../config";
 import {
     byType,
     containerEnv,

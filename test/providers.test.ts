@@ -21,7 +21,7 @@ import {
 
 const CONTAINER = "docker:index/container:Container";
 
-/** A container as src/docker/upstreamService.ts declares one (plain values). */
+/** A container as components/docker/upstreamService.ts declares one (plain values). */
 function app(extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
         name: "minimarket-staging-dashboard",

@@ -7,7 +7,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, runProgram, stackFileConfig, underMocks, unwrap } from "./support/program";
 import { resolve } from "./gcp/harness";
-import { dockerCpus } from "../src/docker/container";
+import { dockerCpus } from "../components/docker/container";
 import { FieldRule, nanoToDecimal, parseCpus, pathContains, planFromInputs, rules, ruleFor } from "./support/providers";
 
 const registryPassword = { config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }, secretKeys: ["registryPassword"] };

@@ -4,10 +4,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { dashboards, listPanels } from "../src/observability/render";
-import { topLevelKeys } from "../src/config";
-import { configTable, withConfigTable } from "../src/config/table";
-import { secretNames } from "../src/facts/secrets";
+import { dashboards, listPanels } from "../renderers/observability";
+import { topLevelKeys } from "../config";
+import { configTable, withConfigTable } from "../config/table";
+import { secretNames } from "../facts/secrets";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 

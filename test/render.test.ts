@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { SECRET_PLACEHOLDERS } from "../src/observability/render";
+import { SECRET_PLACEHOLDERS } from "../renderers/observability";
 import { makeTempDir, requireBinaries, run } from "./support/processes";
 
 const root = path.join(__dirname, "..");

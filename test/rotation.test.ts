@@ -3,7 +3,7 @@
 // hand; the secret catalog's `consumers` must agree with them, so neither can drift alone.
 
 import { expect } from "chai";
-import { SecretConsumer, secretCatalog, SecretName, secretNames } from "../src/facts/secrets";
+import { SecretConsumer, secretCatalog, SecretName, secretNames } from "../facts/secrets";
 import { ProgramRun, Registered, runProgram, StackSettings, unwrap } from "./support/program";
 import { planFromInputs, PlanAction } from "./support/providers";
 import { realImages, withConfig } from "./support/staging";

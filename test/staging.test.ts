@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { encodeUserinfo } from "../src/data/connections";
+import { encodeUserinfo } from "../components/data/connections";
 import { byType, containerEnv, dependenciesOf, isSecretWrapper, named, plainOccurrences, runProgram, unwrap } from "./support/program";
 import { observabilityResources } from "./support/expected";
 

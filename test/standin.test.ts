@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { standInCommand, standInEnv } from "../src/apps/standin";
+import { standInCommand, standInEnv } from "../components/apps/standin";
 import { freePort, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
 
 const expectedMetrics: Record<string, string[]> = {

@@ -30,7 +30,7 @@ staging_select_stack() {
 # The one daemon the stack deploys to, printed: the stack's dockerHost, else DOCKER_HOST, else the
 # endpoint of the docker CLI's current context (Docker Desktop, rootless Docker, Colima, or a
 # remote context), else the default socket. The program gets it as DOCKER_HOST and hands it to the
-# docker provider and to every docker CLI step (src/docker/daemon.ts), so all of them agree.
+# docker provider and to every docker CLI step (components/docker/daemon.ts), so all of them agree.
 staging_docker_host() {
     local host
     host="$(pulumi config get dockerHost --stack "$STAGING_STACK" 2>/dev/null || true)"

@@ -18,16 +18,16 @@ interface Report {
 }
 
 export const GROUPS: [string, RegExp][] = [
-    ["config reading", /^src\/config\//],
-    ["URLs and role SQL", /^src\/data\//],
-    ["app environment", /^src\/apps\//],
+    ["config reading", /^config\//],
+    ["URLs and role SQL", /^(components\/data\/connections\.ts|renderers\/data\/)/],
+    ["app environment", /^components\/apps\//],
     [
         "metrics and alert renderers",
-        /^src\/observability\/render\/(prometheus|rules|alertDefinitions|backupRules|alertmanager|monitoringFiles|stackFiles|yaml)\.ts$/,
+        /^renderers\/observability\/(prometheus|rules|alertDefinitions|backupRules|alertmanager|monitoringFiles|stackFiles|yaml)\.ts$/,
     ],
-    ["logs and Grafana renderers", /^src\/observability\/render\/(loki|alloy|grafana|logsAndDashboardsFiles)\.ts$/],
-    ["dashboards", /^src\/observability\/render\/dashboards\//],
-    ["Caddyfile", /^src\/proxy\//],
+    ["logs and Grafana renderers", /^renderers\/observability\/(loki|alloy|grafana|logsAndDashboardsFiles)\.ts$/],
+    ["dashboards", /^renderers\/observability\/dashboards\//],
+    ["Caddyfile", /^renderers\/caddyfile\.ts$/],
 ];
 
 export interface Counts {

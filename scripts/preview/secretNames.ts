@@ -8,10 +8,10 @@
 
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
-import { appEnvironment } from "../../src/apps/environment";
-import { ServiceName, serviceNames } from "../../src/facts/services";
+import { appEnvironment } from "../../components/apps/environment";
+import { ServiceName, serviceNames } from "../../facts/services";
 
-/** Secret variables of containers outside the app contract (src/data, src/observability). */
+/** Secret variables of containers outside the app contract (components/data, components/observability). */
 const INFRA_SECRET_VARS = [
     "POSTGRES_PASSWORD", // PostgresContainer
     "REDIS_PASSWORD", // RedisContainer, redis-exporter

@@ -1,10 +1,10 @@
 // Where the smoke checks find each part of a deployed stack. The program should export this
 // shape as the stack output `smokeEndpoints` (see stackEndpoints); until it does, the same facts
 // are derived here from the outputs that exist today and the program's own naming conventions.
-import { containerName, networkName } from "../../src/facts/endpoints";
-import { ENDPOINTS as observabilityEndpoints } from "../../src/facts/endpoints";
-import { defaultImages } from "../../src/facts/images";
-import { services } from "../../src/facts/services";
+import { containerName, networkName } from "../../facts/endpoints";
+import { ENDPOINTS as observabilityEndpoints } from "../../facts/endpoints";
+import { defaultImages } from "../../facts/images";
+import { services } from "../../facts/services";
 
 export interface SmokeEndpoints {
     environment: string;

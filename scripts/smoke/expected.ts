@@ -1,8 +1,8 @@
 // What a healthy stack must show, taken from the modules that render its config, so that the
 // smoke checks follow the program instead of a copy of it.
-import { ALERT_NAMES, JOBS, RECEIVERS, RECORD, ScrapeTargets } from "../../src/observability/render";
-import { BUSINESS_KPIS_UID, DASHBOARD_FOLDER, ML_SERVICE_UID, PERFORMANCE_UID, SYSTEM_OVERVIEW_UID } from "../../src/observability/render";
-import { scrapeTargets } from "../../src/observability/render";
+import { ALERT_NAMES, JOBS, RECEIVERS, RECORD, ScrapeTargets } from "../../renderers/observability";
+import { BUSINESS_KPIS_UID, DASHBOARD_FOLDER, ML_SERVICE_UID, PERFORMANCE_UID, SYSTEM_OVERVIEW_UID } from "../../renderers/observability";
+import { scrapeTargets } from "../../renderers/observability";
 
 export interface ScrapeExpectation {
     job: string;

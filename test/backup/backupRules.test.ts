@@ -6,8 +6,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { BACKUP_ALERT_NAMES, BACKUP_RULES_FILE, backupAlertRules, renderBackupRuleFile, staleThresholds } from "../../src/observability/render/backupRules";
-import { toYaml } from "../../src/observability/render";
+import { BACKUP_ALERT_NAMES, BACKUP_RULES_FILE, backupAlertRules, renderBackupRuleFile, staleThresholds } from "../../renderers/observability/backupRules";
+import { toYaml } from "../../renderers/observability";
 import { makeTempDir, requireBinaries, run } from "../support/processes";
 
 const SERIES_LABELS = `job="node-exporter",instance="node-exporter:9100",database="inventario_retail"`;

@@ -6,10 +6,17 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { backupScriptFiles, NODE_EXPORTER_TEXTFILE_FLAG, offsiteEnv, PostgresBackup, SCRIPT_DIR, TEXTFILE_HOST_DIR } from "../../src/backup/backupContainer";
-import { BackupSettings } from "../../src/backup/backupContainer";
-import { backupDefaults } from "../../src/config";
-import { DockerPlatform } from "../../src/docker/platform";
+import {
+    backupScriptFiles,
+    NODE_EXPORTER_TEXTFILE_FLAG,
+    offsiteEnv,
+    PostgresBackup,
+    SCRIPT_DIR,
+    TEXTFILE_HOST_DIR,
+} from "../../components/backup/backupContainer";
+import { BackupSettings } from "../../components/backup/backupContainer";
+import { backupDefaults } from "../../config";
+import { DockerPlatform } from "../../components/docker/platform";
 import { containerEnv, isSecretWrapper, MockedRun, Registered, underMocks, unwrap } from "../support/program";
 import { makeTempDir } from "../support/processes";
 
@@ -118,7 +125,7 @@ describe("PostgresBackup component", () => {
 });
 
 describe("offsite-sync.sh (fake rclone)", () => {
-    const script = path.join(__dirname, "..", "..", "src", "backup", "scripts", "offsite-sync.sh");
+    const script = path.join(__dirname, "..", "..", "components", "backup", "scripts", "offsite-sync.sh");
     let dir: string;
     beforeEach(() => {
         dir = makeTempDir("offsite");

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { BACKUP_PANEL_TITLE, backupPanel } from "../../src/observability/render/dashboards/backups";
-import { METRIC } from "../../src/observability/render/backupRules";
-import { listPanels } from "../../src/observability/render/dashboards";
-import { buildDashboard } from "../../src/observability/render/dashboards/common";
-import { renderStackFiles } from "../../src/observability/render";
+import { BACKUP_PANEL_TITLE, backupPanel } from "../../renderers/observability/dashboards/backups";
+import { BACKUP_METRICS as METRIC } from "../../facts/telemetry";
+import { listPanels } from "../../renderers/observability/dashboards";
+import { buildDashboard } from "../../renderers/observability/dashboards/common";
+import { renderStackFiles } from "../../renderers/observability";
 import { metricNames, promtoolCheckRules } from "../observability/promql";
 import { requireBinaries } from "../support/processes";
 

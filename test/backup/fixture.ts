@@ -2,8 +2,8 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { BACKUP_ROLE, backupRoleSql } from "../../src/data/backupRoleSql";
-import { sqlLiteral } from "../../src/data/roleSql";
+import { BACKUP_ROLE, backupRoleSql } from "../../renderers/data/backupRoleSql";
+import { sqlLiteral } from "../../renderers/data/roleSql";
 import { BACKUP_SCRIPT, parseProm, PgCluster, RESTORE_SCRIPT, runScript } from "./pgCluster";
 
 export const BACKUP_PASSWORD = `b4ckup'pa$$"word\\with spaces-0123456789`;

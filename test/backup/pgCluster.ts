@@ -11,7 +11,7 @@ import { freePort, makeTempDir } from "../support/processes";
 import { asPostgres, runningAsRoot } from "../support/tools";
 
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
-export const SCRIPTS = path.join(__dirname, "..", "..", "src", "backup", "scripts");
+export const SCRIPTS = path.join(__dirname, "..", "..", "components", "backup", "scripts");
 export const BACKUP_SCRIPT = path.join(SCRIPTS, "minimarket-backup.sh");
 export const RESTORE_SCRIPT = path.join(SCRIPTS, "restore-db.sh");
 

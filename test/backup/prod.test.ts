@@ -6,8 +6,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as gcp from "@pulumi/gcp";
-import { cloudSqlBackupRetention } from "../../src/backup/cloudSqlRetention";
-import { DataDiskSnapshots } from "../../src/backup/diskSnapshots";
+import { cloudSqlBackupRetention } from "../../components/backup/cloudSqlRetention";
+import { DataDiskSnapshots } from "../../components/backup/diskSnapshots";
 import { underMocks } from "../support/program";
 import { makeTempDir } from "../support/processes";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { backupDefaults, ConfigError, defaultBackupConfig, parseConfig, StackConfig } from "../../src/config";
+import { backupDefaults, ConfigError, defaultBackupConfig, parseConfig, StackConfig } from "../../config";
 
 /** The `backup` settings as the stack config reads them, with every problem it reports. */
 function read(backup?: unknown, extra: Record<string, string> = {}, secret: string[] = []) {

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError, readStackFile } from "../../src/config";
+import { ConfigError, readStackFile } from "../../config";
 import { makeTempDir } from "../support/processes";
 import { parsed, prodValues, refusal } from "./support";
 

@@ -1,7 +1,7 @@
 // The new rules in a real program run: a refused config registers no resource at all, and a
 // newly accepted value (a compound Prometheus duration) reaches the container unchanged.
 import { expect } from "chai";
-import { prometheusFlags } from "../../src/observability/render";
+import { prometheusFlags } from "../../renderers/observability";
 import { runProgram } from "../support/program";
 
 describe("issue 10 config rules in a program run", () => {

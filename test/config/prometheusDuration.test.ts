@@ -2,7 +2,7 @@
 // with model.ParseDuration. parsePrometheusDuration must accept exactly what Prometheus accepts:
 // here it is compared with promtool, which parses the `for:` of alerting rules the same way.
 import { expect } from "chai";
-import { parsePrometheusDuration } from "../../src/facts/prometheusDuration";
+import { parsePrometheusDuration } from "../../facts/prometheusDuration";
 import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 
 const SAMPLES = [

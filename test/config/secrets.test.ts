@@ -2,7 +2,7 @@
 // a secret could end up, checks that the config IS refused under the expected key (so the test
 // cannot pass vacuously), and that the canary appears nowhere in the error.
 import { expect } from "chai";
-import { ConfigError, parseConfig, parseGcpConfig } from "../../src/config";
+import { ConfigError, parseConfig, parseGcpConfig } from "../../config";
 import { prodValues, raw } from "./support";
 
 const CANARY = "CANARY0sekr3t9x";

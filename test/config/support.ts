@@ -1,8 +1,8 @@
 // Shared by the config tests: raw values as the Pulumi CLI hands them over, and the problems a
 // config is refused with (failing the test when it is not refused at all).
 import { expect } from "chai";
-import { ConfigError, parseConfig, RawConfig, StackConfig } from "../../src/config";
-import { serviceNames } from "../../src/facts/services";
+import { ConfigError, parseConfig, RawConfig, StackConfig } from "../../config";
+import { serviceNames } from "../../facts/services";
 
 export function raw(values: Record<string, unknown>, secretKeys: string[] = []): RawConfig {
     return {

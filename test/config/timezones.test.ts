@@ -1,9 +1,9 @@
-// The zone list of src/config/timezones.ts against the tzdata the containers use (Debian
+// The zone list of config/timezones.ts against the tzdata the containers use (Debian
 // bookworm's, which this machine and CI install as /usr/share/zoneinfo), and against Node's Intl.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { timezoneProblem, timezones } from "../../src/config/timezones";
+import { timezoneProblem, timezones } from "../../config/timezones";
 import { unavailable } from "../support/tools";
 
 const ZONEINFO = "/usr/share/zoneinfo";

@@ -1,5 +1,5 @@
 // The declared resources of a mocked program run, in the plain form the deploy figures read.
-import { DeclaredResource } from "../../src/rollout/figures";
+import { DeclaredResource } from "../../renderers/rollout/figures";
 import { dependenciesOf, isSecretWrapper, ProgramRun, unwrap } from "../support/program";
 
 export function declaredResources(run: ProgramRun): DeclaredResource[] {

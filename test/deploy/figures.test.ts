@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { containerFacts, criticalPath, DeclaredResource, deployFigures, unavailability, unavailabilityTable } from "../../src/rollout/figures";
-import { PROBE_TIMING, waitTimeoutSeconds } from "../../src/rollout/health";
+import { containerFacts, criticalPath, DeclaredResource, deployFigures, unavailability, unavailabilityTable } from "../../renderers/rollout/figures";
+import { PROBE_TIMING, waitTimeoutSeconds } from "../../renderers/rollout/health";
 import { ProgramRun, runProgram, stackFileConfig } from "../support/program";
 import { realImages } from "../support/staging";
 import { declaredResources } from "./declared";

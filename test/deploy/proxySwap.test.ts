@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { renderCaddyfile } from "../../src/proxy/caddyfile";
+import { renderCaddyfile } from "../../renderers/caddyfile";
 import { freePort, makeTempDir, ProcessGroup, requireBinaries, sleep, waitFor } from "../support/processes";
 
 const HELPERS = path.join(__dirname, "swapHelpers.py");

@@ -44,7 +44,7 @@ import {
     StaticServer,
     targetsNotUp,
 } from "./stack";
-import { ROLES } from "../../src/facts/endpoints";
+import { ROLES } from "../../facts/endpoints";
 import { PostgresLikeTheImage } from "../support/postgresImage";
 import { optOut } from "../support/tools";
 

@@ -3,9 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderCaddyfile } from "../../src/proxy/caddyfile";
-import { publicSites } from "../../src/platforms/gcp";
-import { stagingEntry } from "../../src/platforms/docker";
+import { renderCaddyfile } from "../../renderers/caddyfile";
+import { publicSites } from "../../stacks/googleCloud";
+import { stagingEntry } from "../../stacks/dockerHost";
 import { requireBinaries } from "../support/tools";
 
 const sites = publicSites("minimarket.example.com.ar");

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { CloudSqlPostgres } from "../../src/gcp/cloudSql";
-import { DockerHostVm } from "../../src/gcp/dockerHostVm";
-import { Memorystore } from "../../src/gcp/memorystore";
-import { GcpNetwork } from "../../src/gcp/network";
+import { CloudSqlPostgres } from "../../components/gcp/cloudSql";
+import { DockerHostVm } from "../../components/gcp/dockerHostVm";
+import { Memorystore } from "../../components/gcp/memorystore";
+import { GcpNetwork } from "../../components/gcp/network";
 import { unwrap } from "../support/program";
 import { gcpConfig, get, MOCK, MockedRun, resolve, SSH_KEY, underMocks } from "./harness";
 

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { VM_ROLES } from "../../src/gcp/dockerHostVm";
-import { ConfigError } from "../../src/config";
-import { secretNames } from "../../src/facts/secrets";
-import { deploy as deployStack } from "../../src/deploy";
-import { StackOutputs } from "../../src/outputs";
+import { VM_ROLES } from "../../components/gcp/dockerHostVm";
+import { ConfigError } from "../../config";
+import { secretNames } from "../../facts/secrets";
+import { deploy as deployStack } from "../../stacks";
+import { StackOutputs } from "../../stacks/outputs";
 import { containerEnv, isSecretWrapper, plainOccurrences, unwrap } from "../support/program";
 import { EXPECTED_WITH_REDIS_CONTAINER, PROXY_RESOURCES } from "./expectedProd";
 import { dependsOn, get, MOCK, MockedRun, ofType, prodConfig, resolve, underMocks } from "./harness";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { gcpDefaults, parseCidr } from "../../src/config";
+import { gcpDefaults, parseCidr } from "../../config";
 import { minimalGcp, readGcp } from "./harness";
 
 /** Problems reported under `minimarket:gcp.<key>`. */

@@ -3,7 +3,7 @@
 // string), so the flows from those values into the apps can be followed.
 
 import * as pulumi from "@pulumi/pulumi";
-import { GcpConfig, GcpStackConfig, parseConfig, parseGcpConfig } from "../../src/config";
+import { GcpConfig, GcpStackConfig, parseConfig, parseGcpConfig } from "../../config";
 import { MOCK_CLOUD, MockedRun, Registered, underMocks as declareUnderMocks } from "../support/program";
 
 export { MockedRun };

@@ -3,9 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ANYWHERE, ingressRules } from "../../src/gcp/firewall";
-import { daemonJson, DATA_MOUNT_POINT, readinessScript, startupScript } from "../../src/gcp/hostScripts";
-import { serviceAccountId } from "../../src/gcp/dockerHostVm";
+import { ANYWHERE, ingressRules } from "../../components/gcp/firewall";
+import { daemonJson, DATA_MOUNT_POINT, readinessScript, startupScript } from "../../renderers/hostScripts";
+import { serviceAccountId } from "../../components/gcp/dockerHostVm";
 
 describe("firewall policy", () => {
     it("opens only 80/443 to the world, and SSH only to the listed ranges", () => {

@@ -8,7 +8,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DATA_MOUNT_POINT, startupScript } from "../../src/gcp/hostScripts";
+import { DATA_MOUNT_POINT, startupScript } from "../../renderers/hostScripts";
 import { requireBinaries, runningAsRoot, unavailable } from "../support/tools";
 
 const DEVICE_NAME = "minimarket-data";

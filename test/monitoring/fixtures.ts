@@ -1,5 +1,5 @@
 /** Inputs and expectations shared by the monitoring tests. */
-import { MonitoringInput } from "../../src/observability/render";
+import { MonitoringInput } from "../../renderers/observability";
 
 /** The alert table of docs SPEC.md: name → severity and `for`. */
 export const SPEC_ALERTS: Record<string, { severity: string; for?: string }> = {

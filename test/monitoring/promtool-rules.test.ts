@@ -15,7 +15,7 @@ import {
     RECORDING_RULES_FILE,
     renderRuleFiles,
     toYaml,
-} from "../../src/observability/render";
+} from "../../renderers/observability";
 import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 import { ALERT_CASES, AlertCase, ExprCase, RECORDING_CASES } from "./rule-cases";
 import { THRESHOLD_CASES } from "./threshold-cases";

@@ -18,7 +18,7 @@ import {
     renderPrometheusConfig,
     SECRET_PLACEHOLDERS,
     toYaml,
-} from "../../src/observability/render";
+} from "../../renderers/observability";
 import { SPEC_ALERTS, stagingInput, TRICKY_SLACK_URL } from "./fixtures";
 
 const REPO_ROOT = path.resolve(__dirname, "../..");

@@ -3,7 +3,7 @@
  * history just over it (fires exactly when its `for` has elapsed, not one evaluation earlier) and
  * one just under it (never fires). The thresholds and `for` durations here are the tests' own
  * copy of the SPEC, not read from the product: moving a threshold or a `for` in
- * src/observability/render/alertDefinitions.ts makes one of these cases fail.
+ * renderers/observability/alertDefinitions.ts makes one of these cases fail.
  *
  * Timing follows promtool 2.x (Debian's 2.42), where a range selector includes the sample at its
  * start; every history begins at 0 and is sampled every minute unless it says otherwise.

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { renderMonitoringFiles, MonitoringInput } from "../../src/observability/render";
+import { renderMonitoringFiles, MonitoringInput } from "../../renderers/observability";
 import { stagingInput, TRICKY_SLACK_URL } from "./fixtures";
 import {
     httpJson,

@@ -4,8 +4,8 @@
 
 import { expect } from "chai";
 import YAML from "yaml";
-import { ConfigError, parseConfig, RawConfig } from "../../src/config";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../../src/facts/telemetry";
+import { ConfigError, parseConfig, RawConfig } from "../../config";
+import { DEFAULT_RUNBOOK_BASE_URL } from "../../facts/telemetry";
 import { isSecretWrapper, named, plainOccurrences, ProgramRun, Registered, runProgram, unwrap } from "../support/program";
 
 const CONTAINER = "docker:index/container:Container";

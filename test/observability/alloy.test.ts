@@ -12,7 +12,7 @@ import {
     ref,
     renderAlloy,
     renderAlloyConfig,
-} from "../../src/observability/render/alloy";
+} from "../../renderers/observability/alloy";
 
 function blocks(nodes: AlloyNode[], name: string): AlloyBlock[] {
     return nodes.filter((n): n is AlloyBlock => n.kind === "block" && n.name === name);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { dashboards, listPanels } from "../../src/observability/render/dashboards";
+import { dashboards, listPanels } from "../../renderers/observability/dashboards";
 import { APP_METRICS, KNOWN_METRICS, NamedExpr, metricNames, promtoolCheckRules, substituteGrafanaVariables } from "./promql";
 import { requireBinaries } from "../support/tools";
 

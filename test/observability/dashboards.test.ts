@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { PanelSummary, dashboards, listPanels } from "../../src/observability/render/dashboards";
+import { PanelSummary, dashboards, listPanels } from "../../renderers/observability/dashboards";
 
 const EXPECTED = [
     { uid: "minimarket-system-overview", title: "MiniMarket - System overview", panels: 6 },

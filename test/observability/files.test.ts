@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { renderObservabilityFiles, splitFileKey } from "../../src/observability/render";
+import { renderObservabilityFiles, splitFileKey } from "../../renderers/observability";
 
 describe("renderObservabilityFiles", () => {
     const files = renderObservabilityFiles({ environment: "staging" });

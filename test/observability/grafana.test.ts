@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { DASHBOARDS_DIR, GRAFANA_SECRET_ENV_VARS, grafanaEnv, renderDashboardProvider, renderDatasources } from "../../src/observability/render/grafana";
+import { DASHBOARDS_DIR, GRAFANA_SECRET_ENV_VARS, grafanaEnv, renderDashboardProvider, renderDatasources } from "../../renderers/observability/grafana";
 
 type Yaml = any;
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { DEFAULT_LOKI_LIMITS, LOKI_DATA_DIR, lokiConfig, renderLokiConfig } from "../../src/observability/render/loki";
+import { DEFAULT_LOKI_LIMITS, LOKI_DATA_DIR, lokiConfig, renderLokiConfig } from "../../renderers/observability/loki";
 
 // The rendered file, parsed back: what Loki will actually read.
 const config: any = parse(renderLokiConfig());

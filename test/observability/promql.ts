@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { which } from "../support/tools";
-import { METRIC as BACKUP_METRICS } from "../../src/observability/render/backupRules";
+import { BACKUP_METRICS } from "../../facts/telemetry";
 
 /** App metrics as listed in SPEC.md ("App metrics (exposed by the images)"). */
 export const APP_METRICS = [

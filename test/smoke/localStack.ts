@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { standInCommand, standInEnv } from "../../src/apps/standin";
-import { renderMonitoringFiles } from "../../src/observability/render";
+import { standInCommand, standInEnv } from "../../components/apps/standin";
+import { renderMonitoringFiles } from "../../renderers/observability";
 import { SmokeEndpoints, stackEndpoints } from "../../scripts/smoke/endpoints";
 import {
     allocatePorts,

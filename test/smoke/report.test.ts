@@ -5,7 +5,7 @@ import { parseArgs } from "../../scripts/smoke";
 import { endpointsFromOutputs, stackEndpoints } from "../../scripts/smoke/endpoints";
 import { expectedScrapeTargets } from "../../scripts/smoke/expected";
 import { annotations, redactor, reportLines, runCheck } from "../../scripts/smoke/report";
-import { scrapeTargets } from "../../src/observability/render";
+import { scrapeTargets } from "../../renderers/observability";
 
 describe("smoke: retries, report and endpoints", () => {
     it("retries a failing check until it passes, and gives up at its deadline with the last reason", async () => {

@@ -10,7 +10,7 @@
 //   an optional string label.
 // Tests use it to read the rendered file back: what Alloy would see, not what we meant to write.
 
-import { AlloyExpr, AlloyNode, AlloyValue } from "../../src/observability/render/alloy";
+import { AlloyExpr, AlloyNode, AlloyValue } from "../../renderers/observability/alloy";
 
 type Tok = { t: "ident" | "string" | "number" | "punct" | "term" | "eof"; v: string; line: number };
 

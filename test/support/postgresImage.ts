@@ -4,7 +4,7 @@
  * `pg_setup_hba_conf`, `docker_setup_db`): initdb with POSTGRES_USER, the password from
  * POSTGRES_PASSWORD and POSTGRES_INITDB_ARGS; a `host all all all $POSTGRES_HOST_AUTH_METHOD` line;
  * POSTGRES_DB created; then the server runs the container's command. The environment and the
- * command are the product's (src/data/postgresServer.ts); only where things live on this machine
+ * command are the product's (renderers/data/postgresServer.ts); only where things live on this machine
  * differs, and that is decided in one place: `placeLocally`.
  */
 import { spawnSync, SpawnSyncReturns } from "child_process";

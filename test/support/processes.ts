@@ -8,7 +8,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { alertmanagerCommand } from "../../src/observability/render";
+import { alertmanagerCommand } from "../../renderers/observability";
 
 export { DEBIAN_PACKAGES, requireBinaries, unavailable, underCi, which } from "./tools";
 

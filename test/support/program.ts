@@ -5,7 +5,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile, StackFile, stackFilePath } from "../../src/config";
+import { readStackFile, StackFile, stackFilePath } from "../../config";
 import { readBack, UnknownTypeError } from "./providers";
 
 /** The read-back state of a resource type the provider facts describe; other types keep their inputs. */

@@ -4,10 +4,10 @@
 // `{{ $labels.x }}` it shows is a label the firing alert really carries.
 
 import { expect } from "chai";
-import { parsePrometheusDuration } from "../../src/facts/prometheusDuration";
-import { CACHE_MIN_LOOKUPS_PER_SECOND, LOG_SPIKE_MIN_LINES_PER_SECOND } from "../../src/observability/render/alertDefinitions";
-import { backupAlertRules } from "../../src/observability/render/backupRules";
-import { AlertRule, alertRules, RECORDING_RULE_GROUPS } from "../../src/observability/render/rules";
+import { parsePrometheusDuration } from "../../facts/prometheusDuration";
+import { CACHE_MIN_LOOKUPS_PER_SECOND, LOG_SPIKE_MIN_LINES_PER_SECOND } from "../../renderers/observability/alertDefinitions";
+import { backupAlertRules } from "../../renderers/observability/backupRules";
+import { AlertRule, alertRules, RECORDING_RULE_GROUPS } from "../../renderers/observability/rules";
 import { ALERT_CASES } from "../monitoring/rule-cases";
 
 interface Comparison {

@@ -3,8 +3,8 @@
 
 import { expect } from "chai";
 import YAML from "yaml";
-import { fillSecretPlaceholders, SECRET_PLACEHOLDERS } from "../../src/observability/render/alertmanager";
-import { filesOf, renderStackFiles } from "../../src/observability/render/stackFiles";
+import { fillSecretPlaceholders, SECRET_PLACEHOLDERS } from "../../renderers/observability/alertmanager";
+import { filesOf, renderStackFiles } from "../../renderers/observability/stackFiles";
 
 const AM = "alertmanager/etc/alertmanager/alertmanager.yml";
 

@@ -4,8 +4,8 @@
 
 import { expect } from "chai";
 import { parse } from "yaml";
-import { alertmanagerCommand, fillSecretPlaceholders, renderAlertmanagerConfig, SECRET_PLACEHOLDERS } from "../../src/observability/render/alertmanager";
-import { toYaml } from "../../src/observability/render/yaml";
+import { alertmanagerCommand, fillSecretPlaceholders, renderAlertmanagerConfig, SECRET_PLACEHOLDERS } from "../../renderers/observability/alertmanager";
+import { toYaml } from "../../renderers/observability/yaml";
 
 type Obj = Record<string, any>;
 type Labels = Record<string, string>;

@@ -5,10 +5,10 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { backupAlertRules } from "../../src/observability/render/backupRules";
-import { renderAlertmanagerConfig, SECRET_PLACEHOLDERS } from "../../src/observability/render/alertmanager";
-import { renderPrometheusConfig } from "../../src/observability/render/prometheus";
-import { AlertRule, alertRules } from "../../src/observability/render/rules";
+import { backupAlertRules } from "../../renderers/observability/backupRules";
+import { renderAlertmanagerConfig, SECRET_PLACEHOLDERS } from "../../renderers/observability/alertmanager";
+import { renderPrometheusConfig } from "../../renderers/observability/prometheus";
+import { AlertRule, alertRules } from "../../renderers/observability/rules";
 import { stagingInput } from "../monitoring/fixtures";
 import { makeTempDir, requireBinaries, run } from "../support/processes";
 

@@ -5,9 +5,9 @@
 // streams in Loki, which the deploy gate's query and people's LogQL rely on.
 
 import { expect } from "chai";
-import { conventionalArgs } from "../../src/docker/container";
-import { ENDPOINTS, httpUrl } from "../../src/facts/endpoints";
-import { lokiStreamsUrl } from "../../src/observability/containers/logs";
+import { conventionalArgs } from "../../components/docker/container";
+import { ENDPOINTS, httpUrl } from "../../facts/endpoints";
+import { lokiStreamsUrl } from "../../components/observability/logs";
 import {
     AlloyAttribute,
     AlloyBlock,
@@ -20,8 +20,8 @@ import {
     ref,
     renderAlloy,
     renderAlloyConfig,
-} from "../../src/observability/render/alloy";
-import { renderStackFiles } from "../../src/observability/render/stackFiles";
+} from "../../renderers/observability/alloy";
+import { renderStackFiles } from "../../renderers/observability/stackFiles";
 import { parseAlloy } from "../support/alloySyntax";
 
 type Labels = Record<string, string>;

@@ -2,8 +2,8 @@
 // Cloud Storage and S3, the endpoint and region of an S3-compatible store, the schedules.
 
 import { expect } from "chai";
-import { backupSchema } from "../../src/config/backupSchema";
-import { formatIssues } from "../../src/config/parse";
+import { backupSchema } from "../../config/backupSchema";
+import { formatIssues } from "../../config/parse";
 
 function backup(value: unknown) {
     const r = backupSchema.safeParse(value);

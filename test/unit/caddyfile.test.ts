@@ -2,7 +2,7 @@
 // token or a block) and what each site gets. `caddy adapt` checks validity in test/gcp/caddyfile.test.ts.
 
 import { expect } from "chai";
-import { renderCaddyfile } from "../../src/proxy/caddyfile";
+import { renderCaddyfile } from "../../renderers/caddyfile";
 
 const site = { host: "shop.example.com", upstream: "dashboard:8080" };
 

@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderCaddyfile } from "../../src/proxy/caddyfile";
+import { renderCaddyfile } from "../../renderers/caddyfile";
 import { requireBinaries } from "../support/tools";
 
 const upstream = "dashboard:8080";

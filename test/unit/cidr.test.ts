@@ -2,7 +2,7 @@
 // are private).
 
 import { expect } from "chai";
-import { ipv4ToString, isPrivate, networkAddress, parseCidr } from "../../src/config/cidr";
+import { ipv4ToString, isPrivate, networkAddress, parseCidr } from "../../config/cidr";
 
 const addr = (text: string) => parseCidr(`${text}/32`)!.address;
 

@@ -1,7 +1,7 @@
 // The text formats the top-level keys accept: what passes and what is refused, with the key named.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../../src/config";
+import { ConfigError, parseConfig } from "../../config";
 
 function problemsOf(key: string, value: unknown, secret = false): string[] {
     try {

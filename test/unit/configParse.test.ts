@@ -3,8 +3,8 @@
 
 import { expect } from "chai";
 import { z } from "zod";
-import { boolean, editDistance, integer, isPlainObject, oneOf, record, stringList, suggestion, text } from "../../src/config/fields";
-import { ConfigError, decodeValues, formatIssues, keyOf, parseGcpConfig } from "../../src/config/parse";
+import { boolean, editDistance, integer, isPlainObject, oneOf, record, stringList, suggestion, text } from "../../config/fields";
+import { ConfigError, decodeValues, formatIssues, keyOf, parseGcpConfig } from "../../config/parse";
 
 /** The problems a schema reports for a value, formatted as the operator sees them. */
 function problems(schema: z.ZodType, value: unknown, prefix: PropertyKey[] = []): string[] {

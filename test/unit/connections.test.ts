@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { encodeUserinfo, postgresConnectionUrl, postgresUrl, redisAddress, redisConnectionUrl, redisScheme, redisUrl } from "../../src/data/connections";
+import { encodeUserinfo, postgresConnectionUrl, postgresUrl, redisAddress, redisConnectionUrl, redisScheme, redisUrl } from "../../components/data/connections";
 
 const AWKWARD = "p@ss:w/o?r#d&!'()*~ é%";
 

@@ -6,13 +6,13 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { RenderedDashboard, dashboards, listPanels } from "../../src/observability/render/dashboards";
-import { BACKUP_PANEL_TITLE, backupPanel } from "../../src/observability/render/dashboards/backups";
-import { buildDashboard, promQueries, thresholds } from "../../src/observability/render/dashboards/common";
-import { ALERT_DEFS } from "../../src/observability/render/alertDefinitions";
-import { BACKUP_ALERT_NAMES, backupAlertRules } from "../../src/observability/render/backupRules";
-import { INTERVALS } from "../../src/facts/telemetry";
-import { serviceNames } from "../../src/facts/services";
+import { RenderedDashboard, dashboards, listPanels } from "../../renderers/observability/dashboards";
+import { BACKUP_PANEL_TITLE, backupPanel } from "../../renderers/observability/dashboards/backups";
+import { buildDashboard, promQueries, thresholds } from "../../renderers/observability/dashboards/common";
+import { ALERT_DEFS } from "../../renderers/observability/alertDefinitions";
+import { BACKUP_ALERT_NAMES, backupAlertRules } from "../../renderers/observability/backupRules";
+import { INTERVALS } from "../../facts/telemetry";
+import { serviceNames } from "../../facts/services";
 import { metricNames } from "../observability/promql";
 
 // ---- the rendered JSON, as Grafana reads it ----------------------------------------------------

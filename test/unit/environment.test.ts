@@ -2,8 +2,8 @@
 // service gets, in which form the apps parse them, and that secrets never also appear in plain.
 
 import { expect } from "chai";
-import { appEnvironment, AppSecrets, AppSettings } from "../../src/apps/environment";
-import { serviceNames } from "../../src/facts/services";
+import { appEnvironment, AppSecrets, AppSettings } from "../../components/apps/environment";
+import { serviceNames } from "../../facts/services";
 
 const settings: AppSettings = {
     environment: "staging",

@@ -2,9 +2,9 @@
 // defaults and derived values the program relies on.
 
 import { expect } from "chai";
-import { parseGcpConfig } from "../../src/config/parse";
-import { backupSchema } from "../../src/config/backupSchema";
-import { formatIssues } from "../../src/config/parse";
+import { parseGcpConfig } from "../../config/parse";
+import { backupSchema } from "../../config/backupSchema";
+import { formatIssues } from "../../config/parse";
 
 const MINIMAL = {
     project: "minimarket-prod-1",

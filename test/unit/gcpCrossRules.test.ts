@@ -1,8 +1,8 @@
-// The gcp rules that involve keys outside `minimarket:gcp` (src/config/gcpRules.ts): a registry key
+// The gcp rules that involve keys outside `minimarket:gcp` (config/gcpRules.ts): a registry key
 // nothing uses, and the Redis password and its rotation counter, which Memorystore ignores.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../../src/config";
+import { ConfigError, parseConfig } from "../../config";
 
 const GCP = {
     project: "minimarket-prod-1",

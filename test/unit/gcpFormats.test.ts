@@ -3,7 +3,7 @@
 // junk before or after) is refused under its own key with the fix, and a pasted key is never echoed.
 
 import { expect } from "chai";
-import { parseGcpConfig } from "../../src/config/parse";
+import { parseGcpConfig } from "../../config/parse";
 
 const MINIMAL = {
     project: "minimarket-prod-1",

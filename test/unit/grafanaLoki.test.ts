@@ -3,8 +3,8 @@
 // and Loki limits that would silently not work. Structure is asserted, not the file text.
 
 import { expect } from "chai";
-import { dashboardProviderConfig, datasourcesConfig, grafanaEnv } from "../../src/observability/render/grafana";
-import { DEFAULT_LOKI_LIMITS, LokiLimits, lokiConfig } from "../../src/observability/render/loki";
+import { dashboardProviderConfig, datasourcesConfig, grafanaEnv } from "../../renderers/observability/grafana";
+import { DEFAULT_LOKI_LIMITS, LokiLimits, lokiConfig } from "../../renderers/observability/loki";
 
 type Obj = Record<string, any>;
 

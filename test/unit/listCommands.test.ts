@@ -1,9 +1,9 @@
-// The commands offered when a list key holds one string (src/config/fields.ts listCommands): they
+// The commands offered when a list key holds one string (config/fields.ts listCommands): they
 // must be runnable as printed, one per item, in the string's own order.
 
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../../src/config";
-import { listCommands } from "../../src/config/fields";
+import { ConfigError, parseConfig } from "../../config";
+import { listCommands } from "../../config/fields";
 
 function problems(values: Record<string, string>): string[] {
     try {

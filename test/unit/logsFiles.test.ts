@@ -5,10 +5,10 @@
 
 import { expect } from "chai";
 import { parse } from "yaml";
-import { ENDPOINTS, hostPort } from "../../src/facts/endpoints";
-import { grafanaEnv, renderObservabilityFiles, splitFileKey } from "../../src/observability/render";
-import { renderStackFiles } from "../../src/observability/render/stackFiles";
-import { AlloyBlock, AlloyNode } from "../../src/observability/render/alloy";
+import { ENDPOINTS, hostPort } from "../../facts/endpoints";
+import { grafanaEnv, renderObservabilityFiles, splitFileKey } from "../../renderers/observability";
+import { renderStackFiles } from "../../renderers/observability/stackFiles";
+import { AlloyBlock, AlloyNode } from "../../renderers/observability/alloy";
 import { parseAlloy } from "../support/alloySyntax";
 
 type Obj = Record<string, any>;

@@ -2,7 +2,7 @@
 // after whole days, never kept forever) are refused before any file is written.
 
 import { expect } from "chai";
-import { DEFAULT_LOKI_LIMITS, LokiLimits, lokiConfig } from "../../src/observability/render/loki";
+import { DEFAULT_LOKI_LIMITS, LokiLimits, lokiConfig } from "../../renderers/observability/loki";
 
 const limits = (over: Partial<LokiLimits>): LokiLimits => ({ ...DEFAULT_LOKI_LIMITS, ...over });
 

@@ -1,10 +1,10 @@
-// Prod's rules on origins and image tags (src/config/prodRules.ts), the gcp network ranges checked
+// Prod's rules on origins and image tags (config/prodRules.ts), the gcp network ranges checked
 // together (gcpRanges.ts, cidr.ts), and the raw-value decoding they all start from (parse.ts).
 
 import { expect } from "chai";
-import { ConfigError, parseConfig } from "../../src/config";
-import { cidrBounds, overlaps, parseCidr } from "../../src/config/cidr";
-import { decodeValues, parseGcpConfig } from "../../src/config/parse";
+import { ConfigError, parseConfig } from "../../config";
+import { cidrBounds, overlaps, parseCidr } from "../../config/cidr";
+import { decodeValues, parseGcpConfig } from "../../config/parse";
 
 const GCP = {
     project: "minimarket-prod-1",

@@ -3,13 +3,13 @@
 
 import { expect } from "chai";
 import YAML from "yaml";
-import { ENDPOINTS, hostPort } from "../../src/facts/endpoints";
-import { services } from "../../src/facts/services";
-import { JOBS } from "../../src/facts/telemetry";
-import { backupAlertRules } from "../../src/observability/render/backupRules";
-import { PrometheusConfigInput, renderPrometheusConfig } from "../../src/observability/render/prometheus";
-import { alertRules } from "../../src/observability/render/rules";
-import { renderStackFiles } from "../../src/observability/render/stackFiles";
+import { ENDPOINTS, hostPort } from "../../facts/endpoints";
+import { services } from "../../facts/services";
+import { JOBS } from "../../facts/telemetry";
+import { backupAlertRules } from "../../renderers/observability/backupRules";
+import { PrometheusConfigInput, renderPrometheusConfig } from "../../renderers/observability/prometheus";
+import { alertRules } from "../../renderers/observability/rules";
+import { renderStackFiles } from "../../renderers/observability/stackFiles";
 import { stagingInput } from "../monitoring/fixtures";
 
 type Obj = Record<string, any>;

@@ -1,8 +1,8 @@
-// The last guard of "no message repeats a secret" (src/config/redact.ts): which values count as
+// The last guard of "no message repeats a secret" (config/redact.ts): which values count as
 // secret, and how a message is cut so none of them shows while ordinary words stay readable.
 
 import { expect } from "chai";
-import { NOT_SHOWN, redact, sensitiveValues } from "../../src/config/redact";
+import { NOT_SHOWN, redact, sensitiveValues } from "../../config/redact";
 
 const none = new Set<string>();
 

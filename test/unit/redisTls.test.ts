@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { REDIS_CA_FILE, RedisConnection, redisCaFiles, redisConnectionUrl } from "../../src/data/connections";
+import { REDIS_CA_FILE, RedisConnection, redisCaFiles, redisConnectionUrl } from "../../components/data/connections";
 
 /** The value of an Output outside a deployment (resolves with no engine). */
 function valueOf<T>(o: pulumi.Output<T>): Promise<T> {

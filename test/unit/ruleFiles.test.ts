@@ -6,10 +6,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { BACKUP_ALERT_NAMES, backupAlertRules, METRIC } from "../../src/observability/render/backupRules";
-import { ALERT_DEFS } from "../../src/observability/render/alertDefinitions";
-import { ALERT_NAMES, alertRuleGroups, RECORDING_RULE_GROUPS, runbookUrl } from "../../src/observability/render/rules";
-import { filesOf, renderStackFiles } from "../../src/observability/render/stackFiles";
+import { BACKUP_METRICS as METRIC } from "../../facts/telemetry";
+import { BACKUP_ALERT_NAMES, backupAlertRules } from "../../renderers/observability/backupRules";
+import { ALERT_DEFS } from "../../renderers/observability/alertDefinitions";
+import { ALERT_NAMES, alertRuleGroups, RECORDING_RULE_GROUPS, runbookUrl } from "../../renderers/observability/rules";
+import { filesOf, renderStackFiles } from "../../renderers/observability/stackFiles";
 import { makeTempDir, requireBinaries, run, writeFiles } from "../support/processes";
 
 /** `promtool check config` output: rule file path → number of rules it loaded. */
@@ -99,7 +100,7 @@ describe("unit: alert rule groups and runbook links", () => {
 
 describe("unit: backup alerts read what the backup container writes", () => {
     it("every backup metric the alerts and the panel read is a gauge the container's metrics.sh publishes", () => {
-        const script = fs.readFileSync(path.join(__dirname, "../../src/backup/scripts/metrics.sh"), "utf8");
+        const script = fs.readFileSync(path.join(__dirname, "../../components/backup/scripts/metrics.sh"), "utf8");
         const published = new Set([...script.matchAll(/^\s*gauge (\w+) "/gm)].map((m) => m[1]));
         expect(published.size, "gauges found in metrics.sh").to.be.greaterThan(5);
         for (const [key, metric] of Object.entries(METRIC)) expect([...published], key).to.include(metric);

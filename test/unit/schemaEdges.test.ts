@@ -2,9 +2,9 @@
 // lists of allowed names a message gives. Secrets are refused without their value.
 
 import { expect } from "chai";
-import { StackConfig } from "../../src/config";
+import { StackConfig } from "../../config";
 import { parsed, problemsOrNone } from "../config/support";
-import { secretNames } from "../../src/facts/secrets";
+import { secretNames } from "../../facts/secrets";
 
 type Values = Record<string, unknown>;
 

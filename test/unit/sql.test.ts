@@ -2,8 +2,8 @@
 // the script must stop at the first error inside one transaction.
 
 import { expect } from "chai";
-import { BACKUP_CONNECTION_LIMIT, BACKUP_ROLE, backupRoleSql } from "../../src/data/backupRoleSql";
-import { roleSyncSql, sqlIdent, sqlLiteral } from "../../src/data/roleSql";
+import { BACKUP_CONNECTION_LIMIT, BACKUP_ROLE, backupRoleSql } from "../../renderers/data/backupRoleSql";
+import { roleSyncSql, sqlIdent, sqlLiteral } from "../../renderers/data/roleSql";
 
 /** The statements between BEGIN and COMMIT, checking the frame around them. */
 function body(sql: string): string[] {

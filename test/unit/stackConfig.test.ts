@@ -2,9 +2,9 @@
 // that involve more than one key or how a key was stored (plain or `--secret`).
 
 import { expect } from "chai";
-import { ConfigError, parseConfig, scheduledBackups, StackConfig } from "../../src/config";
-import { isProdStack } from "../../src/config/rules";
-import { secretNames } from "../../src/facts/secrets";
+import { ConfigError, parseConfig, scheduledBackups, StackConfig } from "../../config";
+import { isProdStack } from "../../config/rules";
+import { secretNames } from "../../facts/secrets";
 
 const STRONG = "x".repeat(40);
 const GCP = {

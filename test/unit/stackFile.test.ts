@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../../src/config/stackFile";
+import { rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../../config/stackFile";
 
 describe("unit: stack files", () => {
     let dir: string;

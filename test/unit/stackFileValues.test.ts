@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackFile, SECRET_PLACEHOLDER } from "../../src/config/stackFile";
+import { readStackFile, SECRET_PLACEHOLDER } from "../../config/stackFile";
 
 describe("unit: stack file values", () => {
     let dir: string;

@@ -1,10 +1,10 @@
-// Values the program takes from parseConfig as it passes them on (src/config/stackConfig.ts), and
+// Values the program takes from parseConfig as it passes them on (config/stackConfig.ts), and
 // the rules of rules.ts that depend on which stack or environment is prod.
 
 import { expect } from "chai";
-import { StackConfig } from "../../src/config";
+import { StackConfig } from "../../config";
 import { parsed, problemsOrNone } from "../config/support";
-import { topLevelKeys } from "../../src/config/schema";
+import { topLevelKeys } from "../../config/schema";
 
 type Opts = { stack?: string; secret?: string[] };
 const parse = (values: Record<string, unknown>, opts: Opts = {}): StackConfig => parsed(values, { secretKeys: opts.secret, stack: opts.stack });

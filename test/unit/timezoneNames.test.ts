@@ -2,7 +2,7 @@
 // and a refused name answered with the one name that fixes it.
 
 import { expect } from "chai";
-import { timezoneProblem } from "../../src/config/timezones";
+import { timezoneProblem } from "../../config/timezones";
 
 describe("unit: time zone names", () => {
     it("accepts a zone of every tzdata region, and UTC", () => {

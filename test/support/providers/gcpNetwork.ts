@@ -1,4 +1,4 @@
-// Google Cloud resources of src/gcp/network.ts, apis.ts and the VM's address and identity.
+// Google Cloud resources of components/gcp/network.ts, apis.ts and the VM's address and identity.
 // Source and revision: see gcp.ts. Paths below are under google-beta/services/ of
 // hashicorp/terraform-provider-google-beta v7.45.0; lines are schema lines in `file`.
 
@@ -81,7 +81,7 @@ export const serviceNetworkingConnection: ResourceRule = {
             note:
                 'tpgresource.DeletionPolicySchemaEntry("DELETE"); ABANDON skips DeleteConnection (328-332) and leaves the peering on the network, which then cannot be deleted; ' +
                 "DELETE calls Connections.DeleteConnection (357-361), which Google refuses while deleted Cloud SQL/Memorystore still hold the connection. The program keeps ABANDON " +
-                "and removes the peering with gcloud on destroy (src/gcp/teardown.ts)",
+                "and removes the peering with gcloud on destroy (components/gcp/teardown.ts)",
         }),
     },
 };

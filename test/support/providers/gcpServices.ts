@@ -1,4 +1,4 @@
-// Google Cloud resources of src/gcp/cloudSql.ts, memorystore.ts and dockerHostVm.ts.
+// Google Cloud resources of components/gcp/cloudSql.ts, memorystore.ts and dockerHostVm.ts.
 // Source and revision: see gcp.ts. Paths are under google-beta/services/ of
 // hashicorp/terraform-provider-google-beta v7.45.0; lines are schema lines in `file`.
 
@@ -106,7 +106,7 @@ export const sqlUser: ResourceRule = {
             note:
                 "Optional, not Computed, not ForceNew. Create sends it in Users.Insert (335-349); Update sends it with RevokeExistingRoles=true when it changed (616-641); " +
                 "Read/flattenSqlUser (417-451) never sets it, so state keeps what was sent and the real memberships (e.g. a default cloudsqlsuperuser) are never seen. " +
-                "The program re-creates the user on a change (replaceOnChanges) and checks pg_auth_members itself (src/gcp/cloudSqlRoles.ts)",
+                "The program re-creates the user on a change (replaceOnChanges) and checks pg_auth_members itself (components/gcp/cloudSqlRoles.ts)",
         }),
         deletionPolicy: rule("deletion_policy", "state-only", 260, { computed: true }),
     },

@@ -1,4 +1,4 @@
-// Google Cloud resources of src/backup/diskSnapshots.ts: the data disk's snapshot schedule and its
+// Google Cloud resources of components/backup/diskSnapshots.ts: the data disk's snapshot schedule and its
 // attachment. Read at hashicorp/terraform-provider-google-beta HEAD (git describe
 // 4.32.0-7843-g93c65b2d60, newer than the v7.45.0 the rest of gcp*.ts cites: re-check line numbers
 // when @pulumi/gcp is bumped), google-beta/services/compute/.

@@ -1,0 +1,66 @@
+// How the PostgreSQL container is initialised, started and given its roles, kept apart from the
+// container resource so the tests run exactly this against a real PostgreSQL server.
+
+import { DATABASE, ROLES } from "../../facts/endpoints";
+import { backupRoleSql } from "./backupRoleSql";
+import { roleSyncSql } from "./roleSql";
+
+export const SUPERUSER = ROLES.superuser;
+
+/** initdb (first start on an empty volume): passwords over TCP, trust on the container's own socket. */
+export const POSTGRES_INITDB_ARGS = ["--auth-host=scram-sha-256", "--auth-local=trust"];
+
+/** The image appends `host all all all <method>` to pg_hba.conf on initialisation. */
+export const POSTGRES_HOST_AUTH_METHOD = "scram-sha-256";
+
+/**
+ * Server settings, given on the command line so they hold on every start, also on a volume
+ * initialised by an older image: every password is stored as a SCRAM verifier, which the
+ * scram-sha-256 host rule requires (an md5 hash could not log in over TCP).
+ */
+export const POSTGRES_SETTINGS: Readonly<Record<string, string>> = { password_encryption: "scram-sha-256" };
+
+/** The container command; the image's entrypoint passes the same arguments to its init-time server. */
+export function postgresCommand(settings: Readonly<Record<string, string>> = POSTGRES_SETTINGS): string[] {
+    return ["postgres", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
+}
+
+/** The container's environment; the image reads it only when the volume is first initialised. */
+export function postgresEnv(adminPassword: string): Record<string, string> {
+    return {
+        POSTGRES_USER: SUPERUSER,
+        // rolesSql keeps it current afterwards.
+        POSTGRES_PASSWORD: adminPassword,
+        POSTGRES_DB: DATABASE,
+        POSTGRES_INITDB_ARGS: POSTGRES_INITDB_ARGS.join(" "),
+        POSTGRES_HOST_AUTH_METHOD,
+    };
+}
+
+export interface DatabasePasswords {
+    /** The application role: owns the database; the apps and their migrations. */
+    app: string;
+    /** The superuser. */
+    admin: string;
+    /** The monitoring role of postgres-exporter. */
+    monitor: string;
+    /** The backup container's read-only role. */
+    backup: string;
+}
+
+/** Everything the role step runs: each role with its own password, ownership, memberships. */
+export function rolesSql(p: DatabasePasswords): string {
+    return (
+        roleSyncSql(DATABASE, [
+            { name: SUPERUSER, password: p.admin },
+            { name: ROLES.app, password: p.app, ownsDatabase: true },
+            { name: ROLES.monitor, password: p.monitor, memberOf: ["pg_monitor"] },
+        ]) + backupRoleSql(DATABASE, p.backup)
+    );
+}
+
+/**
+ * psql inside the container as the superuser, over the local socket (trusted: no password needed),
+ * with the SQL on stdin so no password is ever an argument.
+ */
+export const ROLES_PSQL = ["psql", "-q", "-U", SUPERUSER, "-d", DATABASE];
