@@ -7,7 +7,9 @@ order, Prometheus scraping, dashboards, log shipping) has something real to talk
 import json
 import os
 import random
+import signal
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -135,6 +137,27 @@ class Handler(BaseHTTPRequestHandler):
         pass  # request lines go through log() as JSON instead
 
 
+class Server(ThreadingHTTPServer):
+    # Requests in flight finish before the process exits (server_close joins their threads).
+    daemon_threads = False
+    block_on_close = True
+
+
+def stop(server):
+    # As PID 1 of its container, the process gets no default SIGTERM action: without this handler
+    # `docker stop` waits out the whole grace period and then kills it.
+    def handler(signum, _frame):
+        log("INFO", "stopping", signal=signal.Signals(signum).name)
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
 if __name__ == "__main__":
     log("WARNING", "demo stand-in for %s: not the real service" % SERVICE, port=PORT)
-    ThreadingHTTPServer(("0.0.0.0", PORT), Handler).serve_forever()
+    server = Server(("0.0.0.0", PORT), Handler)
+    stop(server)
+    server.serve_forever()
+    server.server_close()
+    log("INFO", "stopped")
