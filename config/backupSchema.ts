@@ -14,7 +14,6 @@ export const backupDefaults = {
     keepWeekly: 4,
     drillIntervalHours: 24,
     drillStartTime: "04:30",
-    requireMigrationVersion: true,
     memoryMb: 512,
     // Compute Engine daily snapshot schedules start on a 4-hour boundary: 08:00 UTC = 05:00 ART.
     diskSnapshots: { enabled: true, retentionDays: 14, startTime: "08:00" },
@@ -104,8 +103,12 @@ export const backupSchema = record(
         keepWeekly: b.keepWeekly ?? d.keepWeekly,
         drillIntervalHours: (b.drillIntervalHours as number | undefined) ?? d.drillIntervalHours,
         drillStartTime: b.drillStartTime ?? d.drillStartTime,
-        /** A backup without alembic_version fails the drill; false for stacks whose apps are stand-ins. */
-        requireMigrationVersion: b.requireMigrationVersion ?? d.requireMigrationVersion,
+        /**
+         * A backup without alembic_version fails the drill. Unset: required when an app runs a
+         * release step (config/stackConfig.ts decides), so a stack of stand-ins, which has no
+         * migrations, does not fail its first drill.
+         */
+        requireMigrationVersion: b.requireMigrationVersion,
         /** Copy of every backup to a bucket (optional). Credentials: secret `backupOffsiteCredentials`. */
         offsite: b.offsite ? offsiteOf(b.offsite) : undefined,
         memoryMb: b.memoryMb ?? d.memoryMb,

@@ -42,6 +42,12 @@ function serviceConfigOf(s: NonNullable<z.output<typeof serviceSchema>>, secretE
 }
 export type ServiceConfig = ReturnType<typeof serviceConfigOf>;
 
+/** The drill requires a migration version when unset only if some app runs a release step: stand-ins have none. */
+function withMigrationDefault(backup: BackupConfig, services: Record<string, ServiceConfig>): CommonConfig["backup"] {
+    const migrates = Object.values(services).some((s) => s.migrationCommand !== undefined);
+    return { ...backup, requireMigrationVersion: backup.requireMigrationVersion ?? migrates };
+}
+
 interface CommonConfig {
     stack: string;
     environment: string;
@@ -71,7 +77,7 @@ interface CommonConfig {
     redisMemoryMb: number;
     /** How long Prometheus keeps samples. */
     metricsRetention: string;
-    backup: BackupConfig;
+    backup: Omit<BackupConfig, "requireMigrationVersion"> & { requireMigrationVersion: boolean };
     /** Credentials of the bucket that receives backup copies. */
     backupOffsiteCredentials?: string;
 }
@@ -121,7 +127,7 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         postgresMemoryMb: v.postgresMemoryMb ?? 1024,
         redisMemoryMb: v.redisMemoryMb ?? 768,
         metricsRetention: v.metricsRetention ?? (isProd ? "30d" : "7d"),
-        backup: v.backup ?? defaultBackupConfig(),
+        backup: withMigrationDefault(v.backup ?? defaultBackupConfig(), services),
         backupOffsiteCredentials: v.backupOffsiteCredentials,
     };
     // crossFieldRules has made sure gcp settings exist when the platform is gcp.

@@ -34,6 +34,25 @@ export function volumeName(environment: string, volume: string): string {
     return `${resourcePrefix(environment)}-${volume}`;
 }
 
+/**
+ * A directory on the Docker host that containers bind-mount, made by the program before them:
+ * a missing bind source is made by the engine at create time, root-owned 0755, whatever its
+ * readers and writers need.
+ */
+export interface HostDirectory {
+    path: string;
+    /** `uid:gid` of the processes that write there. */
+    owner: string;
+    mode: string;
+}
+
+/**
+ * node-exporter's textfile-collector directory: the backup containers write their metrics there
+ * (as root, the default user of the postgres and rclone images), node-exporter reads them through
+ * its /host mount as nobody, hence world-readable.
+ */
+export const TEXTFILE_DIR: HostDirectory = { path: "/var/lib/minimarket/textfile", owner: "0:0", mode: "0755" };
+
 /** Docker labels of every container; cAdvisor and Alloy turn them into `service`/`environment`. */
 export const LABELS = {
     environment: "com.minimarket.environment",

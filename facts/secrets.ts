@@ -54,7 +54,8 @@ export const secretCatalog = {
         password: true,
         consumers: ["postgres-roles", "postgres-exporter"],
         // postgres_exporter splits its connection string on spaces to label the server
-        // (cmd/postgres_exporter/util.go parseFingerprint, v0.17.1): a space breaks pg_up.
+        // (cmd/postgres_exporter/util.go parseFingerprint, v0.17.1; exporter/util.go:164-177 in the
+        // pinned v0.20.1; seen on a real engine: "malformed dsn"): a space breaks pg_up.
         noWhitespace: "postgres-exporter cannot connect with a password that contains whitespace",
     },
     postgresBackupPassword: {

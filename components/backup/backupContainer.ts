@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as path from "path";
+import { TEXTFILE_DIR } from "../../facts/endpoints";
 import { PostgresEndpoint } from "../data/connections";
 import { BACKUP_ROLE } from "../../renderers/data/backupRoleSql";
 import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
@@ -40,10 +41,10 @@ export const SCRIPT_DIR = "/opt/minimarket-backup";
 export const BACKUP_MOUNT = "/backups";
 const METRICS_MOUNT = "/metrics";
 /**
- * Host directory of the textfile-collector files. node-exporter sees the host's / at /host, so
- * it reads them with `--collector.textfile.directory=/host/var/lib/minimarket/textfile`.
+ * Host directory of the textfile-collector files (facts/endpoints.ts TEXTFILE_DIR). node-exporter
+ * sees the host's / at /host, so it reads them with `--collector.textfile.directory=/host/var/lib/minimarket/textfile`.
  */
-export const TEXTFILE_HOST_DIR = "/var/lib/minimarket/textfile";
+export const TEXTFILE_HOST_DIR = TEXTFILE_DIR.path;
 export const NODE_EXPORTER_TEXTFILE_FLAG = `--collector.textfile.directory=/host${TEXTFILE_HOST_DIR}`;
 /** rclone's official image (alpine, with a shell), for the optional copy to a bucket. */
 export const OFFSITE_IMAGE = "rclone/rclone:1.71.2";
@@ -142,6 +143,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
         const { platform, settings } = args;
         const files = backupScriptFiles();
         const metricsMount = { hostPath: TEXTFILE_HOST_DIR, containerPath: METRICS_MOUNT, readOnly: false };
+        // Made by the program before the containers that write there (not by the engine at create).
+        const metricsDir = platform.hostDirectory(TEXTFILE_DIR);
 
         this.service = new UpstreamService(
             "minimarket:backup:BackupService",
@@ -162,7 +165,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 onDataNetwork: true,
                 // Deploys fail if the container cannot reach PostgreSQL or write its metrics.
                 healthcheck: ["CMD-SHELL", `test -f ${METRICS_MOUNT}/minimarket_backup.prom && pg_isready -q -h "$PGHOST" -p "$PGPORT" -d "$PGDATABASE"`],
-                dependsOn: args.dependsOn,
+                dependsOn: [...(args.dependsOn ?? []), metricsDir],
             },
             { parent: this },
         );
@@ -192,7 +195,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     ],
                     networksAdvanced: [onNetwork(platform.serviceNetwork, "backup-offsite")],
                 },
-                platform.childOpts(this, { ...replaceInPlace, dependsOn: [backupVolume], additionalSecretOutputs: ["envs"] }),
+                platform.childOpts(this, { ...replaceInPlace, dependsOn: [backupVolume, metricsDir], additionalSecretOutputs: ["envs"] }),
             );
         }
         this.registerOutputs({ container: this.service.container.name, offsite: this.offsite?.name });

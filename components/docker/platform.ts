@@ -1,6 +1,10 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LABELS, networkName } from "../../facts/endpoints";
+import * as posix from "path/posix";
+import { HostDirectory, LABELS, networkName } from "../../facts/endpoints";
+import { defaultImages } from "../../facts/images";
+import { shellCommand } from "../../renderers/shell";
 import { DEFAULT_DOCKER_HOST, DOCKER_HUB, dockerHubAuthConfig } from "./daemon";
 
 /** What a docker CLI step needs to reach the stack's daemon: its address and, optionally, registry credentials. */
@@ -59,9 +63,13 @@ export class DockerPlatform extends pulumi.ComponentResource {
     /** How the docker CLI of release steps reaches the same daemon, with the same registry credentials. */
     readonly cli: DockerCli;
     private readonly images = new Map<string, docker.RemoteImage>();
+    private readonly directories = new Map<string, command.local.Command>();
+
+    private readonly hostName: string;
 
     constructor(name: string, args: DockerPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("minimarket:platform:DockerPlatform", name, {}, opts);
+        this.hostName = name;
         this.environment = args.environment;
         this.host = args.host ?? DEFAULT_DOCKER_HOST;
         const hub = args.dockerHub;
@@ -117,6 +125,52 @@ export class DockerPlatform extends pulumi.ComponentResource {
             this.images.set(ref, image);
         }
         return image;
+    }
+
+    /**
+     * Makes `dir` on the Docker host, with its owner and mode, once per stack: containers that
+     * bind-mount it (or read it through a mount of `/`) depend on this. The host may be remote, so
+     * it is made through the daemon, by a throwaway container of a busybox image already pulled for
+     * the stack; only its parent, if missing, is the engine's (root-owned, as /var/lib should be).
+     */
+    hostDirectory(dir: HostDirectory): command.local.Command {
+        let step = this.directories.get(dir.path);
+        if (!step) {
+            const [uid, gid] = dir.owner.split(":");
+            const parent = posix.dirname(dir.path);
+            const image = defaultImages.nodeExporter;
+            step = new command.local.Command(
+                `${this.hostName}-dir-${posix.basename(dir.path)}`,
+                {
+                    create: shellCommand([
+                        "docker",
+                        "run",
+                        "--rm",
+                        "--network",
+                        "none",
+                        "--user",
+                        "0:0",
+                        "--entrypoint",
+                        "install",
+                        "-v",
+                        `${parent}:/host-parent`,
+                        image,
+                        "-d",
+                        "-o",
+                        uid,
+                        "-g",
+                        gid,
+                        "-m",
+                        dir.mode,
+                        `/host-parent/${posix.basename(dir.path)}`,
+                    ]),
+                    environment: this.cliEnvironment(),
+                },
+                { parent: this, dependsOn: [this.image(image)] },
+            );
+            this.directories.set(dir.path, step);
+        }
+        return step;
     }
 }
 

@@ -3,7 +3,7 @@ import { NODE_EXPORTER_TEXTFILE_FLAG } from "../backup/backupContainer";
 import { PostgresConnection, postgresUrl, RedisConnection, redisAddress, redisCaFiles } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
 import { httpProbe, UpstreamService } from "../docker/upstreamService";
-import { ENDPOINTS, VOLUMES } from "../../facts/endpoints";
+import { ENDPOINTS, TEXTFILE_DIR, VOLUMES } from "../../facts/endpoints";
 import { defaultImages } from "../../facts/images";
 import { ALERTMANAGER_STORAGE_PATH, alertmanagerCommand, prometheusFlags } from "../../renderers/observability";
 
@@ -86,6 +86,8 @@ export class NodeExporter extends UpstreamService {
                 mounts: [{ hostPath: "/", containerPath: "/host", readOnly: true }],
                 pidMode: "host",
                 healthcheck: httpProbe("http://127.0.0.1:9100/metrics"),
+                // The textfile directory exists before node-exporter reads it.
+                dependsOn: [args.platform.hostDirectory(TEXTFILE_DIR)],
             },
             opts,
         );

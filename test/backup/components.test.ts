@@ -16,6 +16,8 @@ import {
 } from "../../components/backup/backupContainer";
 import { BackupSettings } from "../../components/backup/backupContainer";
 import { backupDefaults } from "../../config";
+import { TEXTFILE_DIR } from "../../facts/endpoints";
+import { defaultImages } from "../../facts/images";
 import { DockerPlatform } from "../../components/docker/platform";
 import { containerEnv, isSecretWrapper, MockedRun, Registered, underMocks, unwrap } from "../support/program";
 import { makeTempDir } from "../support/processes";
@@ -24,7 +26,7 @@ const CONTAINER = "docker:index/container:Container";
 const PASSWORD = "backup-p&ss'word-$(not a command)";
 const KEY_JSON = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIsecret\\n"}';
 
-const settings = (extra: Partial<BackupSettings> = {}): BackupSettings => ({ ...backupDefaults, ...extra });
+const settings = (extra: Partial<BackupSettings> = {}): BackupSettings => ({ ...backupDefaults, requireMigrationVersion: true, ...extra });
 
 function declare(s: BackupSettings, credentials?: string): Promise<MockedRun<PostgresBackup>> {
     return underMocks("staging", () => {
@@ -57,7 +59,9 @@ describe("PostgresBackup component", () => {
         const run = await declare(settings({ intervalHours: 6, keepDaily: 10 }));
         expect(run.error, run.error?.stack).to.equal(undefined);
         const c = named(run, "minimarket-staging-backup");
-        expect(run.resources.find((r) => r.type === "docker:index/remoteImage:RemoteImage")?.inputs.name).to.equal("postgres:17.6-bookworm");
+        const images = run.resources.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => r.inputs.name);
+        // The database's image, and the busybox one that makes the metrics directory on the host first.
+        expect(images).to.have.members(["postgres:17.6-bookworm", defaultImages.nodeExporter]);
         expect(c.inputs.command).to.deep.equal(["sh", `${SCRIPT_DIR}/minimarket-backup.sh`, "loop"]);
         expect(isSecretWrapper(c.inputs.envs)).to.equal(true);
         const env = containerEnv(c);
@@ -93,6 +97,18 @@ describe("PostgresBackup component", () => {
         expect(mounts).to.deep.include({ volumeName: "minimarket-staging-pg-backups", containerPath: "/backups" });
         expect(mounts).to.deep.include({ hostPath: TEXTFILE_HOST_DIR, containerPath: "/metrics", readOnly: false });
         expect(NODE_EXPORTER_TEXTFILE_FLAG).to.equal(`--collector.textfile.directory=/host${TEXTFILE_HOST_DIR}`);
+    });
+
+    it("makes the metrics directory on the host, root-owned 0755, before the containers that write there (not the engine at create)", async () => {
+        const run = await declare(settings({ offsite: { kind: "gcs", bucket: "mm-backups", prefix: "staging" } }), KEY_JSON);
+        const step = run.resources.find((r) => r.type === "command:local:Command" && r.name === "platform-dir-textfile")!;
+        expect(step.inputs.create).to.equal(
+            `docker run --rm --network none --user 0:0 --entrypoint install -v /var/lib/minimarket:/host-parent ${defaultImages.nodeExporter} -d -o 0 -g 0 -m 0755 /host-parent/textfile`,
+        );
+        expect(TEXTFILE_DIR).to.deep.equal({ path: TEXTFILE_HOST_DIR, owner: "0:0", mode: "0755" });
+        for (const name of ["minimarket-staging-backup", "minimarket-staging-backup-offsite"]) {
+            expect(named(run, name).dependencies.some((u) => u.endsWith("::platform-dir-textfile")), name).to.equal(true);
+        }
     });
 
     it("has no bucket copy unless configured", async () => {

@@ -18,7 +18,27 @@ describe("backup settings", () => {
     it("defaults: daily at 03:00 UTC, 7 daily + 4 weekly, daily drill, 14 days of disk snapshots", () => {
         const { settings, problems } = read();
         expect(problems).to.deep.equal([]);
-        expect(settings).to.deep.equal({ ...backupDefaults, offsite: undefined, diskSnapshots: { ...backupDefaults.diskSnapshots } });
+        expect(settings).to.deep.equal({
+            ...backupDefaults,
+            // No app runs a release step here (stand-ins): nothing to require.
+            requireMigrationVersion: false,
+            offsite: undefined,
+            diskSnapshots: { ...backupDefaults.diskSnapshots },
+        });
+    });
+
+    // The engine tests' quiet window found it: the committed staging (stand-ins, no release step)
+    // failed its first restore drill a minute after `up`, and RestoreDrillFailed fired.
+    it("requires a migration version in the drill only when some app runs a release step, unless set", () => {
+        const stack = (config: Record<string, unknown>) => {
+            const values = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)]));
+            return parseConfig({ values, secretKeys: new Set() }, "staging").backup.requireMigrationVersion;
+        };
+        expect(stack({})).to.equal(false);
+        expect(stack({ services: { dashboard: { image: "r.example/dashboard:1.0.0" } } })).to.equal(true);
+        expect(stack({ services: { dashboard: { image: "r.example/dashboard:1.0.0", migrationCommand: false } } })).to.equal(false);
+        expect(stack({ backup: { requireMigrationVersion: true } })).to.equal(true);
+        expect(stack({ services: { dashboard: { image: "r.example/dashboard:1.0.0" } }, backup: { requireMigrationVersion: false } })).to.equal(false);
     });
 
     it("accepts a full valid object, with strings as `pulumi config set --path` stores them", () => {

@@ -87,12 +87,15 @@ function hash(text: string, length = 16): string {
 
 /**
  * A generated password as random.RandomPassword would make it: deterministic for its name, length
- * and keepers, and full of the punctuation that broke the old deploys, to prove it survives.
+ * and keepers, and full of the punctuation that broke the old deploys (the program's specials, or
+ * quotes, `$` and a space where it allows any), to prove it survives.
  */
 export function mockPassword(name: string, inputs: Record<string, unknown>): string {
     const seed = hash(`${name}:${JSON.stringify(inputs.keepers ?? {})}`, 24);
     const length = Number(inputs.length ?? 32);
-    const special = inputs.special ? "&?!)($'\" " : "";
+    // override_special is the whole set of special characters when given (terraform-provider-random
+    // v3.9.0 resource_password.go 708, its string generation): a result never has others.
+    const special = inputs.special ? String(inputs.overrideSpecial ?? "&?!)($'\" ") : "";
     return (special + seed + "Aa0").padEnd(length, "x").slice(0, Math.max(length, special.length + 3));
 }
 

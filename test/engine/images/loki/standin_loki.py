@@ -97,7 +97,7 @@ def metrics():
 
 class Handler(BaseHTTPRequestHandler):
     def reply(self, status, body, ctype="application/json"):
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        data = body.encode() if isinstance(body, str) else json.dumps(body, separators=(",", ":")).encode()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
