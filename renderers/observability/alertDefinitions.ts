@@ -36,6 +36,16 @@ const LOKI_LINES = "loki_distributor_lines_received_total";
 const ALLOY_SENT = `loki_write_sent_entries_total{job="${JOBS.alloy}"}`;
 const lokiLines = (range: string) => `sum(rate(${LOKI_LINES}[${range}]))`;
 
+/**
+ * `absent(expr)` once this Prometheus has been scraping for 5 minutes (it has `up` samples from
+ * then). A fresh one evaluates its rules before its first scrapes: every series would be absent
+ * for a moment and a new stack would start with pending alerts (seen by the engine tests' quiet
+ * window). A restarted one keeps its data and sees absence at once.
+ */
+export function absentOnceScraping(expr: string): string {
+    return `(absent(${expr}) and on() count(up offset 5m) > 0)`;
+}
+
 // ---- alerts ------------------------------------------------------------------------------
 
 export type Severity = "critical" | "high" | "medium" | "none";
@@ -69,7 +79,7 @@ export const ALERT_DEFS: AlertDef[] = [
         group: "minimarket-availability",
         alert: "DatabaseDown",
         // absent(): the exporter itself is gone, so PostgreSQL cannot be seen either.
-        expr: "pg_up == 0 or absent(pg_up)",
+        expr: `pg_up == 0 or ${absentOnceScraping("pg_up")}`,
         for: "1m",
         severity: "critical",
         labels: { category: "database", service: "postgres" },
@@ -79,7 +89,7 @@ export const ALERT_DEFS: AlertDef[] = [
     {
         group: "minimarket-availability",
         alert: "RedisDown",
-        expr: "redis_up == 0 or absent(redis_up)",
+        expr: `redis_up == 0 or ${absentOnceScraping("redis_up")}`,
         for: "1m",
         severity: "critical",
         labels: { category: "cache", service: "redis" },
@@ -250,7 +260,7 @@ export const ALERT_DEFS: AlertDef[] = [
         // Prometheus, nothing sent for 10 minutes (containers always log: health checks, scrapes),
         // or entries dropped after all retries.
         expr:
-            `absent(up{job="${JOBS.alloy}"} == 1)\n` +
+            `${absentOnceScraping(`up{job="${JOBS.alloy}"} == 1`)}\n` +
             `or sum(increase(${ALLOY_SENT}[10m])) == 0\n` +
             `or sum(increase(loki_write_dropped_entries_total{job="${JOBS.alloy}"}[10m])) > 0`,
         for: "5m",

@@ -4,6 +4,7 @@
  * metrics come from the backup container's textfile-collector files, read by node-exporter.
  */
 import { BACKUP_METRICS as METRIC } from "../../facts/telemetry";
+import { absentOnceScraping } from "./alertDefinitions";
 import { AlertRule, DEFAULT_RUNBOOK_BASE_URL, RuleGroup, runbookUrl } from "./rules";
 import { toYaml } from "./yaml";
 
@@ -40,7 +41,7 @@ export function backupAlertRules(options: BackupRuleOptions = {}): AlertRule[] {
         rule({
             alert: "BackupStale",
             // absent(): the container never succeeded, or node-exporter no longer reads its files.
-            expr: `time() - ${METRIC.lastSuccess} > ${stale * 3600}\nor absent(${METRIC.lastSuccess})`,
+            expr: `time() - ${METRIC.lastSuccess} > ${stale * 3600}\nor ${absentOnceScraping(METRIC.lastSuccess)}`,
             for: "15m",
             labels: labels("critical"),
             summary: `No good PostgreSQL backup in the last ${stale}h`,
@@ -68,7 +69,7 @@ export function backupAlertRules(options: BackupRuleOptions = {}): AlertRule[] {
         }),
         rule({
             alert: "RestoreDrillStale",
-            expr: `time() - ${METRIC.drillLastSuccess} > ${drillStale * 3600}\nor absent(${METRIC.drillLastSuccess})`,
+            expr: `time() - ${METRIC.drillLastSuccess} > ${drillStale * 3600}\nor ${absentOnceScraping(METRIC.drillLastSuccess)}`,
             for: "30m",
             labels: labels("medium"),
             summary: `No successful restore drill in the last ${drillStale}h`,

@@ -46,7 +46,8 @@ const CASES: Case[] = [
         at: 1600,
         expect: [],
     },
-    { alert: "BackupStale", name: "no backup metrics at all", series: [other], notYetAt: 14, at: 15, expect: [severity("critical")] },
+    // Absence counts once Prometheus has scraped for 5 minutes (a fresh one has not scraped yet).
+    { alert: "BackupStale", name: "no backup metrics at all", series: [other], notYetAt: 19, at: 20, expect: [severity("critical")] },
     {
         alert: "BackupStale",
         name: "threshold follows the schedule (6h backups: 8h)",
@@ -91,7 +92,7 @@ const CASES: Case[] = [
         at: 3100,
         expect: [],
     },
-    { alert: "RestoreDrillStale", name: "no drill metrics at all", series: [other], notYetAt: 29, at: 30, expect: [severity("medium")] },
+    { alert: "RestoreDrillStale", name: "no drill metrics at all", series: [other], notYetAt: 34, at: 35, expect: [severity("medium")] },
 ];
 
 describe("backup alert rules: promtool test rules", function () {

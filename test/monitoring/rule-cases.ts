@@ -119,9 +119,11 @@ const SPECIAL_CASES: AlertCase[] = [
             },
             {
                 alert,
-                name: `no ${metric} at all (exporter gone) fires`,
-                series: [{ series: `up{${labels}}`, values: "0x5" }],
-                at: "2m",
+                // Absence counts once Prometheus has scraped for 5 minutes: pending at 5, firing at 6.
+                name: `no ${metric} at all (exporter gone) fires, once Prometheus has scraped for 5m`,
+                series: [{ series: `up{${labels}}`, values: "0x10" }],
+                at: "6m",
+                notYetAt: "5m",
                 expect: [{ service, severity: "critical", category }],
             },
             { alert, name: `${metric} 1 does not fire`, series: [{ series: `${metric}{${labels}}`, values: "1x5" }], at: "5m", expect: [] },
@@ -327,10 +329,11 @@ const SPECIAL_CASES: AlertCase[] = [
     },
     {
         alert: "LogShippingStopped",
-        name: "no Alloy target at all fires after 5m",
-        series: [{ series: `up{job="loki",instance="loki:3100"}`, values: gauge(1, 10) }],
-        at: "5m",
-        notYetAt: "4m",
+        // Absence counts once Prometheus has scraped for 5 minutes: pending at 5, firing at 10.
+        name: "no Alloy target at all fires 5m after Prometheus has scraped for 5m",
+        series: [{ series: `up{job="loki",instance="loki:3100"}`, values: gauge(1, 12) }],
+        at: "10m",
+        notYetAt: "9m",
         expect: [{ severity: "high", category: "logging", service: "alloy" }],
     },
 
