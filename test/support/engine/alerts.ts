@@ -20,12 +20,14 @@ export interface QuietWindow {
     targetsDown: string[];
     /** Alert names Alertmanager had received by the end (it must have Watchdog). */
     receivedByAlertmanager: string[];
+    /** Polls that got no answer (a busy machine): the next poll sees what they missed, pending state included. */
+    unanswered: string[];
 }
 
 const WATCHDOG = "Watchdog";
 
 async function getJson(url: string): Promise<any> {
-    const r = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const r = await fetch(url, { signal: AbortSignal.timeout(30_000) });
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.json();
 }
@@ -34,7 +36,7 @@ export async function watchAlerts(opts: { prometheus: string; alertmanager: stri
     const poll = (opts.pollSeconds ?? 15) * 1000;
     const started = Date.now();
     const end = started + opts.minutes * 60_000;
-    const result: QuietWindow = { minutes: opts.minutes, polls: 0, noisy: [], watchdogFiring: 0, targetsDown: [], receivedByAlertmanager: [] };
+    const result: QuietWindow = { minutes: opts.minutes, polls: 0, noisy: [], watchdogFiring: 0, targetsDown: [], receivedByAlertmanager: [], unanswered: [] };
     const seen = new Set<string>();
     const note = (a: SeenAlert) => {
         const id = `${a.alertname}/${a.state}/${JSON.stringify(a.labels)}`;
@@ -45,6 +47,17 @@ export async function watchAlerts(opts: { prometheus: string; alertmanager: stri
     };
     for (;;) {
         const at = Math.round((Date.now() - started) / 1000);
+        try {
+            await pollOnce(at);
+        } catch (e) {
+            result.unanswered.push(`${at} s: ${String(e)}`);
+        }
+        if (Date.now() >= end) break;
+        await new Promise((r) => setTimeout(r, Math.min(poll, end - Date.now())));
+    }
+    return result;
+
+    async function pollOnce(at: number): Promise<void> {
         const alerts = (await getJson(`${opts.prometheus}/api/v1/alerts`)).data.alerts as Array<{ labels: Record<string, string>; state: string }>;
         result.polls++;
         if (alerts.some((a) => a.labels.alertname === WATCHDOG && a.state === "firing")) result.watchdogFiring++;
@@ -54,8 +67,5 @@ export async function watchAlerts(opts: { prometheus: string; alertmanager: stri
         result.receivedByAlertmanager = [...new Set(received.map((a) => a.labels.alertname))].sort();
         const targets = (await getJson(`${opts.prometheus}/api/v1/targets?state=active`)).data.activeTargets as Array<any>;
         result.targetsDown = targets.filter((t) => t.health !== "up").map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);
-        if (Date.now() >= end) break;
-        await new Promise((r) => setTimeout(r, Math.min(poll, end - Date.now())));
     }
-    return result;
 }

@@ -128,7 +128,12 @@ export class Deployment {
             const p = planFromInputs(r.type, this.inputs(old.resource), this.inputs(r), undefined, { replaceOnChanges: r.options.replaceOnChanges });
             actions[key(r)] = p.action;
             if (p.action === "same" || p.action === "ignored-change") return { ...old, resource: r };
-            if (r.type === COMMAND) return { stdout: await runCommand(this.inputs(r)) };
+            // pulumi-command commandController.go:77-88: Update runs `update`, or `create` when unset; a replacement runs `create`.
+            if (r.type === COMMAND) {
+                const inputs = this.inputs(r);
+                const text = p.action === "update" && inputs.update !== undefined ? inputs.update : inputs.create;
+                return { stdout: await runCommand({ ...inputs, create: text }) };
+            }
             if (r.type !== CONTAINER || p.action !== "replace") throw new Error(`${key(r)}: ${p.action} is not carried out by these tests (${p.changes.map((c) => c.path).join(", ")})`);
             const deleteFirst = r.options.deleteBeforeReplaceDefined ? r.options.deleteBeforeReplace : true;
             if (deleteFirst) await stopAndRemove(this.engine, old.id!, old.request!.destroyGraceSeconds);
