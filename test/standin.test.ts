@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { standInCommand, standInEnv } from "../components/apps/standin";
-import { freePort, ProcessGroup, requireBinaries, waitFor } from "./support/processes";
+import { freePort, ProcessGroup, requireBinaries, unavailable, waitFor } from "./support/processes";
 
 const expectedMetrics: Record<string, string[]> = {
     "agente-deposito": ["deposito_productos_procesados_total", "deposito_productos_por_categoria"],
@@ -67,3 +67,39 @@ for (const [service, metrics] of Object.entries(expectedMetrics)) {
         });
     });
 }
+
+// In a container the stand-in is PID 1, which gets no default action for SIGTERM: without a
+// handler, `docker stop` waits out the grace and kills it. `unshare --pid --fork` makes it PID 1
+// of a new PID namespace here, where a signal from outside reaches it only through a handler too.
+describe("demo stand-in as PID 1 (as in its container)", function () {
+    this.timeout(60_000);
+    const procs = new ProcessGroup();
+    after(() => procs.stopAll());
+
+    it("exits 0 on SIGTERM", async function () {
+        const bins = requireBinaries(this, ["python3", "unshare"]);
+        if (process.getuid?.() !== 0) unavailable(this, "a new PID namespace (unshare --pid) needs root");
+        const port = await freePort();
+        const [, ...args] = standInCommand();
+        const child = procs.start("pid1", bins.unshare, ["--pid", "--fork", "--kill-child", bins.python3, ...args], {
+            env: { PATH: process.env.PATH, ...standInEnv("dashboard", port) },
+        });
+        await waitFor(
+            "the stand-in to answer",
+            async () => ((await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined),
+            15_000,
+            200,
+        );
+        const python = Number(
+            spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" })
+                .stdout.trim()
+                .split("\n")[0],
+        );
+        expect(python, "the stand-in's pid outside its namespace").to.be.greaterThan(0);
+        const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+        process.kill(python, "SIGTERM");
+        const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("still running 10 s after SIGTERM"), 10_000))]);
+        expect(code).to.equal(0);
+        expect(procs.logOf("pid1")).to.include('"message": "stopped"');
+    });
+});

@@ -22,7 +22,9 @@ const cacheDir = process.env.MINIMARKET_ENGINE_CACHE ?? path.join(process.env.MI
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
     const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 64 << 20, ...opts });
     if (r.status !== 0) {
-        throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${String(r.stderr ?? "").slice(-4000)}${String(r.stdout ?? "").slice(-2000)}`);
+        throw new Error(
+            `${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${String(r.stderr ?? "").slice(-4000)}${String(r.stdout ?? "").slice(-2000)}`,
+        );
     }
     return String(r.stdout ?? "");
 }
@@ -34,7 +36,11 @@ function imageLabel(ref: string, label: string): string | undefined {
 
 /** The base image: Debian 13 minbase plus what every role needs, cached as a tarball by its package list. */
 function ensureBase(): void {
-    const key = crypto.createHash("sha256").update(`${BASE_SUITE}\n${BASE_PACKAGES.join(",")}`).digest("hex").slice(0, 12);
+    const key = crypto
+        .createHash("sha256")
+        .update(`${BASE_SUITE}\n${BASE_PACKAGES.join(",")}`)
+        .digest("hex")
+        .slice(0, 12);
     if (imageLabel(BASE_IMAGE, "com.minimarket.engine.base") === key) return;
     fs.mkdirSync(cacheDir, { recursive: true });
     const tarball = path.join(cacheDir, `base-${BASE_SUITE}-${key}.tar`);
@@ -43,9 +49,14 @@ function ensureBase(): void {
         const started = Date.now();
         console.log(`images: debootstrap ${BASE_SUITE} (${BASE_PACKAGES.join(", ")})`);
         try {
-            run("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, BASE_SUITE, rootfs, "http://deb.debian.org/debian"], { stdio: "ignore" });
+            run("debootstrap", ["--variant=minbase", `--include=${BASE_PACKAGES.join(",")}`, BASE_SUITE, rootfs, "http://deb.debian.org/debian"], {
+                stdio: "ignore",
+            });
             // The image's apt needs no downloaded lists of the build host; it runs `apt-get update` itself.
-            run("sh", ["-c", `rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/lib/apt/lists/* && tar -C "${rootfs}" -cf "${tarball}.part" . && mv "${tarball}.part" "${tarball}"`]);
+            run("sh", [
+                "-c",
+                `rm -rf "${rootfs}"/var/cache/apt/archives/*.deb "${rootfs}"/var/lib/apt/lists/* && tar -C "${rootfs}" -cf "${tarball}.part" . && mv "${tarball}.part" "${tarball}"`,
+            ]);
         } finally {
             fs.rmSync(rootfs, { recursive: true, force: true });
         }
@@ -90,7 +101,13 @@ function cadvisorFromLibrary(): string {
     if (fs.existsSync(out) && fs.statSync(out).mtimeMs > Math.max(...inputs)) return out;
     const started = Date.now();
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    const env = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly", GOMODCACHE: path.join(cacheDir, "go", "mod"), GOCACHE: path.join(cacheDir, "go", "build") };
+    const env = {
+        ...process.env,
+        CGO_ENABLED: "0",
+        GOFLAGS: "-mod=readonly",
+        GOMODCACHE: path.join(cacheDir, "go", "mod"),
+        GOCACHE: path.join(cacheDir, "go", "build"),
+    };
     run("go", ["build", "-trimpath", "-o", out, "."], { cwd: src, env });
     console.log(`images: cAdvisor built from its library modules in ${Math.round((Date.now() - started) / 1000)} s`);
     return out;

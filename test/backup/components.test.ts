@@ -107,7 +107,10 @@ describe("PostgresBackup component", () => {
         );
         expect(TEXTFILE_DIR).to.deep.equal({ path: TEXTFILE_HOST_DIR, owner: "0:0", mode: "0755" });
         for (const name of ["minimarket-staging-backup", "minimarket-staging-backup-offsite"]) {
-            expect(named(run, name).dependencies.some((u) => u.endsWith("::platform-dir-textfile")), name).to.equal(true);
+            expect(
+                named(run, name).dependencies.some((u) => u.endsWith("::platform-dir-textfile")),
+                name,
+            ).to.equal(true);
         }
     });
 

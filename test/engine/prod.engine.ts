@@ -18,7 +18,10 @@ async function tagAppImages(engine: Engine, run: ProgramRun): Promise<void> {
         const ref = buildTag(String(r.inputs.name));
         if (pinned.has(ref)) continue;
         const at = ref.lastIndexOf(":");
-        await engine.call("POST", `/images/${encodeURIComponent(TEST_APP_IMAGE)}/tag?repo=${encodeURIComponent(ref.slice(0, at))}&tag=${encodeURIComponent(ref.slice(at + 1))}`);
+        await engine.call(
+            "POST",
+            `/images/${encodeURIComponent(TEST_APP_IMAGE)}/tag?repo=${encodeURIComponent(ref.slice(0, at))}&tag=${encodeURIComponent(ref.slice(at + 1))}`,
+        );
     }
 }
 
@@ -56,7 +59,9 @@ describe("every container of prod and a broken one, on a real Docker Engine", fu
         const run = await runProgram({ stack: "staging", config: { environment: env, backup: { enabled: false } } });
         const broken: ProgramRun = {
             ...run,
-            resources: run.resources.map((r): Registered => (r.type === CONTAINER && r.name === "redis" ? { ...r, inputs: { ...r.inputs, memory: 4, memorySwap: 4 } } : r)),
+            resources: run.resources.map((r): Registered =>
+                r.type === CONTAINER && r.name === "redis" ? { ...r, inputs: { ...r.inputs, memory: 4, memorySwap: 4 } } : r,
+            ),
         };
         const deployment = new Deployment(engine, broken, { hostPaths: engineHostPaths(), createOnly: true });
         try {

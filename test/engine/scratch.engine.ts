@@ -50,7 +50,8 @@ function grafanaPassword(run: ProgramRun): string {
 
 async function grafanaStatus(password: string): Promise<number> {
     const auth = Buffer.from(`admin:${password}`).toString("base64");
-    return (await fetch(`http://127.0.0.1:${PORTS.grafana}/api/search`, { headers: { Authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(10_000) })).status;
+    return (await fetch(`http://127.0.0.1:${PORTS.grafana}/api/search`, { headers: { Authorization: `Basic ${auth}` }, signal: AbortSignal.timeout(10_000) }))
+        .status;
 }
 
 describe("changing a running stack on a real Docker Engine (the program's own steps)", function () {
@@ -94,20 +95,35 @@ describe("changing a running stack on a real Docker Engine (the program's own st
         expect(actions["command:local:Command/grafana-admin-password"]).to.be.oneOf(["update", "replace"]);
         expect(actions["command:local:Command/agente-deposito-migrate"]).to.equal("update");
         const login = (password: string) =>
-            engine.exec(deployment.container("postgres").id!, ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT 1"], {
-                env: [`PGPASSWORD=${password}`],
-            });
+            engine.exec(
+                deployment.container("postgres").id!,
+                ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT 1"],
+                {
+                    env: [`PGPASSWORD=${password}`],
+                },
+            );
         expect((await login(newApp)).code).to.equal(0);
         expect((await login(oldApp)).code).not.to.equal(0);
         expect(await grafanaStatus(newGrafana)).to.equal(200);
         expect(await grafanaStatus(oldGrafana)).to.equal(401);
-        const version = await engine.exec(deployment.container("postgres").id!, ["psql", "-U", "postgres", "-d", "inventario_retail", "-Atc", "SELECT count(*) FROM productos"]);
+        const version = await engine.exec(deployment.container("postgres").id!, [
+            "psql",
+            "-U",
+            "postgres",
+            "-d",
+            "inventario_retail",
+            "-Atc",
+            "SELECT count(*) FROM productos",
+        ]);
         expect(version.output.trim(), "the migration ran once").to.equal("2");
     });
 
     it("keeps serving through Caddy while the dashboard is replaced side by side (Docker's DNS alias shared, then the old one drained)", async () => {
         const old = deployment.container("dashboard");
-        const changed = await program({ rotations: { postgresPassword: 1, grafanaAdminPassword: 1 }, services: { ...settingsServices(), dashboard: { env: { FEATURE_FLAG: "swap" } } } });
+        const changed = await program({
+            rotations: { postgresPassword: 1, grafanaAdminPassword: 1 },
+            services: { ...settingsServices(), dashboard: { env: { FEATURE_FLAG: "swap" } } },
+        });
         let done = false;
         const results = { ok: 0, failed: [] as string[] };
         const loop = (async () => {
@@ -140,7 +156,10 @@ describe("changing a running stack on a real Docker Engine (the program's own st
             const grace = d.request!.destroyGraceSeconds;
             const started = Date.now();
             await stopAndRemove(engine, d.id!, grace).catch(() => undefined);
-            const info = (await engine.events(Math.floor(started / 1000) - 1, Math.ceil(Date.now() / 1000), { container: [d.id!], event: ["die", "kill"] })) as any[];
+            const info = (await engine.events(Math.floor(started / 1000) - 1, Math.ceil(Date.now() / 1000), {
+                container: [d.id!],
+                event: ["die", "kill"],
+            })) as any[];
             const died = info.find((e) => e.status === "die");
             const killed = info.some((e) => e.status === "kill" && e.Actor.Attributes.signal === "9");
             if (killed || !died) slow.push(`${c.name}: ${killed ? "SIGKILLed after its grace" : "no die event"} (grace ${grace} s)`);

@@ -120,11 +120,23 @@ describe("staging on a real Docker Engine (the program's containers, as the prov
         // The role step made the roles and set their generated passwords: the app role logs in over TCP with its own.
         const app = run.resources.find((r) => r.type === CONTAINER && r.name === "agente-deposito")!;
         const databaseUrl = (unwrap(app.inputs.envs) as string[]).find((l) => l.startsWith("DATABASE_URL="))!.slice("DATABASE_URL=".length);
-        const login = await engine.exec(deployment.container("postgres").id!, ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT current_user"], {
-            env: [`PGPASSWORD=${decodeURIComponent(new URL(databaseUrl).password)}`],
-        });
+        const login = await engine.exec(
+            deployment.container("postgres").id!,
+            ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT current_user"],
+            {
+                env: [`PGPASSWORD=${decodeURIComponent(new URL(databaseUrl).password)}`],
+            },
+        );
         expect(login.output.trim(), login.output).to.equal("minimarket_app");
-        const roles = await engine.exec(deployment.container("postgres").id!, ["psql", "-U", "postgres", "-d", "inventario_retail", "-Atc", "SELECT rolname FROM pg_roles WHERE rolname LIKE 'minimarket_%' ORDER BY 1"]);
+        const roles = await engine.exec(deployment.container("postgres").id!, [
+            "psql",
+            "-U",
+            "postgres",
+            "-d",
+            "inventario_retail",
+            "-Atc",
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'minimarket_%' ORDER BY 1",
+        ]);
         expect(roles.output.trim().split("\n")).to.deep.equal(["minimarket_app", "minimarket_backup", "minimarket_monitor"]);
     });
 
@@ -140,15 +152,23 @@ describe("staging on a real Docker Engine (the program's containers, as the prov
             120,
         );
         expect(list).to.match(/^\d{8}T\d{6}Z$/m);
-        const status = await eventually("backup metrics in Prometheus", async () => ((await promQuery(BACKUP_METRICS.lastStatus))[0]?.value[1] as string | undefined), 180);
+        const status = await eventually(
+            "backup metrics in Prometheus",
+            async () => (await promQuery(BACKUP_METRICS.lastStatus))[0]?.value[1] as string | undefined,
+            180,
+        );
         expect(status).to.equal("1");
         // The loop's first drill comes a minute after start; an operator's drill runs the same code.
         const drill = await engine.exec(backup, ["sh", "/opt/minimarket-backup/minimarket-backup.sh", "drill"]);
         expect(drill.code, drill.output).to.equal(0);
-        const drillStatus = await eventually("drill metrics in Prometheus", async () => {
-            const v = (await promQuery(BACKUP_METRICS.drillLastStatus))[0]?.value[1];
-            return v === "1" ? v : undefined;
-        }, 180);
+        const drillStatus = await eventually(
+            "drill metrics in Prometheus",
+            async () => {
+                const v = (await promQuery(BACKUP_METRICS.drillLastStatus))[0]?.value[1];
+                return v === "1" ? v : undefined;
+            },
+            180,
+        );
         expect(drillStatus).to.equal("1");
     });
 });

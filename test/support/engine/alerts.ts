@@ -63,7 +63,8 @@ export async function watchAlerts(opts: { prometheus: string; alertmanager: stri
         if (alerts.some((a) => a.labels.alertname === WATCHDOG && a.state === "firing")) result.watchdogFiring++;
         for (const a of alerts) if (a.labels.alertname !== WATCHDOG) note({ alertname: a.labels.alertname, state: a.state, labels: a.labels, at });
         const received = (await getJson(`${opts.alertmanager}/api/v2/alerts`)) as Array<{ labels: Record<string, string> }>;
-        for (const a of received) if (a.labels.alertname !== WATCHDOG) note({ alertname: a.labels.alertname, state: "received by Alertmanager", labels: a.labels, at });
+        for (const a of received)
+            if (a.labels.alertname !== WATCHDOG) note({ alertname: a.labels.alertname, state: "received by Alertmanager", labels: a.labels, at });
         result.receivedByAlertmanager = [...new Set(received.map((a) => a.labels.alertname))].sort();
         const targets = (await getJson(`${opts.prometheus}/api/v1/targets?state=active`)).data.activeTargets as Array<any>;
         result.targetsDown = targets.filter((t) => t.health !== "up").map((t) => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`);

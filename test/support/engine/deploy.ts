@@ -134,7 +134,8 @@ export class Deployment {
                 const text = p.action === "update" && inputs.update !== undefined ? inputs.update : inputs.create;
                 return { stdout: await runCommand({ ...inputs, create: text }) };
             }
-            if (r.type !== CONTAINER || p.action !== "replace") throw new Error(`${key(r)}: ${p.action} is not carried out by these tests (${p.changes.map((c) => c.path).join(", ")})`);
+            if (r.type !== CONTAINER || p.action !== "replace")
+                throw new Error(`${key(r)}: ${p.action} is not carried out by these tests (${p.changes.map((c) => c.path).join(", ")})`);
             const deleteFirst = r.options.deleteBeforeReplaceDefined ? r.options.deleteBeforeReplace : true;
             if (deleteFirst) await stopAndRemove(this.engine, old.id!, old.request!.destroyGraceSeconds);
             else replaced.push(old);
@@ -175,7 +176,8 @@ export class Deployment {
     private async image(r: Registered, inputs: Record<string, any>): Promise<Partial<Done>> {
         const local = buildTag(inputs.name);
         const reply = await this.engine.raw("GET", `/v${await this.engine.apiVersion()}/images/${encodeURIComponent(local)}/json`);
-        if (reply.status !== 200) throw new Error(`image ${inputs.name} is not on the engine (built as ${local} by scripts/engine/images.ts?): nothing can be pulled here`);
+        if (reply.status !== 200)
+            throw new Error(`image ${inputs.name} is not on the engine (built as ${local} by scripts/engine/images.ts?): nothing can be pulled here`);
         const mockId = String(computedState(r.type, r.name, inputs).imageId);
         this.imageIds.set(mockId, reply.json().Id);
         return { id: reply.json().Id, name: local };
@@ -256,7 +258,9 @@ export async function waitHealthy(engine: Engine, id: string, name: string, seco
         if (health.Status === "healthy") return;
         if (Date.now() > deadline) {
             const last = (health.Log ?? []).slice(-2).map((l: any) => `exit ${l.ExitCode}: ${String(l.Output).trim().slice(0, 300)}`);
-            throw new Error(`${name}: container failed to be in healthy state (state ${info.State.Status}, health ${health.Status}; last probes: ${last.join(" | ")})`);
+            throw new Error(
+                `${name}: container failed to be in healthy state (state ${info.State.Status}, health ${health.Status}; last probes: ${last.join(" | ")})`,
+            );
         }
         await new Promise((r) => setTimeout(r, 1000));
     }
@@ -294,7 +298,9 @@ export async function resetEnvironment(engine: Engine, environment: string): Pro
         ...(await engine.call("GET", `/containers/json?all=1&filters=${label}`)).json(),
         ...(await engine.call("GET", `/containers/json?all=1&filters=${byName}`)).json(),
     ];
-    await Promise.all([...new Set(containers.map((c: any) => c.Id as string))].map((id) => engine.call("DELETE", `/containers/${id}?force=1&v=1`, undefined, [204, 404])));
+    await Promise.all(
+        [...new Set(containers.map((c: any) => c.Id as string))].map((id) => engine.call("DELETE", `/containers/${id}?force=1&v=1`, undefined, [204, 404])),
+    );
     for (const n of (await engine.call("GET", `/networks?filters=${label}`)).json()) await engine.call("DELETE", `/networks/${n.Id}`, undefined, [204, 404]);
     for (const v of (await engine.call("GET", `/volumes?filters=${label}`)).json().Volumes ?? []) {
         await engine.call("DELETE", `/volumes/${encodeURIComponent(v.Name)}?force=1`, undefined, [204, 404]);
