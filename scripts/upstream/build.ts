@@ -95,13 +95,14 @@ async function writeWrapper(go: string, recipe: GoRecipe, dir: string, env: Node
         downloaded = { Error: firstProblem(download.output) };
     }
     if (download.code !== 0 || !downloaded.GoMod || !downloaded.Dir) {
-        throw new BuildError(`${recipe.module}@${recipe.version} cannot be downloaded: ${downloaded.Error ?? firstProblem(download.output)}`, true);
+        const why = (downloaded.Error ?? firstProblem(download.output)).replace(/\s+/g, " ");
+        throw new BuildError(`${recipe.module}@${recipe.version} cannot be downloaded: ${why}`, true);
     }
     const parsed = spawnSync(go, ["mod", "edit", "-json", downloaded.GoMod], { env, encoding: "utf8" });
     if (parsed.status !== 0) throw new BuildError(`cannot read ${downloaded.GoMod}: ${parsed.stderr}`, false);
     const upstream = JSON.parse(parsed.stdout) as UpstreamGoMod;
     const lines = [
-        `module minimarket.local/upstream-tools/${path.basename(recipe.module)}`,
+        `module minimarket.local/upstream-tools/${Object.keys(recipe.packages)[0]}`,
         "",
         `go ${upstream.Go}`,
         "",
@@ -118,19 +119,31 @@ async function writeWrapper(go: string, recipe: GoRecipe, dir: string, env: Node
     return downloaded.Dir;
 }
 
-/** `go build -overlay` arguments that put a page naming what is missing where a generated file belongs. */
-function overlayArgs(recipe: GoRecipe, moduleDir: string, work: string): string[] {
+/**
+ * For a recipe whose module lacks files its release build generates first (a web UI embedded with
+ * go:embed): vendors the build's packages into the wrapper module and writes, where each generated
+ * file belongs, a page saying it is not part of this build. (`go build -overlay` may not replace
+ * files in the module cache; the vendor directory is ours.) Returns the extra `go build` flags.
+ */
+async function vendorWithGenerated(go: string, recipe: GoRecipe, dir: string, env: NodeJS.ProcessEnv, log: fs.WriteStream): Promise<string[]> {
     const entries = Object.entries(recipe.generated ?? {});
     if (entries.length === 0) return [];
-    const replace: Record<string, string> = {};
-    entries.forEach(([rel, why], i) => {
-        const page = path.join(work, `generated-${i}.html`);
-        fs.writeFileSync(page, `<!DOCTYPE html>\n<title>not built</title>\n<p>${why}</p>\n`);
-        replace[path.join(moduleDir, rel)] = page;
-    });
-    const file = path.join(work, "overlay.json");
-    fs.writeFileSync(file, JSON.stringify({ Replace: replace }));
-    return [`-overlay=${file}`];
+    // The tools.go pattern: imports of the main packages, only so that `go mod vendor` copies them.
+    const imports = Object.values(recipe.packages).map((p) => `import _ "${p}"`);
+    fs.writeFileSync(path.join(dir, "tools.go"), `//go:build tools\n\npackage tools\n\n${imports.join("\n")}\n`);
+    for (const args of [
+        ["mod", "tidy", "-e"],
+        ["mod", "vendor", "-e"],
+    ]) {
+        const r = await runGo(go, args, dir, env, log);
+        if (r.code !== 0) throw new BuildError(`go ${args.join(" ")} failed: ${firstProblem(r.output)}`, false);
+    }
+    for (const [rel, why] of entries) {
+        const file = path.join(dir, "vendor", recipe.module, rel);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, `<!DOCTYPE html>\n<title>not built</title>\n<p>${why}</p>\n`);
+    }
+    return ["-mod=vendor"];
 }
 
 /**
@@ -149,20 +162,22 @@ export async function buildRecipe(go: string, recipe: GoRecipe, root: string, lo
         fs.mkdirSync(wrapper);
         fs.mkdirSync(out);
         const moduleDir = await writeWrapper(go, recipe, wrapper, env, log);
+        if (recipe.copyMain) fs.copyFileSync(path.join(moduleDir, recipe.copyMain), path.join(wrapper, "main.go"));
+        const targets = recipe.copyMain ? ["."] : Object.values(recipe.packages);
         const args = [
             "build",
             "-trimpath",
             `-tags=${recipe.tags.join(",")}`,
             `-ldflags=${recipe.ldflags.join(" ")}`,
-            ...overlayArgs(recipe, moduleDir, work),
+            ...(await vendorWithGenerated(go, recipe, wrapper, env, log)),
             "-o",
-            `${out}/`,
-            ...Object.values(recipe.packages),
+            recipe.copyMain ? path.join(out, Object.keys(recipe.packages)[0]) : `${out}/`,
+            ...targets,
         ];
         const built = await runGo(go, args, wrapper, env, log);
         if (built.code !== 0) throw new BuildError(`go build failed: ${firstProblem(built.output)}`, false);
         for (const [binary, pkg] of Object.entries(recipe.packages)) {
-            const produced = goBinaryName(pkg);
+            const produced = recipe.copyMain ? binary : goBinaryName(pkg);
             if (produced !== binary) fs.renameSync(path.join(out, produced), path.join(out, binary));
         }
         fs.writeFileSync(path.join(out, "recipe.json"), `${JSON.stringify(recipe, null, 2)}\n`);

@@ -21,8 +21,14 @@ export interface GoRecipe {
     /** What differs from the release build, if anything. */
     difference?: string;
     /**
+     * The release build copies this main.go (module-relative) into a module of its own and builds
+     * that, so the upstream module is a dependency (Caddy reads its version from there).
+     */
+    copyMain?: string;
+    /**
      * Files the release build generates before compiling (web UIs built with npm) and the module
-     * does not carry, given to `go build -overlay` as a page saying so: module-relative path → why.
+     * does not carry: module-relative path → why. The build vendors the module and puts a page
+     * saying so in their place.
      */
     generated?: Record<string, string>;
 }
@@ -137,7 +143,7 @@ export function tools(): Tool[] {
                 ldflags: promuLdflags(alertmanager),
                 upstreamBuild: ".promu.yml (tags netgo; CGO off); Makefile `build: ui-elm` first builds ui/app/dist",
                 difference:
-                    "ui/app/dist (the web UI, built with Elm and npm by `make ui-elm`, embedded by ui/web.go) is not in the module: an overlay puts a page there that says so; the API, routing, notifications and amtool are the same code",
+                    "ui/app/dist (the web UI, built with Elm and npm by `make ui-elm`, embedded by ui/web.go) is not in the module: the build vendors the module and puts a page there that says so, which the UI handler does not serve (it serves only precompressed files); the API, routing, notifications and amtool are the same code",
                 generated: { "ui/app/dist/index.html": "the Alertmanager web UI is not part of this build (docs/upstream-tools.md)" },
             },
         },
@@ -149,6 +155,7 @@ export function tools(): Tool[] {
                 module: "github.com/caddyserver/caddy/v2",
                 version: withV(caddy),
                 packages: { caddy: "github.com/caddyserver/caddy/v2/cmd/caddy" },
+                copyMain: "cmd/caddy/main.go",
                 tags: ["nobadger", "nomysql", "nopgx"],
                 ldflags: ["-s", "-w"],
                 upstreamBuild: ".goreleaser.yml (cmd/caddy/main.go in a module that requires caddy at the tag; CGO off, -trimpath, -s -w)",

@@ -25,6 +25,7 @@ export function recipeKey(recipe: GoRecipe): string {
         recipe.tags,
         recipe.ldflags,
         ...(recipe.generated ? [recipe.generated] : []),
+        ...(recipe.copyMain ? [recipe.copyMain] : []),
     ]);
     return crypto.createHash("sha256").update(identity).digest("hex").slice(0, 12);
 }

@@ -115,6 +115,17 @@ export function upstreamTool(bin: string): Located | string | undefined {
     return result;
 }
 
+/**
+ * The path of a pinned tool's binary, as `npm run -s upstream-tools -- --print-path <bin>` prints
+ * it; throws why it cannot be used. Suites use requireBinaries (which skips locally instead).
+ */
+export function upstreamToolPath(bin: string): string {
+    const found = upstreamTool(bin);
+    if (found === undefined) throw new Error(`${bin}: no pinned tool provides it (scripts/upstream/catalog.ts)`);
+    if (typeof found === "string") throw new Error(found);
+    return found.path;
+}
+
 /** Where the PostgreSQL server binaries the tests run live (Debian's directory for the pinned major). */
 export function postgresBinDir(): string {
     const source = tools().find((t) => t.name === "postgresql")?.fallback?.source;
