@@ -1,6 +1,8 @@
 // Reads a committed Pulumi.<stack>.yaml the way the Pulumi CLI hands it to the program: every
-// value a string, structured values as JSON. Encrypted values (`secure:`) cannot be read without
-// the stack's secrets provider; they are replaced by a visible placeholder and reported as secret.
+// value a string, structured values as JSON the way Go's encoding/json writes it (the CLI's
+// json.Marshal: map keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped; test/pulumiCli.test.ts
+// checks it against the real CLI). Encrypted values (`secure:`) cannot be read without the stack's
+// secrets provider; they are replaced by a visible placeholder and reported as secret.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -43,6 +45,17 @@ function parseStackYaml(file: string): Record<string, unknown> {
     return (config ?? {}) as Record<string, unknown>;
 }
 
+/** A structured config value as the CLI hands it to the program: Go's json.Marshal of it. */
+export function goJson(value: unknown): string {
+    const sorted = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(sorted);
+        if (isPlainObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+        return v;
+    };
+    const escapes: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
+    return JSON.stringify(sorted(value)).replace(/[<>&\u2028\u2029]/g, (c) => escapes[c]);
+}
+
 export function readStackFile(file: string, placeholders: Record<string, string> = {}): StackFile {
     const config = parseStackYaml(file);
     const values: Record<string, string> = {};
@@ -55,7 +68,7 @@ export function readStackFile(file: string, placeholders: Record<string, string>
             return placeholder;
         });
         if (secret) secretKeys.push(key);
-        values[key] = typeof replaced === "string" ? replaced : JSON.stringify(replaced);
+        values[key] = typeof replaced === "string" ? replaced : goJson(replaced);
     }
     return { values, secretKeys };
 }

@@ -6,11 +6,11 @@
 #
 # The data: a sales table of ROWS rows (random text that compresses like real descriptions,
 # timestamps, amounts, a primary key and one more index) and a products table of ROWS/100 rows.
-# Needs PostgreSQL server binaries (PG_BIN, default /usr/lib/postgresql/15/bin).
+# Needs PostgreSQL server binaries (PG_BIN, default /usr/lib/postgresql/17/bin).
 # As root, the server runs as the `postgres` user. Prints one line of figures per step.
 set -euo pipefail
 rows=${1:-1000000}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/17/bin}
 export PATH="$PG_BIN:$PATH"
 here="$(cd "$(dirname "$0")/.." && pwd)/components/backup/scripts"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

@@ -4,7 +4,8 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { DEBIAN_PACKAGES, missingMessage, optOut, requireBinaries, unavailable } from "./support/tools";
+import { tools } from "../scripts/upstream/catalog";
+import { DEBIAN_PACKAGES, missingMessage, optOut, requireBinaries, unavailable, UPSTREAM_BINARIES } from "./support/tools";
 
 const REPO = path.join(__dirname, "..");
 const SELF = ["test/tools.test.ts", "test/support/tools.ts"];
@@ -133,7 +134,7 @@ describe("tests own their facts", () => {
             for (const m of source.matchAll(/(?<![.\w])(?:spawnSync|spawn|execFileSync|execFile|execSync|run)\(\s*"([^"]+)"/g)) {
                 if (!ESSENTIAL.has(m[1])) problems.push(`${file}: runs "${m[1]}" by name`);
             }
-            for (const tool of Object.keys(DEBIAN_PACKAGES)) {
+            for (const tool of [...Object.keys(DEBIAN_PACKAGES), ...UPSTREAM_BINARIES]) {
                 if (new RegExp(`\\[\\s*"${tool.replace(".", "\\.")}"\\s*,\\s*\\[`).test(source)) problems.push(`${file}: runs "${tool}" by name`);
             }
         }
@@ -142,10 +143,17 @@ describe("tests own their facts", () => {
 
     it(".ci/run installs the Debian package of every tool a test may require", () => {
         const script = fs.readFileSync(path.join(REPO, ".ci", "run"), "utf8");
-        const list = /debian_packages=\(([^)]*)\)/.exec(script);
-        expect(list, "debian_packages=( ... ) in .ci/run").not.to.equal(null);
-        const installed = new Set(list![1].split(/\s+/).filter(Boolean));
-        const missing = [...new Set(Object.values(DEBIAN_PACKAGES))].filter((p) => !installed.has(p));
-        expect(missing).to.deep.equal([]);
+        const listed = (name: string) => {
+            const list = new RegExp(`${name}=\\(([^)]*)\\)`).exec(script);
+            expect(list, `${name}=( ... ) in .ci/run`).not.to.equal(null);
+            return new Set(list![1].split(/\s+/).filter(Boolean));
+        };
+        const bookworm = listed("debian_packages");
+        expect([...new Set(Object.values(DEBIAN_PACKAGES))].filter((p) => !bookworm.has(p))).to.deep.equal([]);
+        // The pinned tools that come from Debian 13, and nothing else, from trixie.
+        const fromTrixie = tools().flatMap((t) => (t.fallback?.source.kind === "debian" ? [t.fallback.source.package] : []));
+        expect([...listed("trixie_packages")].sort()).to.deep.equal([...new Set(fromTrixie)].sort());
+        expect(script).to.match(/apt_install -t trixie "\$\{need_trixie\[@\]\}"/);
+        expect(script, "trixie below bookworm").to.include("Pin-Priority: 100");
     });
 });

@@ -8,6 +8,7 @@
 // otherwise Debian's packages do, and the table printed at the end says which.
 //
 //   npx ts-node --transpile-only scripts/engine/images.ts [--only key,key]
+//   … --prepare    only the base image and cAdvisor's binary (they need no upstream tool)
 import { spawnSync, SpawnSyncOptions } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -147,6 +148,11 @@ function main(): void {
     const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(",") : undefined;
     const started = Date.now();
     ensureBase();
+    if (process.argv.includes("--prepare")) {
+        cadvisorFromLibrary();
+        console.log(`images: base and cAdvisor ready in ${Math.round((Date.now() - started) / 1000)} s`);
+        return;
+    }
     const pins = Object.entries(defaultImages).filter(([key]) => !only || only.includes(key));
     const upstream = upstreamBinaries([...new Set(pins.flatMap(([key]) => UPSTREAM_BINARIES[key] ?? []))]);
     if (pins.some(([key]) => key === "cadvisor") && !upstream.paths.cadvisor) upstream.paths.cadvisor = cadvisorFromLibrary();

@@ -1,4 +1,4 @@
-// Backups, restores and drills against a real PostgreSQL (Debian's 15): the same scripts the
+// Backups, restores and drills against a real PostgreSQL (Debian 13's, the pinned major): the same scripts the
 // backup container runs, connecting as the least-privileged backup role.
 
 import { expect } from "chai";

@@ -1,5 +1,5 @@
 /**
- * A throwaway PostgreSQL cluster from Debian's binaries for the backup tests: unix socket in a
+ * A throwaway PostgreSQL cluster from Debian 13's binaries (the pinned major) for the backup tests: unix socket in a
  * temp dir plus 127.0.0.1 on a free port, local connections trusted, password auth over TCP
  * (as in the postgres container). As root the server runs as the `postgres` system user.
  */
@@ -8,9 +8,10 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { freePort, makeTempDir } from "../support/processes";
-import { asPostgres, runningAsRoot } from "../support/tools";
+import { asPostgres, postgresBinDir, runningAsRoot } from "../support/tools";
 
-export const PG_BIN = "/usr/lib/postgresql/15/bin";
+/** The pinned major's server binaries; the suites check them with requireBinaries(postgresBinaries(...)) first. */
+export const PG_BIN = postgresBinDir();
 export const SCRIPTS = path.join(__dirname, "..", "..", "components", "backup", "scripts");
 export const BACKUP_SCRIPT = path.join(SCRIPTS, "minimarket-backup.sh");
 export const RESTORE_SCRIPT = path.join(SCRIPTS, "restore-db.sh");

@@ -102,7 +102,7 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
         // Alertmanager's address goes into prometheus.yml, so its port is chosen first.
         const amPort = await freePort();
         const files = renderDrillFiles(dir, { receiverUrl: receiver.url, ports, alertmanagerAddress: `127.0.0.1:${amPort}`, fakes });
-        await startAlertmanager(procs, bins["prometheus-alertmanager"], files.alertmanagerRoot, "alertmanager", amPort);
+        await startAlertmanager(procs, bins["alertmanager"], files.alertmanagerRoot, "alertmanager", amPort);
         prometheusUrl = await startPrometheus(procs, bins.prometheus, files.prometheusRoot, ports.prometheus);
     });
 

@@ -17,10 +17,10 @@ import { containerEnv, named, runProgram, unwrap } from "../support/program";
 
 export const DRILL_BINARIES = [
     "prometheus",
-    "prometheus-alertmanager",
-    "prometheus-postgres-exporter",
-    "prometheus-redis-exporter",
-    "prometheus-node-exporter",
+    "alertmanager",
+    "postgres_exporter",
+    "redis_exporter",
+    "node_exporter",
     "redis-server",
     ...POSTGRES_IMAGE_BINARIES,
 ];
@@ -194,7 +194,7 @@ export function localise(d: Deployed, bins: Record<string, string>, ports: Ports
             env: { ...base, ...d.redis.env },
         },
         postgresExporter: {
-            bin: bins["prometheus-postgres-exporter"],
+            bin: bins["postgres_exporter"],
             args: [...d.postgresExporter.command, `--web.listen-address=127.0.0.1:${ports.postgresExporter}`],
             env: {
                 ...base,
@@ -203,7 +203,7 @@ export function localise(d: Deployed, bins: Record<string, string>, ports: Ports
             },
         },
         redisExporter: {
-            bin: bins["prometheus-redis-exporter"],
+            bin: bins["redis_exporter"],
             args: [...d.redisExporter.command, "-web.listen-address", `127.0.0.1:${ports.redisExporter}`],
             env: {
                 ...base,
@@ -212,7 +212,7 @@ export function localise(d: Deployed, bins: Record<string, string>, ports: Ports
             },
         },
         nodeExporter: {
-            bin: bins["prometheus-node-exporter"],
+            bin: bins["node_exporter"],
             args: [
                 ...d.nodeExporter.command.map((a) =>
                     a === "--path.rootfs=/host" ? "--path.rootfs=/" : a.replace(/^(--collector\.textfile\.directory=)\/host\/.*$/, `$1${textfileDir}`),

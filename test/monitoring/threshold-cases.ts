@@ -5,8 +5,10 @@
  * copy of the SPEC, not read from the product: moving a threshold or a `for` in
  * renderers/observability/alertDefinitions.ts makes one of these cases fail.
  *
- * Timing follows promtool 2.x (Debian's 2.42), where a range selector includes the sample at its
- * start; every history begins at 0 and is sampled every minute unless it says otherwise.
+ * Timing follows the deployed Prometheus 3 (promtool from `npm run upstream-tools`), where a range
+ * selector is left-open: `[5m]` at t holds the samples after t-5m, not the one at t-5m (2.x took it
+ * too, so its windows held one sample more). Every history begins at 0 and is sampled every
+ * minute unless it says otherwise.
  */
 import { SPEC_ALERTS } from "./fixtures";
 import type { AlertCase, ExprCase, InputSeries } from "./rule-cases";
@@ -202,8 +204,9 @@ export const PROBES: Record<string, Probe> = {
         labels: ML,
     },
     MLModelDrift: { series: (d, m) => [{ series: app("ml_model_drift_score", "ml-service"), values: gauge(d, m) }], trueFrom: () => 0, labels: ML },
-    // The 5m rate is all spike from 5 minutes after it starts; the norm needs 75 minutes of data.
-    LogVolumeSpike: { series: (ratio, m) => [lokiLines(ratio, LOG_SPIKE_AT, m)], trueFrom: () => LOG_SPIKE_AT + 5, labels: {} },
+    // The 5m rate is all spike from 4 minutes after it starts: (t-5m, t] then holds the samples
+    // t-4 … t, every step of them a spike step. The norm needs 75 minutes of data.
+    LogVolumeSpike: { series: (ratio, m) => [lokiLines(ratio, LOG_SPIKE_AT, m)], trueFrom: () => LOG_SPIKE_AT + 4, labels: {} },
     // Restarts 30 s apart from minute 10: the n-th is scraped at 10 + (n-1)/2 min, seen at the next evaluation.
     DeploymentIssue: {
         series: (n, m) => crashLoop(cadvisorContainer("minimarket-agente-deposito", "agente-deposito"), n, 10, m),

@@ -136,12 +136,12 @@ for (const withSlack of [false, true]) {
         let amUrl: string;
 
         before(async function () {
-            const bins = requireBinaries(this, ["prometheus-alertmanager"]);
+            const bins = requireBinaries(this, ["alertmanager"]);
             receiver = await startWebhookReceiver();
             dir = makeTempDir("minimarket-am");
             const input = stagingInput(withSlack ? { slackWebhookUrl: `${receiver.url}/slack`, deadMansSwitchUrl: `${receiver.url}/heartbeat` } : {});
             writeFiles(dir, renderMonitoringFiles(input));
-            amUrl = await startAlertmanager(procs, bins["prometheus-alertmanager"], path.join(dir, "alertmanager"));
+            amUrl = await startAlertmanager(procs, bins["alertmanager"], path.join(dir, "alertmanager"));
             await httpJson(`${amUrl}/api/v2/alerts`, { method: "POST", body: INHIBITION_ALERTS });
         });
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { which } from "../support/tools";
+import { upstreamTool } from "../support/tools";
 import { BACKUP_METRICS } from "../../facts/telemetry";
 
 /** App metrics as listed in SPEC.md ("App metrics (exposed by the images)"). */
@@ -158,22 +158,17 @@ export interface PromtoolResult {
     output: string;
 }
 
-export function promtoolAvailable(): boolean {
-    return which("promtool") !== undefined;
-}
-
 /** Writes the expressions as recording rules and runs `promtool check rules` on them. */
 export function promtoolCheckRules(exprs: NamedExpr[]): PromtoolResult {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minimarket-promql-"));
     try {
         const file = path.join(dir, "dashboards.rules.yml");
         fs.writeFileSync(file, rulesFile(exprs));
-        // Callers check with requireBinaries(this, ["promtool"]) first.
-        const r = spawnSync(which("promtool") ?? "promtool", ["check", "rules", file], { encoding: "utf8" });
+        const promtool = upstreamTool("promtool");
+        if (typeof promtool !== "object") throw new Error(`promtool: ${promtool ?? "unknown"} (callers check with requireBinaries(this, ["promtool"]) first)`);
+        const r = spawnSync(promtool.path, ["check", "rules", file], { encoding: "utf8" });
         return { status: r.status, output: `${r.stdout ?? ""}${r.stderr ?? ""}` };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
-
-export const PROMTOOL_MISSING = "promtool not found on PATH: install it (Debian: `apt-get install -y prometheus`) so dashboard PromQL can be checked";

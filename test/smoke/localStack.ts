@@ -108,7 +108,7 @@ export class LocalStack {
         this.prometheusConfig = path.join(this.dir, "prometheus/etc/prometheus/prometheus.yml");
         this.alertmanagerConfig = path.join(this.dir, "alertmanager/etc/alertmanager/alertmanager.yml");
         // rule_files are relative to prometheus.yml, so the rendered tree runs as it is.
-        this.alertmanagerUrl = await startAlertmanager(this.procs, b["prometheus-alertmanager"], path.join(this.dir, "alertmanager"), "alertmanager", amPort);
+        this.alertmanagerUrl = await startAlertmanager(this.procs, b["alertmanager"], path.join(this.dir, "alertmanager"), "alertmanager", amPort);
         this.prometheusUrl = await startPrometheus(this.procs, b.prometheus, path.join(this.dir, "prometheus"), promPort);
 
         const local = (u: string) => u.replace(/^http:\/\//, "");

@@ -5,7 +5,7 @@
 import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile, StackFile, stackFilePath } from "../../config";
+import { goJson, readStackFile, StackFile, stackFilePath } from "../../config";
 import { readBack, UnknownTypeError } from "./providers";
 
 /** The read-back state of a resource type the provider facts describe; other types keep their inputs. */
@@ -66,7 +66,7 @@ export interface ProgramRun {
 
 export interface StackSettings {
     stack?: string;
-    /** Keys without the `minimarket:` prefix; objects and lists are stored as JSON, like `--path`. */
+    /** Keys without the `minimarket:` prefix; objects and lists reach the program as JSON, as with `--path`. */
     config?: Record<string, unknown>;
     /** Keys set with `--secret`. */
     secretKeys?: string[];
@@ -217,18 +217,26 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
     return { resources, byKey: new Map(resources.map((r) => [`${r.type}/${r.name}`, r])), result, error, generated };
 }
 
+/**
+ * The config and secret keys the program receives for `settings`, as the CLI hands them over
+ * (test/pulumiCli.test.ts compares this with what the real CLI gives a program): the committed
+ * stack file, then the keys set; structured values as Go's json.Marshal writes them.
+ */
+export function cliConfig(settings: StackSettings = {}): { values: Record<string, string>; secretKeys: string[] } {
+    const file = settings.useStackFile === false ? { values: {}, secretKeys: [] } : stackFileConfig(settings.stack ?? "staging");
+    const values: Record<string, string> = { ...file.values, ...settings.rawConfig };
+    for (const [k, v] of Object.entries(settings.config ?? {})) {
+        values[`minimarket:${k}`] = typeof v === "string" ? v : goJson(v);
+    }
+    const secretKeys = [...new Set([...file.secretKeys, ...(settings.secretKeys ?? []).map((k) => `minimarket:${k}`)])];
+    return { values, secretKeys };
+}
+
 export async function runProgram(settings: StackSettings = {}): Promise<ProgramRun> {
     const stack = settings.stack ?? "staging";
     const configure = () => {
-        const fromFile = settings.useStackFile === false ? {} : stackFileConfig(stack).values;
-        const values: Record<string, string> = { ...fromFile, ...settings.rawConfig };
-        for (const [k, v] of Object.entries(settings.config ?? {})) {
-            values[`minimarket:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-        }
-        pulumi.runtime.setAllConfig(
-            values,
-            (settings.secretKeys ?? []).map((k) => `minimarket:${k}`),
-        );
+        const { values, secretKeys } = cliConfig(settings);
+        pulumi.runtime.setAllConfig(values, secretKeys);
         // A fresh copy of the program for every run, like a new `pulumi up`.
         for (const id of Object.keys(require.cache)) {
             if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../../config/stackFile";
+import { goJson, rawConfigOf, readStackFile, SECRET_PLACEHOLDER, stackFilePath } from "../../config/stackFile";
 
 describe("unit: stack files", () => {
     let dir: string;
@@ -46,6 +46,16 @@ describe("unit: stack files", () => {
             },
             secretKeys: [],
         });
+    });
+
+    it("writes structures as the CLI's Go json.Marshal does: keys sorted at every depth, <, >, &, U+2028 and U+2029 escaped", () => {
+        // test/pulumiCli.test.ts shows the real CLI handing config over this way.
+        const file = write(["config:", "  minimarket:services:", "    web:", "      image: x", "      env: { Z: '<b>&</b>', A: \"line\\u2028sep\\u2029\" }", "    api: [{ b: 1, a: 2 }]"].join("\n"));
+        expect(readStackFile(file).values["minimarket:services"]).to.equal(
+            '{"api":[{"a":2,"b":1}],"web":{"env":{"A":"line\\u2028sep\\u2029","Z":"\\u003cb\\u003e\\u0026\\u003c/b\\u003e"},"image":"x"}}',
+        );
+        expect(goJson({ b: null, a: [3, "x"], c: 1.5 })).to.equal('{"a":[3,"x"],"b":null,"c":1.5}');
+        expect(JSON.parse(goJson({ q: "a<b>&c\u2028" }))).to.deep.equal({ q: "a<b>&c\u2028" });
     });
 
     it("replaces encrypted values at any depth and reports their top-level keys as secret", () => {
