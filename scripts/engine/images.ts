@@ -85,7 +85,8 @@ function upstreamBinaries(names: string[]): { paths: Record<string, string>; not
     for (const name of names) {
         const r = spawnSync("npm", ["run", "-s", "upstream-tools", "--", "--print-path", name], { cwd: root, encoding: "utf8" });
         const p = r.stdout.trim().split("\n").pop() ?? "";
-        if (r.status === 0 && p && fs.existsSync(p)) paths[name] = p;
+        // A Debian fallback of the host (/usr/bin/…) is not taken: the image installs Debian's package itself.
+        if (r.status === 0 && p && fs.existsSync(p) && !p.startsWith("/usr/")) paths[name] = p;
     }
     return { paths };
 }
@@ -135,7 +136,8 @@ function buildOne(key: string, ref: string, upstream: Record<string, string>, bu
         run("docker", ["build", "--quiet", ...tags.flatMap((t) => ["-t", t]), ...buildArgs.flatMap((a) => ["--build-arg", a]), context], {
             env: { ...process.env, DOCKER_BUILDKIT: "1" },
         });
-        const binaries = wanted.length === 0 ? "-" : used.length === wanted.length ? "upstream" : used.length === 0 ? "Debian" : `upstream: ${used.join(", ")}`;
+        const from = (name: string) => (upstream[name]?.startsWith(cacheDir) ? "library build" : "upstream");
+        const binaries = wanted.length === 0 ? "-" : used.length === wanted.length ? from(wanted[0]) : used.length === 0 ? "Debian" : `upstream: ${used.join(", ")}`;
         return { key, ref, binaries, seconds: Math.round((Date.now() - started) / 1000) };
     } finally {
         fs.rmSync(context, { recursive: true, force: true });
