@@ -3,6 +3,7 @@
 
 import { expect } from "chai";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import { standInCommand, standInEnv } from "../components/apps/standin";
 import { freePort, ProcessGroup, requireBinaries, unavailable, waitFor } from "./support/processes";
 
@@ -90,11 +91,8 @@ describe("demo stand-in as PID 1 (as in its container)", function () {
             15_000,
             200,
         );
-        const python = Number(
-            spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" })
-                .stdout.trim()
-                .split("\n")[0],
-        );
+        // unshare's one child, the stand-in, by its pid outside the namespace.
+        const python = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(" ")[0]);
         expect(python, "the stand-in's pid outside its namespace").to.be.greaterThan(0);
         const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
         process.kill(python, "SIGTERM");
