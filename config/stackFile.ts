@@ -49,7 +49,12 @@ function parseStackYaml(file: string): Record<string, unknown> {
 export function goJson(value: unknown): string {
     const sorted = (v: unknown): unknown => {
         if (Array.isArray(v)) return v.map(sorted);
-        if (isPlainObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])]));
+        if (isPlainObject(v))
+            return Object.fromEntries(
+                Object.keys(v)
+                    .sort()
+                    .map((k) => [k, sorted(v[k])]),
+            );
         return v;
     };
     const escapes: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };

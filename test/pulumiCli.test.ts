@@ -110,7 +110,9 @@ describe("the real Pulumi CLI on a local backend", function () {
             config: {
                 logLevel: "DEBUG",
                 grafanaAdminPassword: password,
-                services: { dashboard: { image: "registry.example.com/minimarket/dashboard:1.9.3", memoryMb: 1024, cpus: "0.5", env: { BANNER: "<b>Tom & Jerry</b>" } } },
+                services: {
+                    dashboard: { image: "registry.example.com/minimarket/dashboard:1.9.3", memoryMb: 1024, cpus: "0.5", env: { BANNER: "<b>Tom & Jerry</b>" } },
+                },
                 corsOrigins: ["https://b.example.com", "https://a.example.com"],
                 backup: { intervalHours: 6 },
                 secretEnv: { dashboard: { OPENAI_API_KEY: apiKey } },
@@ -155,7 +157,8 @@ describe("the real Pulumi CLI on a local backend", function () {
             const stackAt = args.indexOf("--stack");
             if (stackAt >= 0) args.splice(stackAt, 2);
             const positional = args.filter((a) => !a.startsWith("--"));
-            if (args.includes("--secret")) expect(positional, `${doc}: pulumi config set ${args.join(" ")} puts the secret on the command line`).to.have.length(1);
+            if (args.includes("--secret"))
+                expect(positional, `${doc}: pulumi config set ${args.join(" ")} puts the secret on the command line`).to.have.length(1);
             const r = cli.run(p.dir, ["config", "set", ...args], { passphrase: PASSPHRASE, stdin: "a-secret-value-from-stdin-0123456789" });
             expect(r.status, `${doc}: pulumi config set ${args.join(" ")}\n${r.output}`).to.equal(0);
         }
@@ -214,9 +217,11 @@ describe("the real Pulumi CLI on a local backend", function () {
         before(() => {
             // The program as committed (index.ts and its layers), in a project of its own.
             const files: Record<string, string> = {};
-            for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml", "package.json", "tsconfig.json", "index.ts"]) files[f] = fs.readFileSync(path.join(REPO, f), "utf8");
+            for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml", "package.json", "tsconfig.json", "index.ts"])
+                files[f] = fs.readFileSync(path.join(REPO, f), "utf8");
             const dir = cli.project("program", files);
-            for (const layer of ["facts", "config", "renderers", "components", "stacks"]) fs.cpSync(path.join(REPO, layer), path.join(dir, layer), { recursive: true });
+            for (const layer of ["facts", "config", "renderers", "components", "stacks"])
+                fs.cpSync(path.join(REPO, layer), path.join(dir, layer), { recursive: true });
             ok(dir, ["stack", "init", "staging"]);
             ok(dir, ["config", "set", "logLevel", "LOUD"]);
             ok(dir, ["config", "set", "--secret", "postgresMonitorPassword"], secret);
@@ -237,7 +242,7 @@ describe("the real Pulumi CLI on a local backend", function () {
             // When that lands, this test must say so instead (the integrator updates it with it).
             expect(preview.output).to.include("failed with an unhandled exception:");
             expect(preview.output).to.match(/^\s+at parseConfig \(.*config\/parse\.ts:\d+:\d+\)$/m);
-            expect(preview.output.split('minimarket:logLevel: must be one of').length - 1).to.equal(2);
+            expect(preview.output.split("minimarket:logLevel: must be one of").length - 1).to.equal(2);
         });
     });
 });

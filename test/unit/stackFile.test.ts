@@ -50,7 +50,16 @@ describe("unit: stack files", () => {
 
     it("writes structures as the CLI's Go json.Marshal does: keys sorted at every depth, <, >, &, U+2028 and U+2029 escaped", () => {
         // test/pulumiCli.test.ts shows the real CLI handing config over this way.
-        const file = write(["config:", "  minimarket:services:", "    web:", "      image: x", "      env: { Z: '<b>&</b>', A: \"line\\u2028sep\\u2029\" }", "    api: [{ b: 1, a: 2 }]"].join("\n"));
+        const file = write(
+            [
+                "config:",
+                "  minimarket:services:",
+                "    web:",
+                "      image: x",
+                "      env: { Z: '<b>&</b>', A: \"line\\u2028sep\\u2029\" }",
+                "    api: [{ b: 1, a: 2 }]",
+            ].join("\n"),
+        );
         expect(readStackFile(file).values["minimarket:services"]).to.equal(
             '{"api":[{"a":2,"b":1}],"web":{"env":{"A":"line\\u2028sep\\u2029","Z":"\\u003cb\\u003e\\u0026\\u003c/b\\u003e"},"image":"x"}}',
         );

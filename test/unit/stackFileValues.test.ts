@@ -21,7 +21,7 @@ describe("unit: stack file values", () => {
             file,
             ["config:", "  minimarket:services:", "    dashboard:", "      migrationCommand: null", "      env: { A: ~, B: [x, null] }"].join("\n"),
         );
-        expect(readStackFile(file).values["minimarket:services"]).to.equal('{"dashboard":{"migrationCommand":null,"env":{"A":null,"B":["x",null]}}}');
+        expect(readStackFile(file).values["minimarket:services"]).to.equal('{"dashboard":{"env":{"A":null,"B":["x",null]},"migrationCommand":null}}');
     });
 
     it("shows an encrypted value as a placeholder that names the command to set it", () => {
