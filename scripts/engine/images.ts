@@ -137,7 +137,8 @@ function buildOne(key: string, ref: string, upstream: Record<string, string>, bu
             env: { ...process.env, DOCKER_BUILDKIT: "1" },
         });
         const from = (name: string) => (upstream[name]?.startsWith(cacheDir) ? "library build" : "upstream");
-        const binaries = wanted.length === 0 ? "-" : used.length === wanted.length ? from(wanted[0]) : used.length === 0 ? "Debian" : `upstream: ${used.join(", ")}`;
+        const binaries =
+            wanted.length === 0 ? "-" : used.length === wanted.length ? from(wanted[0]) : used.length === 0 ? "Debian" : `upstream: ${used.join(", ")}`;
         return { key, ref, binaries, seconds: Math.round((Date.now() - started) / 1000) };
     } finally {
         fs.rmSync(context, { recursive: true, force: true });
