@@ -286,6 +286,9 @@ export function runCommand(inputs: Record<string, any>, timeoutMs = 600_000): Pr
             if (code === 0) resolve(stdout);
             else reject(new Error(`command exited ${code}: ${inputs.create}\n${stdout}${stderr}`.slice(0, 4000)));
         });
+        // A command that exits without reading its stdin (`true`) is fine: Go's os/exec, which the
+        // provider runs it with, ignores EPIPE on the copy to stdin (os/exec exec.go, closeAfterWait).
+        child.stdin.on("error", () => undefined);
         child.stdin.end(inputs.stdin ?? "");
     });
 }
