@@ -4,7 +4,7 @@
 // container stopped within its grace. The quiet window of the committed stack runs meanwhile.
 import { expect } from "chai";
 import { ProgramRun, runProgram, StackSettings } from "../support/program";
-import { Engine } from "../support/engine/api";
+import { Engine, psql } from "../support/engine/api";
 import { CONTAINER, Deployment, resetEnvironment, stopAndRemove } from "../support/engine/deploy";
 import { engineHostPaths, requireEngine } from "../support/engine/env";
 import { TEST_APP_IMAGE } from "../../scripts/engine/imageSet";
@@ -72,7 +72,7 @@ describe("changing a running stack on a real Docker Engine (the program's own st
 
     it("runs the release step from the app image before the app starts: the migration is in the database, its container gone", async () => {
         const postgres = deployment.container("postgres").id!;
-        const version = await engine.exec(postgres, ["psql", "-U", "postgres", "-d", "inventario_retail", "-Atc", "SELECT version_num FROM alembic_version"]);
+        const version = await psql(engine, postgres, "SELECT version_num FROM alembic_version");
         expect(version.output.trim()).to.equal("0001_initial");
         const migrate = deployment.get("command:local:Command", "agente-deposito-migrate");
         const app = await engine.inspect(deployment.container("agente-deposito").id!);
@@ -94,27 +94,12 @@ describe("changing a running stack on a real Docker Engine (the program's own st
         // Replaced by the new Grafana container's id on a real engine; the mocks' ids do not change, so "update" here: both run it again.
         expect(actions["command:local:Command/grafana-admin-password"]).to.be.oneOf(["update", "replace"]);
         expect(actions["command:local:Command/agente-deposito-migrate"]).to.equal("update");
-        const login = (password: string) =>
-            engine.exec(
-                deployment.container("postgres").id!,
-                ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT 1"],
-                {
-                    env: [`PGPASSWORD=${password}`],
-                },
-            );
+        const login = (password: string) => psql(engine, deployment.container("postgres").id!, "SELECT 1", { user: "minimarket_app", password });
         expect((await login(newApp)).code).to.equal(0);
         expect((await login(oldApp)).code).not.to.equal(0);
         expect(await grafanaStatus(newGrafana)).to.equal(200);
         expect(await grafanaStatus(oldGrafana)).to.equal(401);
-        const version = await engine.exec(deployment.container("postgres").id!, [
-            "psql",
-            "-U",
-            "postgres",
-            "-d",
-            "inventario_retail",
-            "-Atc",
-            "SELECT count(*) FROM productos",
-        ]);
+        const version = await psql(engine, deployment.container("postgres").id!, "SELECT count(*) FROM productos");
         expect(version.output.trim(), "the migration ran once").to.equal("2");
     });
 

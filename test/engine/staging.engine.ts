@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import { BACKUP_METRICS } from "../../facts/telemetry";
 import { Registered, unwrap } from "../support/program";
+import { psql } from "../support/engine/api";
 import { COMMAND, CONTAINER } from "../support/engine/deploy";
 import { stagingStack } from "./stack";
 
@@ -120,23 +121,12 @@ describe("staging on a real Docker Engine (the program's containers, as the prov
         // The role step made the roles and set their generated passwords: the app role logs in over TCP with its own.
         const app = run.resources.find((r) => r.type === CONTAINER && r.name === "agente-deposito")!;
         const databaseUrl = (unwrap(app.inputs.envs) as string[]).find((l) => l.startsWith("DATABASE_URL="))!.slice("DATABASE_URL=".length);
-        const login = await engine.exec(
-            deployment.container("postgres").id!,
-            ["psql", "-h", "127.0.0.1", "-U", "minimarket_app", "-d", "inventario_retail", "-Atc", "SELECT current_user"],
-            {
-                env: [`PGPASSWORD=${decodeURIComponent(new URL(databaseUrl).password)}`],
-            },
-        );
+        const login = await psql(engine, deployment.container("postgres").id!, "SELECT current_user", {
+            user: "minimarket_app",
+            password: decodeURIComponent(new URL(databaseUrl).password),
+        });
         expect(login.output.trim(), login.output).to.equal("minimarket_app");
-        const roles = await engine.exec(deployment.container("postgres").id!, [
-            "psql",
-            "-U",
-            "postgres",
-            "-d",
-            "inventario_retail",
-            "-Atc",
-            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'minimarket_%' ORDER BY 1",
-        ]);
+        const roles = await psql(engine, deployment.container("postgres").id!, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'minimarket_%' ORDER BY 1");
         expect(roles.output.trim().split("\n")).to.deep.equal(["minimarket_app", "minimarket_backup", "minimarket_monitor"]);
     });
 

@@ -10,6 +10,18 @@ export interface Reply {
     text(): string;
 }
 
+/** A non-TTY stream of the engine (logs, exec): 8-byte frame headers, then stdout or stderr bytes. */
+function demux(body: Buffer): string {
+    const out: Buffer[] = [];
+    let i = 0;
+    while (i + 8 <= body.length) {
+        const size = body.readUInt32BE(i + 4);
+        out.push(body.subarray(i + 8, i + 8 + size));
+        i += 8 + size;
+    }
+    return Buffer.concat(out).toString("utf8");
+}
+
 export class EngineError extends Error {
     constructor(
         readonly status: number,
@@ -110,15 +122,7 @@ export class Engine {
 
     /** stdout and stderr of a container (demultiplexed), as the CLI's `docker logs` prints them. */
     async logs(container: string): Promise<string> {
-        const r = await this.call("GET", `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`);
-        const out: Buffer[] = [];
-        let i = 0;
-        while (i + 8 <= r.body.length) {
-            const size = r.body.readUInt32BE(i + 4);
-            out.push(r.body.subarray(i + 8, i + 8 + size));
-            i += 8 + size;
-        }
-        return Buffer.concat(out).toString("utf8");
+        return demux((await this.call("GET", `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`)).body);
     }
 
     /** Runs `cmd` in a running container; its exit code and combined output. */
@@ -131,15 +135,17 @@ export class Engine {
             Env: opts.env ?? [],
         });
         const id = created.json().Id as string;
-        const r = await this.call("POST", `/exec/${id}/start`, { Detach: false, Tty: false });
-        const out: Buffer[] = [];
-        let i = 0;
-        while (i + 8 <= r.body.length) {
-            const size = r.body.readUInt32BE(i + 4);
-            out.push(r.body.subarray(i + 8, i + 8 + size));
-            i += 8 + size;
-        }
+        const output = demux((await this.call("POST", `/exec/${id}/start`, { Detach: false, Tty: false })).body);
         const info = (await this.call("GET", `/exec/${id}/json`)).json();
-        return { code: info.ExitCode as number, output: Buffer.concat(out).toString("utf8") };
+        return { code: info.ExitCode as number, output };
     }
+}
+
+/**
+ * One SQL statement through psql in the PostgreSQL container: as the superuser over the socket
+ * (trusted there), or as `as.user` over TCP with `as.password`, which goes by the environment.
+ */
+export function psql(engine: Engine, container: string, sql: string, as?: { user: string; password: string }): Promise<{ code: number; output: string }> {
+    const who = as ? ["-h", "127.0.0.1", "-U", as.user] : ["-U", "postgres"];
+    return engine.exec(container, ["psql", ...who, "-d", "inventario_retail", "-Atc", sql], { env: as ? [`PGPASSWORD=${as.password}`] : [] });
 }

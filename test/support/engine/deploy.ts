@@ -25,8 +25,6 @@ export interface DeployOptions {
     hostPaths?: Record<string, string>;
     /** Create containers only: no start, no wait, no commands (a stack whose containers reach outside addresses). */
     createOnly?: boolean;
-    /** Called before a resource is carried out; a returned error fails it (used to break a spec on purpose). */
-    log?: (line: string) => void;
 }
 
 export interface Done {
@@ -162,7 +160,7 @@ export class Deployment {
                 await this.engine.call("POST", "/volumes/create", volumeRequest(inputs));
                 return { name: inputs.name };
             case CONTAINER:
-                return this.createContainer(r, inputs);
+                return this.createContainer(r);
             case COMMAND:
                 return this.options.createOnly ? {} : { stdout: await runCommand(inputs) };
             default:
@@ -202,7 +200,7 @@ export class Deployment {
         return req;
     }
 
-    private async createContainer(r: Registered, _inputs: Record<string, any>): Promise<Partial<Done>> {
+    private async createContainer(r: Registered): Promise<Partial<Done>> {
         const req = this.request(r);
         const e = this.engine;
         // A missing bind source is made by the engine at create, root-owned: the program must make
