@@ -27,7 +27,8 @@ write_backup_metrics() {
     {
         # No status before the first attempt: a new stack has not failed anything yet.
         attempt_status=$(state_get backup last_status "")
-        [ -z "$attempt_status" ] || gauge minimarket_backup_last_status "1 if the last backup attempt succeeded, 0 if it failed" "$attempt_status"
+        [ -z "$attempt_status" ] ||
+            gauge minimarket_backup_last_status "1 if the last backup attempt succeeded, 0 if it failed" "$attempt_status"
         gauge minimarket_backup_last_attempt_timestamp_seconds "Start of the last backup attempt" "$(state_get backup last_attempt 0)"
         gauge minimarket_backup_failures_total "Failed backup attempts" "$(state_get backup failures_total 0)" counter
         gauge minimarket_backup_retained_backups "Good backups on the backup volume" "$(cmd_list | grep -c . || true)"
@@ -46,7 +47,8 @@ write_drill_metrics() {
     [ -f "$STATE_DIR/drill.state" ] || return 0
     {
         attempt_status=$(state_get drill last_status "")
-        [ -z "$attempt_status" ] || gauge restore_drill_last_status "1 if the last restore drill succeeded, 0 if it failed" "$attempt_status"
+        [ -z "$attempt_status" ] ||
+            gauge restore_drill_last_status "1 if the last restore drill succeeded, 0 if it failed" "$attempt_status"
         gauge restore_drill_last_attempt_timestamp_seconds "Start of the last restore drill" "$(state_get drill last_attempt 0)"
         gauge restore_drill_last_success_timestamp_seconds "Start of the last successful restore drill (0: never)" "$(state_get drill last_success 0)"
         gauge restore_drill_last_duration_seconds "Duration of the last restore drill (restore and checks)" "$(state_get drill last_duration 0)"
