@@ -63,7 +63,7 @@ describe("Redis as the container runs it", function () {
         await waitFor(
             () => `redis to answer:\n${procs.logOf("redis")}`,
             () => (cli([], nasty).stdout.includes("PONG") ? true : undefined),
-            15_000,
+            60_000,
             200,
         );
     });

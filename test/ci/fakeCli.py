@@ -47,6 +47,22 @@ def secret(name, rotation):
     return "%s-v%d-&?!)'\"$x-%s" % (name, rotation, env.get("FAKE_SECRET_SALT", "s4lt"))
 
 
+def dashboard_answers():
+    """Statuses the fake dashboard answered (test/ci/fakeDashboard.py logs them)."""
+    log = env.get("FAKE_DASHBOARD_LOG")
+    if not log or not os.path.exists(log):
+        return []
+    with open(log) as f:
+        return f.read().split()
+
+
+def wait_until(condition, seconds=60):
+    """Bounded: if it never holds, the test's own assertions report what is missing."""
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.02)
+
+
 def opt(name):
     return args[args.index(name) + 1] if name in args else None
 
@@ -101,12 +117,17 @@ def pulumi(s):
             st["rows"], st["keys"] = [], {}
         if st.get("services", {}) != st.get("appliedServices", {}) and not env.get("FAKE_BUMP_KEEPS"):
             replaced.add("dashboard")
+            # The replacement lasts until the request loop has reached the dashboard during it (a
+            # dropped request, or 10 answered), not a fixed time.
+            served = lambda status: dashboard_answers().count(status)
             if env.get("FAKE_BUMP_DROPS"):
+                dropped = served("502")
                 open(env["FAKE_BUMP_DROPS"], "w").close()
-                time.sleep(1)
+                wait_until(lambda: served("502") >= dropped + 1)
                 os.remove(env["FAKE_BUMP_DROPS"])
             else:
-                time.sleep(0.5)
+                before = served("200")
+                wait_until(lambda: served("200") >= before + 10)
         st["appliedServices"] = dict(st.get("services", {}))
         st["previous"] = dict(st["applied"])
         st["applied"] = dict(st["rotations"])
