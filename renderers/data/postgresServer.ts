@@ -71,6 +71,17 @@ export function rolesSql(p: DatabasePasswords): string {
 }
 
 /**
+ * The container's health probe: pg_isready over TCP to 127.0.0.1, the real server's address
+ * (the image's postgresql.conf says listen_addresses = '*'). On an empty volume the image's
+ * entrypoint first runs a temporary server with listen_addresses='' (socket only:
+ * docker-library/postgres 17/bookworm/docker-entrypoint.sh docker_temp_server_start) to create the
+ * database and run init scripts, then stops it; a probe over the socket would call that one healthy.
+ */
+export function postgresHealthcheck(): string[] {
+    return ["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"];
+}
+
+/**
  * psql inside the container as the superuser, over the local socket (trusted: no password needed),
  * with the SQL on stdin so no password is ever an argument.
  */
