@@ -7,6 +7,8 @@
 # still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
 import json, os, sys, time
 
+import fakeDocker  # copied beside this file (test/ci/fakes.ts)
+
 STATE = os.environ["FAKE_STATE"]
 tool = os.path.basename(sys.argv[0])
 args = sys.argv[1:]
@@ -166,19 +168,18 @@ def docker(s):
     if verb == "info":
         print("Server Version: fake")
     elif verb == "ps":
-        filters = dict(args[i + 1].split("=", 2)[1:] for i, a in enumerate(args) if a == "--filter")
-        label = filters["com.minimarket.environment"]
-        st = stacks.get(label, {"containers": {}})
-        fmt = opt("--format")
-        for c, cid in sorted(st["containers"].items()):
-            if filters.get("com.minimarket.service", c) != c:
-                continue
-            if fmt == "{{.ID}}":
-                print(cid)
-            elif fmt.startswith('{{.Label "com.minimarket.service"}}'):
-                print("%s %s" % (c, cid))
-            else:
-                print("minimarket-%s-%s %s" % (label, c, cid))
+        # Every stack's containers on the one host, with the program's labels; the shared model
+        # (test/support/fakeDocker.py) applies the filters, so a script asking for the wrong ones gets them.
+        host = {"containers": [
+            {"id": cid + "0" * 52, "name": "minimarket-%s-%s" % (name, c), "running": True,
+             "labels": {"com.minimarket.environment": name, "com.minimarket.service": c,
+                        "com.minimarket.role": "app" if c in APPS else "data" if c in ("postgres", "redis") else "observability"}}
+            for name, st in sorted(stacks.items()) for c, cid in sorted(st["containers"].items())]}
+        try:
+            for line in fakeDocker.ps(host, args[1:]):
+                print(line)
+        except fakeDocker.Refused as e:
+            fail(str(e), e.code)
     elif verb == "exec":
         name = [a for a in args[1:] if a.startswith("minimarket-")][0]
         stack = name[len("minimarket-"):].rsplit("-", 1)[0]
