@@ -22,8 +22,8 @@ staging_select_stack
 DOCKER_HOST="$(staging_docker_host)"
 export DOCKER_HOST
 staging_ssh_share "$DOCKER_HOST"
-docker info >/dev/null 2>&1 ||
-    staging_fail "Docker at $DOCKER_HOST is not answering; start the Docker daemon, or point staging at a remote host (README: Remote Docker host)"
+# Answering, and new enough for the program's containers: before `pulumi up` changes anything.
+staging_engine_preflight "$DOCKER_HOST"
 
 staging_parallel_args "$@"
 pulumi up --stack "$STAGING_STACK" ${STAGING_UP_ARGS[@]+"${STAGING_UP_ARGS[@]}"} "$@"

@@ -22,8 +22,10 @@ interface Fakes {
     config?: Record<string, string>;
     /** What `docker context inspect` reports for the current context. */
     contextHost?: string;
-    /** A daemon that does not answer `docker info`. */
+    /** A daemon that does not answer `docker version`. */
     downHost?: string;
+    /** What the daemon reports as `{{.Server.APIVersion}} {{.Server.Version}}`. */
+    server?: string;
     env?: Record<string, string>;
 }
 
@@ -45,10 +47,11 @@ function setup(opts: Fakes = {}) {
             `echo "docker $* | DOCKER_HOST=\${DOCKER_HOST:-}" >> ${log}`,
             'case "$1" in',
             `context) echo '${opts.contextHost ?? "unix:///var/run/docker.sock"}' ;;`,
-            "info)",
+            "version)",
             `    case "\${DOCKER_HOST:-}" in ssh://*) ${DIAL} || exit 1 ;; esac`,
             `    [ "\${DOCKER_HOST:-}" = '${opts.downHost ?? "-"}' ] && exit 1`,
-            `    exit ${opts.dockerUp === false ? 1 : 0} ;;`,
+            `    [ ${opts.dockerUp === false ? 1 : 0} = 0 ] || exit 1`,
+            `    echo '${opts.server ?? "1.45 26.1.5"}' ;;`,
             "esac",
         ].join("\n"),
     );
@@ -98,7 +101,7 @@ describe("README first command: scripts/up-staging.sh", () => {
             `pulumi stack select --create staging --secrets-provider passphrase ${env("")}`,
             `pulumi config get dockerHost --stack staging ${env("")}`,
             "docker context inspect --format {{.Endpoints.docker.Host}} | DOCKER_HOST=",
-            "docker info | DOCKER_HOST=unix:///var/run/docker.sock",
+            "docker version --format {{.Server.APIVersion}} {{.Server.Version}} | DOCKER_HOST=unix:///var/run/docker.sock",
             `pulumi up --stack staging --yes ${env("unix:///var/run/docker.sock")}`,
         ]);
         expect(fs.statSync(passfile).mode & 0o777).to.equal(0o600);
@@ -114,7 +117,7 @@ describe("README first command: scripts/up-staging.sh", () => {
         const colima = "unix:///Users/ana/.colima/default/docker.sock";
         const t = setup({ contextHost: colima });
         expect(t.up().status).to.equal(0);
-        expect(t.calls()).to.include(`docker info | DOCKER_HOST=${colima}`);
+        expect(t.calls()).to.include(`docker version --format {{.Server.APIVersion}} {{.Server.Version}} | DOCKER_HOST=${colima}`);
         expect(t.calls().pop()).to.match(new RegExp(`^pulumi up --stack staging --yes .* DOCKER_HOST=${colima}$`));
     });
 
@@ -122,7 +125,7 @@ describe("README first command: scripts/up-staging.sh", () => {
         const remote = "tcp://staging.example.com:2376";
         const ok = setup({ config: { dockerHost: remote } });
         expect(ok.up().status).to.equal(0);
-        expect(ok.calls().filter((c) => c.startsWith("docker"))).to.deep.equal([`docker info | DOCKER_HOST=${remote}`]);
+        expect(ok.calls().filter((c) => c.startsWith("docker"))).to.deep.equal([`docker version --format {{.Server.APIVersion}} {{.Server.Version}} | DOCKER_HOST=${remote}`]);
         expect(ok.calls().pop()).to.match(new RegExp(`DOCKER_HOST=${remote}$`));
 
         const down = setup({ config: { dockerHost: remote }, downHost: remote });
@@ -139,7 +142,7 @@ describe("README first command: scripts/up-staging.sh", () => {
         const control = `ControlPath=${t.mm}/ssh/staging/%C`;
         expect(t.sshCalls()).to.deep.equal([
             `ssh -o ControlMaster=yes -o ${control} -o ControlPersist=10m -o ConnectTimeout=30 -i /keys/deploy key -f -N -p 2222 deploy@staging.example.com`,
-            // docker info, then the provider inside pulumi up: both multiplexed over the master.
+            // docker version, then the provider inside pulumi up: both multiplexed over the master.
             `ssh -o ControlMaster=no -o ${control} -i /keys/deploy key -l deploy -p 2222 -- staging.example.com docker system dial-stdio`,
             `ssh -o ControlMaster=no -o ${control} -i /keys/deploy key -l deploy -p 2222 -- staging.example.com docker system dial-stdio`,
             `ssh -o ${control} -O exit -p 2222 deploy@staging.example.com`,
@@ -165,6 +168,37 @@ describe("README first command: scripts/up-staging.sh", () => {
         const r = setup({ dockerUp: false }).up();
         expect(r.status).to.equal(1);
         expect(r.stderr).to.include("Docker at unix:///var/run/docker.sock is not answering; start the Docker daemon");
+    });
+
+    it("stops before `pulumi up` on an engine older than API 1.44, naming the version found and the one needed", () => {
+        const t = setup({ server: "1.41 20.10.24+dfsg1" });
+        const r = t.up();
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.include(
+            "up-staging: Docker Engine 20.10.24+dfsg1 at unix:///var/run/docker.sock speaks API 1.41; the program needs API 1.44 or newer (Docker Engine 25.0 or newer",
+        );
+        expect(r.stderr).to.include("nothing was changed");
+        expect(t.calls().some((c) => c.startsWith("pulumi up"))).to.equal(false);
+    });
+
+    for (const server of ["1.44 25.0.0", "1.45 26.1.5", "1.52 29.1.0", "2.0 99.0.0"])
+        it(`goes on with an engine of API ${server.split(" ")[0]}`, () => {
+            const t = setup({ server });
+            expect(t.up().status).to.equal(0);
+            expect(t.calls().pop()).to.match(/^pulumi up --stack staging --yes /);
+        });
+
+    for (const server of ["1.43 24.0.9", "0.99 1.0.0"])
+        it(`stops on an engine of API ${server.split(" ")[0]}`, () => {
+            const r = setup({ server }).up();
+            expect(r.status).to.equal(1);
+            expect(r.stderr).to.include(`speaks API ${server.split(" ")[0]}; the program needs API 1.44 or newer`);
+        });
+
+    it("stops, naming what it read, when the engine reports an API version it cannot read", () => {
+        const r = setup({ server: "1.x 26.1.5" }).up();
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.include("reports API version '1.x', which is not <major>.<minor>; the program needs API 1.44 or newer");
     });
 
     it("stops with a clear message when the Pulumi CLI is missing", () => {

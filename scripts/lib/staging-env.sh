@@ -41,6 +41,28 @@ staging_docker_host() {
     printf '%s' "${host:-unix:///var/run/docker.sock}"
 }
 
+# The oldest Docker Engine API the program's containers need: their health checks have a start
+# interval (renderers/rollout/health.ts), which the Engine accepts from API 1.44 (Docker Engine
+# 25.0) on; 20.10 (API 1.41) refuses the first container. Checked before `pulumi up` changes
+# anything, with the version found and the one needed.
+STAGING_MIN_DOCKER_API=1.44
+
+# Stops unless the daemon at $1 answers and speaks API STAGING_MIN_DOCKER_API or newer.
+staging_engine_preflight() {
+    local host=$1 found api version
+    found="$(docker version --format '{{.Server.APIVersion}} {{.Server.Version}}' 2>/dev/null)" ||
+        staging_fail "Docker at $host is not answering; start the Docker daemon, or point staging at a remote host (README: Remote Docker host)"
+    api="${found%% *}"
+    version="${found#* }"
+    local need_major="${STAGING_MIN_DOCKER_API%%.*}" need_minor="${STAGING_MIN_DOCKER_API#*.}"
+    [[ "$api" =~ ^([0-9]+)\.([0-9]+)$ ]] ||
+        staging_fail "Docker at $host reports API version '$api', which is not <major>.<minor>; the program needs API $STAGING_MIN_DOCKER_API or newer"
+    local major=$((10#${BASH_REMATCH[1]})) minor=$((10#${BASH_REMATCH[2]}))
+    if ((major < need_major || (major == need_major && minor < need_minor))); then
+        staging_fail "Docker Engine $version at $host speaks API $api; the program needs API $STAGING_MIN_DOCKER_API or newer (Docker Engine 25.0 or newer: its health checks have a start interval). Upgrade Docker Engine (https://docs.docker.com/engine/install/); nothing was changed"
+    fi
+}
+
 # For an ssh:// daemon: one ssh connection for the whole run. Without it the provider and every
 # docker CLI step open their own (the docker connection helper runs `ssh … docker system dial-stdio`
 # per connection), and sshd's MaxStartups drops some of them under Pulumi's parallelism.
