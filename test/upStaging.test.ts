@@ -125,7 +125,9 @@ describe("README first command: scripts/up-staging.sh", () => {
         const remote = "tcp://staging.example.com:2376";
         const ok = setup({ config: { dockerHost: remote } });
         expect(ok.up().status).to.equal(0);
-        expect(ok.calls().filter((c) => c.startsWith("docker"))).to.deep.equal([`docker version --format {{.Server.APIVersion}} {{.Server.Version}} | DOCKER_HOST=${remote}`]);
+        expect(ok.calls().filter((c) => c.startsWith("docker"))).to.deep.equal([
+            `docker version --format {{.Server.APIVersion}} {{.Server.Version}} | DOCKER_HOST=${remote}`,
+        ]);
         expect(ok.calls().pop()).to.match(new RegExp(`DOCKER_HOST=${remote}$`));
 
         const down = setup({ config: { dockerHost: remote }, downHost: remote });
