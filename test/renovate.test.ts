@@ -12,13 +12,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { defaultImages, parseImageRef } from "../facts/images";
 import packageJson from "../package.json";
+import YAML from "yaml";
 
 const REPO = path.join(__dirname, "..");
 const config = JSON.parse(fs.readFileSync(path.join(REPO, "renovate.json"), "utf8"));
 
 /** Options this config may use, by where Renovate accepts them (options/index.ts `parents`). */
 const OPTIONS: Record<string, Record<string, "string" | "string[]" | "object[]">> = {
-    top: { $schema: "string", extends: "string[]", customManagers: "object[]", packageRules: "object[]", enabledManagers: "string[]" },
+    top: {
+        $schema: "string",
+        extends: "string[]",
+        postUpdateOptions: "string[]",
+        customManagers: "object[]",
+        packageRules: "object[]",
+        enabledManagers: "string[]",
+    },
     customManagers: {
         customType: "string",
         description: "string",
@@ -93,6 +101,24 @@ function customManagerFor(file: string): Record<string, any> {
     return found[0];
 }
 
+/**
+ * The `with:` version inputs Renovate's github-actions manager bumps by itself, by action
+ * (lib/modules/manager/github-actions/known-actions.ts, renovatebot/renovate 44.x: `valSchema`
+ * of each entry). Any other pinned version in a workflow needs a custom manager.
+ */
+const KNOWN_ACTION_VERSION_INPUTS: Record<string, string> = {
+    "actions/setup-node": "node-version",
+    "actions/setup-go": "go-version",
+    "actions/setup-python": "python-version",
+};
+
+/** `require` lines of a go.mod: module path → version. */
+function goModRequires(text: string): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const m of text.matchAll(/^\s*(?:require\s+)?([\w.-]+\.[\w.-]+\/[^\s]+)\s+(v[^\s]+)/gm)) found.set(m[1], m[2]);
+    return found;
+}
+
 const workflows = fs
     .readdirSync(path.join(REPO, ".github", "workflows"))
     .filter((f) => /\.ya?ml$/.test(f))
@@ -157,6 +183,44 @@ describe("renovate.json", () => {
         const rule = config.packageRules.find((r: any) => r.matchPackageNames?.includes("@pulumi/pulumi"));
         expect(rule).to.deep.include({ allowedVersions: "<3.249.0" });
         expect(rule.groupName, "the SDK and the CLI in one proposal").to.be.a("string");
+    });
+
+    it("bumps every tool version a workflow pins: through Renovate's known actions, or a custom manager", () => {
+        const uncovered: string[] = [];
+        for (const file of workflows) {
+            const doc = YAML.parse(fs.readFileSync(path.join(REPO, file), "utf8"));
+            for (const job of Object.values<any>(doc.jobs ?? {}))
+                for (const step of job.steps ?? []) {
+                    const action = String(step.uses ?? "").split("@")[0];
+                    for (const key of Object.keys(step.with ?? {}).filter((k) => /version$/.test(k))) {
+                        const custom = (config.customManagers as Array<Record<string, any>>).some(
+                            (m) =>
+                                m.managerFilePatterns.some((p: string) => filePattern(p).test(file)) &&
+                                m.matchStrings.some((x: string) => x.startsWith(`${key}: `)),
+                        );
+                        if (KNOWN_ACTION_VERSION_INPUTS[action] !== key && !custom) uncovered.push(`${file}: ${action} ${key}`);
+                    }
+                }
+        }
+        expect(uncovered).to.deep.equal([]);
+    });
+
+    it("bumps the cAdvisor the engine tests build together with the deployed image, from the same release", () => {
+        const goMod = "scripts/engine/cadvisor/go.mod";
+        const requires = goModRequires(fs.readFileSync(path.join(REPO, goMod), "utf8"));
+        const pinned = parseImageRef(defaultImages.cadvisor)!.tag;
+        const fix = `a pin bump needs \`go get github.com/google/cadvisor@${pinned} github.com/google/cadvisor/lib@${pinned} && go mod tidy\` in scripts/engine/cadvisor`;
+        expect(requires.get("github.com/google/cadvisor"), fix).to.equal(pinned);
+        expect(requires.get("github.com/google/cadvisor/lib"), fix).to.equal(pinned);
+        const rule = config.packageRules.find((r: any) => r.matchPackageNames?.includes("ghcr.io/google/cadvisor"));
+        expect(rule?.matchPackageNames, "one group: the image and both modules").to.have.members([
+            "ghcr.io/google/cadvisor",
+            "github.com/google/cadvisor",
+            "github.com/google/cadvisor/lib",
+        ]);
+        expect(rule.groupName).to.be.a("string");
+        // Renovate's gomod manager updates go.mod only; go.sum follows with `go mod tidy`.
+        expect(config.postUpdateOptions).to.include("gomodTidy");
     });
 
     it("can bump every action: each is pinned to a commit with its version beside it", () => {
