@@ -216,7 +216,7 @@ export function tools(): Tool[] {
             pinnedIn: pin("cadvisor"),
             deployed: cadvisor,
             unavailable:
-                "its main package is in the module github.com/google/cadvisor/cmd, which is not on the Go module proxy (build/build.sh builds it from a git checkout), and Debian has no cadvisor package; tests serve a stand-in /metrics in its place",
+                "its main package is in the module github.com/google/cadvisor/cmd, which is not on the Go module proxy (build/build.sh builds it from a git checkout), and Debian has no cadvisor package; the unit tests serve a stand-in /metrics in its place, the engine tests run the pinned release's library modules behind scripts/engine/cadvisor (docs/engine-tests.md)",
         },
         {
             name: "pulumi",
