@@ -77,7 +77,8 @@ const DOCS = path.join(__dirname, "..", "..", "docs", "upstream-tools.md");
 export function documentedExceptions(markdown = fs.readFileSync(DOCS, "utf8")): Map<string, string> {
     const section = markdown.split(/^## /m).find((s) => s.startsWith("Exceptions")) ?? "";
     const rows = new Map<string, string>();
-    for (const m of section.matchAll(/^\| `([^`]+)` \| [^|]* \| `([^`]+)` \|/gm)) rows.set(m[1], m[2]);
+    // Cells may be padded (prettier aligns the columns).
+    for (const m of section.matchAll(/^\| `([^`]+)`\s*\|[^|]*\|\s*`([^`]+)`\s*\|/gm)) rows.set(m[1], m[2]);
     return rows;
 }
 
