@@ -109,9 +109,9 @@ def serve():
         def do_GET(self):
             path = self.path.split("?")[0]
             if path == "/api/health":
-                return self.reply(200, {"database": "ok", "version": "12.1.1-standin"})
+                return self.reply(200, {"database": "ok", "version": "stand-in"})
             if path == "/metrics":
-                return self.reply(200, '# TYPE grafana_build_info gauge\ngrafana_build_info{version="12.1.1-standin"} 1\n', "text/plain; version=0.0.4")
+                return self.reply(200, '# TYPE grafana_build_info gauge\ngrafana_build_info{version="stand-in"} 1\n', "text/plain; version=0.0.4")
             if path in ("/", "/login"):
                 return self.reply(200, "<html><body>Grafana stand-in: log in</body></html>", "text/html")
             if not path.startswith("/api/"):
