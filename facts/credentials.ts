@@ -8,8 +8,10 @@
  * such as KEY, TOKEN, PASS or CREDENTIALS (`SECRET_KEY`, `GOOGLE_API_KEY`, `GITHUB_TOKEN`), and
  * names with PASSWORD or SECRET anywhere (`PGPASSWORD`, `CLIENT_SECRET_VALUE`). Only the last
  * word counts for the others: `ACCESS_TOKEN_EXPIRE_MINUTES` is a number and `MAX_TOKENS` a count.
+ * Fixed names that images read a credential from: postgres_exporter's `DATA_SOURCE_NAME` (a URL
+ * with the monitor role's password).
  */
-const CREDENTIAL_VAR = /(^|_)(DATABASE_URL|REDIS_URL|KEYS?|APIKEY|TOKEN|PASS|PASSWD|PWD|CREDENTIALS?|DSN|SALT)$|PASSWORD|SECRET/;
+const CREDENTIAL_VAR = /(^|_)(DATABASE_URL|REDIS_URL|KEYS?|APIKEY|TOKEN|PASS|PASSWD|PWD|CREDENTIALS?|DSN|SALT)$|PASSWORD|SECRET|^DATA_SOURCE_NAME$/;
 export const isCredentialVar = (name: string): boolean => name !== "PWD" && CREDENTIAL_VAR.test(name);
 
 /** A URL that carries a password (`scheme://user:password@host`), e.g. a DATABASE_URL. */
