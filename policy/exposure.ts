@@ -67,7 +67,7 @@ export const onlyPeoplePortsPublished: ResourceValidationPolicy = {
                 finding(
                     `\`${service || args.name}\` publishes ${showPort(p)} on every address of the host`,
                     why,
-                    "serve it through the proxy (components/proxy.ts, a site per service), or bind it to 127.0.0.1 (`ip: \"127.0.0.1\"`) for operator access over SSH",
+                    'serve it through the proxy (components/proxy.ts, a site per service), or bind it to 127.0.0.1 (`ip: "127.0.0.1"`) for operator access over SSH',
                 ),
             );
         }
@@ -94,7 +94,9 @@ export const dataServicesOffServiceNetwork: ResourceValidationPolicy = {
         const serviceNetwork = environment ? networkName(environment, "services") : undefined;
         for (const name of networks) {
             if (name === serviceNetwork || (!serviceNetwork && name.endsWith("-services"))) {
-                report(finding(`\`${service}\` is attached to the service network \`${name}\``, why, "attach it to the data network only (`networksAdvanced`)"));
+                report(
+                    finding(`\`${service}\` is attached to the service network \`${name}\``, why, "attach it to the data network only (`networksAdvanced`)"),
+                );
             }
         }
     }),

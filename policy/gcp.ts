@@ -87,7 +87,8 @@ export const cloudSqlDeletionProtection: ResourceValidationPolicy = {
         const problems: string[] = [];
         // The provider's own guard defaults to on (deletion_protection); the API's has to be asked for.
         if (known(() => props.deletionProtection) === false) problems.push("`deletionProtection` (the provider's guard) is off");
-        if (known(() => settings.deletionProtectionEnabled) !== true) problems.push("`settings.deletionProtectionEnabled` (the API's guard, which also covers the console and gcloud) is not on");
+        if (known(() => settings.deletionProtectionEnabled) !== true)
+            problems.push("`settings.deletionProtectionEnabled` (the API's guard, which also covers the console and gcloud) is not on");
         for (const p of problems) {
             report(
                 finding(
@@ -161,13 +162,15 @@ export const firewallPeoplePortsOnly: ResourceValidationPolicy = {
             () => props.sourceRanges,
             (r) => r as string,
         );
-        const tagged = knownItems(
-            () => props.sourceTags,
-            (t) => t as string,
-        ).length + knownItems(
-            () => props.sourceServiceAccounts,
-            (t) => t as string,
-        ).length;
+        const tagged =
+            knownItems(
+                () => props.sourceTags,
+                (t) => t as string,
+            ).length +
+            knownItems(
+                () => props.sourceServiceAccounts,
+                (t) => t as string,
+            ).length;
         // An ingress rule with no source at all applies to every source (the API defaults to 0.0.0.0/0).
         const fromAnywhere = ranges.some((r) => ANYWHERE.includes(r)) || (ranges.length === 0 && tagged === 0);
         const allowed = fromAnywhere ? PEOPLE_FIREWALL_PORTS : [...PEOPLE_FIREWALL_PORTS, ...OPERATOR_PORTS];

@@ -76,7 +76,12 @@ export const containerLogRotation: ResourceValidationPolicy = {
         const driver = known(() => props.logDriver) as string | undefined;
         const maxSize = known(() => props.logOpts?.["max-size"]) as string | undefined;
         if ((driver === "json-file" && maxSize) || SELF_ROTATING.includes(driver ?? "")) return;
-        const what = driver === undefined ? "leaves its log driver to the daemon's default" : driver === "json-file" ? "writes json-file logs without `max-size`" : `logs to \`${driver}\``;
+        const what =
+            driver === undefined
+                ? "leaves its log driver to the daemon's default"
+                : driver === "json-file"
+                  ? "writes json-file logs without `max-size`"
+                  : `logs to \`${driver}\``;
         report(
             finding(
                 `${who(view, args)} ${what}`,

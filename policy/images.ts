@@ -45,7 +45,8 @@ function forImages(check: (use: ImageUse, report: ReportViolation) => void) {
     return fn;
 }
 
-const PIN_FIX = "name an exact version tag (`repository:1.4.2`) or a digest (`repository@sha256:…`); for an app, `pulumi config set --path 'services.<name>.image' <reference>`";
+const PIN_FIX =
+    "name an exact version tag (`repository:1.4.2`) or a digest (`repository@sha256:…`); for an app, `pulumi config set --path 'services.<name>.image' <reference>`";
 
 /** Malformed or unpinned (`latest`, or no tag): what the first pull decides is not what was reviewed. */
 function unpinned(use: ImageUse): string | undefined {

@@ -40,12 +40,17 @@ function checkContainer(props: Props, args: ResourceValidationArgs, report: Repo
     // The environment holds generated passwords that are not known during a preview: checked at `up`.
     if (variable !== undefined && known(() => props.envs) === undefined) return;
     if (value) return;
-    const what = argument === undefined ? "starts without `--requirepass`" : variable ? `takes its password from \`$${variable}\`, which is empty or unset` : "has an empty `--requirepass`";
+    const what =
+        argument === undefined
+            ? "starts without `--requirepass`"
+            : variable
+              ? `takes its password from \`$${variable}\`, which is empty or unset`
+              : "has an empty `--requirepass`";
     report(
         finding(
             `\`${args.name}\` ${what}`,
             "an open Redis lets anyone on its network read and change the apps' sessions and caches, and write files on its host through CONFIG SET",
-            "start it with `--requirepass \"$REDIS_PASSWORD\"` and the generated password in its secret env, as components/data/redis.ts does",
+            'start it with `--requirepass "$REDIS_PASSWORD"` and the generated password in its secret env, as components/data/redis.ts does',
         ),
     );
 }

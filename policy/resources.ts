@@ -104,7 +104,12 @@ export function containerView(props: Props, urn: string): ContainerView {
 /** PostgreSQL and Redis: the services that hold the data. */
 export const DATA_SERVICES: readonly string[] = [ENDPOINTS.postgres.host, ENDPOINTS.redis.host];
 /** The exporters: they answer anyone who asks with what they know about the host and the data services. */
-export const EXPORTERS: readonly string[] = [ENDPOINTS.nodeExporter.host, ENDPOINTS.cadvisor.host, ENDPOINTS.postgresExporter.host, ENDPOINTS.redisExporter.host];
+export const EXPORTERS: readonly string[] = [
+    ENDPOINTS.nodeExporter.host,
+    ENDPOINTS.cadvisor.host,
+    ENDPOINTS.postgresExporter.host,
+    ENDPOINTS.redisExporter.host,
+];
 /** Ports inside a container that only the data services and exporters listen on (cAdvisor's 8080 is the dashboard's too). */
 export const DATA_AND_EXPORTER_PORTS: readonly number[] = [
     ENDPOINTS.postgres.port,

@@ -25,8 +25,20 @@ const COMMAND_CREDENTIAL_PLACES = ["environment", "stdin"];
 function leaves(value: unknown, path: string, out: Array<[string, string]>): void {
     const v = known(() => value);
     if (typeof v === "string") out.push([path, v]);
-    else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) leaves(known(() => v[i]), `${path}[${i}]`, out);
-    else if (typeof v === "object" && v !== null) for (const k of Object.keys(v)) leaves(known(() => (v as Props)[k]), path ? `${path}.${k}` : k, out);
+    else if (Array.isArray(v))
+        for (let i = 0; i < v.length; i++)
+            leaves(
+                known(() => v[i]),
+                `${path}[${i}]`,
+                out,
+            );
+    else if (typeof v === "object" && v !== null)
+        for (const k of Object.keys(v))
+            leaves(
+                known(() => (v as Props)[k]),
+                path ? `${path}.${k}` : k,
+                out,
+            );
 }
 
 /** `NAME=value` strings (docker `envs`) or a map (command `environment`) as [name, value] pairs. */
@@ -71,7 +83,13 @@ function holdsCredential(value: string, secrets: string[]): boolean {
 function checkResource(r: PolicyResource, secrets: string[], report: ReportViolation): void {
     const places = r.type === CONTAINER ? CONTAINER_CREDENTIAL_PLACES : COMMAND_CREDENTIAL_PLACES;
     const exposed: Array<[string, string]> = [];
-    for (const k of Object.keys(r.props)) if (!places.includes(k)) leaves(known(() => r.props[k]), k, exposed);
+    for (const k of Object.keys(r.props))
+        if (!places.includes(k))
+            leaves(
+                known(() => r.props[k]),
+                k,
+                exposed,
+            );
     for (const [path] of exposed.filter(([, v]) => holdsCredential(v, secrets))) {
         report(
             finding(

@@ -140,7 +140,8 @@ export function evaluate(policies: Policies, resources: RecordedResource[], stac
                         validate(args, reporter(policy, level, found, urns[i]));
                     } catch (e) {
                         if (e instanceof NotApplicable) continue;
-                        if (e instanceof UnknownValueError) found.push({ policy: policy.name, level: "advisory", urn: urns[i], message: cannotRun(policy.name, e) });
+                        if (e instanceof UnknownValueError)
+                            found.push({ policy: policy.name, level: "advisory", urn: urns[i], message: cannotRun(policy.name, e) });
                         else throw new Error(`Error validating resource with policy '${policy.name}': ${(e as Error).stack}`);
                     }
                 }

@@ -1,0 +1,97 @@
+// The whole pack over the real program: no violation on either stack; a change that publishes
+// PostgreSQL's port fails `npm run policy -- --stack staging`, naming the container and the policy.
+
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { policies } from "../../policy/policies";
+import { parseArgs } from "../../scripts/policy";
+import { evaluate, RecordedResource } from "../../scripts/policy/evaluate";
+import { programRun } from "./support";
+
+const REPO = path.join(__dirname, "..", "..");
+
+/** What a copy of the program needs to run `npm run policy`; node_modules is linked, not copied. */
+const PROGRAM_FILES = [
+    "index.ts",
+    "facts",
+    "config",
+    "renderers",
+    "components",
+    "stacks",
+    "policy",
+    "scripts",
+    "package.json",
+    "tsconfig.json",
+    "Pulumi.yaml",
+    "Pulumi.staging.yaml",
+    "Pulumi.prod.yaml",
+];
+
+describe("policy pack over the program", function () {
+    this.timeout(300_000);
+
+    for (const stack of ["staging", "prod"] as const) {
+        it(`${stack}: every policy passes every resource the program declares`, async () => {
+            const run = await programRun(stack);
+            expect(run.resources.length).to.be.greaterThan(50);
+            expect(evaluate(policies, run.resources as RecordedResource[], stack)).to.deep.equal([]);
+        });
+    }
+
+    it("the pack checks what it says it does: 19 policies, each named once, each mandatory or advisory", () => {
+        const names = policies.map((p) => p.name);
+        expect(new Set(names).size).to.equal(names.length);
+        expect(names).to.have.length(19);
+        expect(policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).to.deep.equal([
+            "images-pinned-outside-prod",
+            "cloudsql-high-availability",
+        ]);
+        expect(policies.every((p) => p.enforcementLevel === "mandatory" || p.enforcementLevel === "advisory")).to.equal(true);
+    });
+
+    describe("npm run policy", () => {
+        let work: string;
+        before(() => {
+            work = fs.mkdtempSync(path.join(os.tmpdir(), "policy-change-"));
+            for (const f of PROGRAM_FILES) fs.cpSync(path.join(REPO, f), path.join(work, f), { recursive: true });
+            fs.cpSync(path.join(REPO, "test", "support"), path.join(work, "test", "support"), { recursive: true });
+            fs.symlinkSync(path.join(REPO, "node_modules"), path.join(work, "node_modules"), "dir");
+        });
+        after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+        const npmRunPolicy = (...args: string[]) =>
+            spawnSync("npm", ["run", "--silent", "policy", "--", ...args], { cwd: work, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+
+        it("passes staging as it is, then fails once PostgreSQL's port is published, naming the container and the policy", () => {
+            const clean = npmRunPolicy("--stack", "staging");
+            expect(clean.status, clean.stdout + clean.stderr).to.equal(0);
+            expect(clean.stdout).to.include("policy: staging: 0 mandatory and 0 advisory violations of 19 policies");
+
+            const file = path.join(work, "components", "data", "postgres.ts");
+            const source = fs.readFileSync(file, "utf8");
+            const network = "networksAdvanced: [onNetwork(platform.dataNetwork, ENDPOINTS.postgres.host)],";
+            expect(source).to.include(network);
+            fs.writeFileSync(file, source.replace(network, `${network}\n                ports: [{ internal: 5432, external: 5432 }],`));
+
+            const res = npmRunPolicy("--stack", "staging");
+            expect(res.status, res.stdout + res.stderr).to.equal(1);
+            expect(res.stdout).to.include("MANDATORY  data-services-publish-no-host-port  postgres (docker:index/container:Container)");
+            expect(res.stdout).to.include("urn:pulumi:staging::minimarket::minimarket:data:PostgresContainer$docker:index/container:Container::postgres");
+            expect(res.stdout).to.include("`postgres` publishes 0.0.0.0:5432->5432/tcp on the Docker host. Why:");
+            expect(res.stdout).to.match(/policy: staging: 2 mandatory and 0 advisory violations of 19 policies/);
+        });
+
+        it("refuses a missing or repeated --stack, and an unknown argument", () => {
+            expect(() => parseArgs([])).to.throw(/--stack is required/);
+            expect(() => parseArgs(["--stack", "staging", "--stack", "prod"])).to.throw(/--stack given twice \(staging, prod\)/);
+            expect(() => parseArgs(["--stack"])).to.throw(/--stack needs a value/);
+            expect(() => parseArgs(["--stack", "staging", "--verbose", "x"])).to.throw(/unknown argument --verbose/);
+            const res = npmRunPolicy("--stack", "nosuchstack");
+            expect(res.status).to.equal(2);
+            expect(res.stderr).to.match(/^policy: /m);
+        });
+    });
+});
