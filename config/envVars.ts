@@ -13,7 +13,6 @@ export const ENVIRONMENT = /^[a-z][a-z0-9-]{0,30}$/;
 export const ORIGIN = /^https?:\/\/[^\s/]+$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
-
 /** The problem with a value of a list of origins (`corsOrigins` or an override), or undefined. */
 export function originsProblem(origins: readonly string[]): string | undefined {
     const bad = origins.filter((o) => !ORIGIN.test(o));
