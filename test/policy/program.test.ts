@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { policies } from "../../policy/policies";
-import { parseArgs } from "../../scripts/policy";
+import { markingViolations, parseArgs } from "../../scripts/policy";
 import { evaluate, RecordedResource } from "../../scripts/policy/evaluate";
-import { programRun } from "./support";
+import { changed, programRun, recorded } from "./support";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -38,8 +38,20 @@ describe("policy pack over the program", function () {
             const run = await programRun(stack);
             expect(run.resources.length).to.be.greaterThan(50);
             expect(evaluate(policies, run.resources as RecordedResource[], stack)).to.deep.equal([]);
+            expect(markingViolations(run.resources as RecordedResource[], stack), "credentials outside pulumi.secret").to.deep.equal([]);
         });
     }
+
+    it("finds credentials passed without pulumi.secret, which no policy can see, by name only", async () => {
+        const postgres = await recorded("staging", "docker:index/container:Container", "postgres");
+        const plain = changed(postgres, (p) => (p.envs = p.envs.value));
+        const found = markingViolations([postgres, plain], "staging");
+        expect(found.map((v) => `${v.policy} ${v.level} ${v.urn}`)).to.deep.equal([
+            "credentials-marked-secret mandatory urn:pulumi:staging::minimarket::minimarket:data:PostgresContainer$docker:index/container:Container::postgres",
+        ]);
+        expect(found[0].message).to.include("`postgres` passes `POSTGRES_PASSWORD` in plain text: its `envs` are not marked secret.");
+        expect(found[0].message).not.to.include((plain.inputs.envs as string[]).find((e) => e.startsWith("POSTGRES_PASSWORD="))!.split("=")[1]);
+    });
 
     it("the pack checks what it says it does: 19 policies, each named once, each mandatory or advisory", () => {
         const names = policies.map((p) => p.name);
@@ -68,7 +80,7 @@ describe("policy pack over the program", function () {
         it("passes staging as it is, then fails once PostgreSQL's port is published, naming the container and the policy", () => {
             const clean = npmRunPolicy("--stack", "staging");
             expect(clean.status, clean.stdout + clean.stderr).to.equal(0);
-            expect(clean.stdout).to.include("policy: staging: 0 mandatory and 0 advisory violations of 19 policies");
+            expect(clean.stdout).to.include("policy: staging: 0 mandatory and 0 advisory violations of 19 policies and the credentials-marked-secret check");
 
             const file = path.join(work, "components", "data", "postgres.ts");
             const source = fs.readFileSync(file, "utf8");
