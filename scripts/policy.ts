@@ -44,7 +44,9 @@ export function formatViolations(stack: string, violations: Violation[]): string
         lines.push("");
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    lines.push(`policy: ${stack}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violations of ${policies.length} policies and the ${MARKING_CHECK} check`);
+    lines.push(
+        `policy: ${stack}: ${mandatory} mandatory and ${violations.length - mandatory} advisory violations of ${policies.length} policies and the ${MARKING_CHECK} check`,
+    );
     return lines.join("\n");
 }
 
@@ -57,7 +59,8 @@ export function markingViolations(resources: RecordedResource[], stack: string):
     for (const r of resources) {
         const property = CREDENTIAL_PROPERTY[r.type];
         const names = property ? plainCredentialNames(r.inputs[property], isSecretWrapper) : [];
-        if (names.length) found.push({ policy: MARKING_CHECK, level: "mandatory", urn: urnOf(stack, "minimarket", r), message: markingMessage(r.name, property, names) });
+        if (names.length)
+            found.push({ policy: MARKING_CHECK, level: "mandatory", urn: urnOf(stack, "minimarket", r), message: markingMessage(r.name, property, names) });
     }
     return found;
 }

@@ -79,6 +79,15 @@ export function checkBase(repoDir: string, base: string): void {
     }
 }
 
+/** Environment variables whose values are the workflow's own secrets, wherever a log might repeat them. */
+const WORKFLOW_SECRET = /^(PULUMI_CONFIG_PASSPHRASE(_\w+)?|PULUMI_ACCESS_TOKEN|PREVIEW_FINGERPRINT_KEY|GITHUB_TOKEN|GH_TOKEN)$/;
+
+export function workflowSecrets(env: NodeJS.ProcessEnv): string[] {
+    return Object.entries(env)
+        .filter(([name, value]) => WORKFLOW_SECRET.test(name) && value)
+        .map(([, value]) => value!);
+}
+
 export function main(argv: string[], env: NodeJS.ProcessEnv): void {
     const opts = parseArgs(argv);
     checkBase(opts.repoDir, opts.base);
@@ -90,6 +99,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv): void {
         base: opts.base,
         fingerprint: key ? fingerprinter(key) : oneOffFingerprinter(),
         oneOffKey: !key,
+        workflowSecrets: workflowSecrets(env),
     });
     if (opts.out) {
         fs.mkdirSync(opts.out, { recursive: true });

@@ -40,6 +40,8 @@ export interface ReportOptions {
     oneOffKey?: boolean;
     /** Already rendered trees per stack (tests, or renders made elsewhere) instead of rendering here. */
     trees?: Record<string, { base: string; head: string }>;
+    /** Secrets of the workflow itself (passphrases, tokens): cut out of error lines, refused anywhere. */
+    workflowSecrets?: string[];
 }
 
 function renderDiffs(repoDir: string, base: string, stack: string): Pick<StackReport, "files" | "renderNote"> {
@@ -78,7 +80,7 @@ export function buildReport(opts: ReportOptions): CommentResult {
     const secrets: string[] = [];
     for (const s of opts.stacks) {
         const values = StackValues.fromFiles(s.state, s.plan);
-        const known = [...values.generatedSecrets(), ...values.credentialValues()];
+        const known = [...values.generatedSecrets(), ...values.credentialValues(), ...(opts.workflowSecrets ?? [])];
         const classifier = new SecretClassifier(operatorSecretNames(path.join(opts.repoDir, `Pulumi.${s.stack}.yaml`)), known);
         reports.push(stackReport(s, opts, values, classifier));
         secrets.push(...classifier.knownSecrets());

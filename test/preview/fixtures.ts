@@ -366,7 +366,8 @@ export function generate(alertsYml: string): void {
     );
     write(
         "failed-preview",
-        "prod.log",
+        // What `pulumi preview` printed on stderr (not *.log: .gitignore leaves those out).
+        "prod.stderr.txt",
         [
             "Previewing update (prod):",
             "  pulumi:pulumi:Stack minimarket-prod running",

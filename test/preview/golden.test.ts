@@ -16,7 +16,7 @@ const REPO = path.join(__dirname, "..", "..");
 export function buildCase(root: string, name: string, stack = "staging"): CommentResult {
     const dir = path.join(root, name);
     const file = (f: string) => (fs.existsSync(path.join(dir, f)) ? path.join(dir, f) : undefined);
-    const failed = file(`${stack}.log`);
+    const failed = file(`${stack}.stderr.txt`);
     const stacks: StackFiles[] = [
         {
             stack,

@@ -60,7 +60,7 @@ describe("preview comment: no secret leaks", function () {
             "--failed",
             "pulumi preview",
             "--log",
-            f("failed-preview", "prod.log"),
+            f("failed-preview", "prod.stderr.txt"),
             "--state",
             f("failed-preview", "prod.state.json"),
             "--base",
