@@ -11,6 +11,7 @@ import * as path from "path";
 import { MARKER } from "../../scripts/preview/comment";
 import { FIXTURES, TEST_KEY } from "../preview/fixtures";
 import { freePort, ProcessGroup, waitFor } from "../support/processes";
+import { copyProgram } from "../support/programCopy";
 import { everythingShown, realPython, sandboxPerTest } from "./fakes";
 import { JobResult, loadJob } from "./workflowRunner";
 
@@ -47,25 +48,7 @@ describe("preview workflow, dry run of the preview job with fake CLIs and a fake
         await waitFor("the fake GitHub API", async () => ((await fetch(`${api.url}/nothing`)).status === 404 ? true : undefined), 10_000, 100);
         previews = fs.mkdtempSync(path.join(os.tmpdir(), "ci-previews-"));
         checkout = fs.mkdtempSync(path.join(os.tmpdir(), "ci-checkout-"));
-        const root = path.join(__dirname, "..", "..");
-        for (const f of [
-            "index.ts",
-            "facts",
-            "config",
-            "renderers",
-            "components",
-            "stacks",
-            "policy",
-            "scripts",
-            "package.json",
-            "tsconfig.json",
-            "Pulumi.yaml",
-            "Pulumi.staging.yaml",
-            "Pulumi.prod.yaml",
-        ]) {
-            fs.cpSync(path.join(root, f), path.join(checkout, f), { recursive: true });
-        }
-        fs.symlinkSync(path.join(root, "node_modules"), path.join(checkout, "node_modules"), "dir");
+        copyProgram(checkout);
         const git = (...a: string[]) => execFileSync("git", ["-C", checkout, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { stdio: "ignore" });
         fs.writeFileSync(path.join(checkout, ".gitignore"), "node_modules\n");
         git("init", "--quiet");

@@ -9,26 +9,8 @@ import * as path from "path";
 import { policies } from "../../policy/policies";
 import { markingViolations, parseArgs } from "../../scripts/policy";
 import { evaluate, RecordedResource } from "../../scripts/policy/evaluate";
+import { copyProgram } from "../support/programCopy";
 import { changed, programRun, recorded } from "./support";
-
-const REPO = path.join(__dirname, "..", "..");
-
-/** What a copy of the program needs to run `npm run policy`; node_modules is linked, not copied. */
-const PROGRAM_FILES = [
-    "index.ts",
-    "facts",
-    "config",
-    "renderers",
-    "components",
-    "stacks",
-    "policy",
-    "scripts",
-    "package.json",
-    "tsconfig.json",
-    "Pulumi.yaml",
-    "Pulumi.staging.yaml",
-    "Pulumi.prod.yaml",
-];
 
 describe("policy pack over the program", function () {
     this.timeout(300_000);
@@ -68,9 +50,7 @@ describe("policy pack over the program", function () {
         let work: string;
         before(() => {
             work = fs.mkdtempSync(path.join(os.tmpdir(), "policy-change-"));
-            for (const f of PROGRAM_FILES) fs.cpSync(path.join(REPO, f), path.join(work, f), { recursive: true });
-            fs.cpSync(path.join(REPO, "test", "support"), path.join(work, "test", "support"), { recursive: true });
-            fs.symlinkSync(path.join(REPO, "node_modules"), path.join(work, "node_modules"), "dir");
+            copyProgram(work);
         });
         after(() => fs.rmSync(work, { recursive: true, force: true }));
 
