@@ -28,6 +28,8 @@ export default {
         "renderers/observability/**/*.ts",
         "!renderers/observability/index.ts",
         "renderers/caddyfile.ts",
+        // What a credential looks like: the config schema, the preview comment and the policy pack share it.
+        "facts/credentials.ts",
     ],
     // The fast tests of that code: new unit tests plus the existing renderer and config tests that
     // need no Pulumi engine mocks (promtool/amtool/caddy are run where a test uses them).
