@@ -91,7 +91,7 @@ describe("drift workflow, dry run of its steps with fake CLIs", function () {
         PULUMI_CONFIG_PASSPHRASE_PROD: "prod-passphrase-drift-4567",
         DEPLOY_SSH_KEY: "fake-drift-key-material",
     };
-    const run = (stack: string, knobs: Record<string, string> = {}) =>
+    const runDrift = (stack: string, knobs: Record<string, string> = {}) =>
         box.current.run("drift.yml", "drift", { FAKE_PREVIEW_DIR: previews, ...knobs }, SECRETS, {
             vars: { PULUMI_BACKEND_URL: "gs://minimarket-pulumi-state", DEPLOY_KNOWN_HOSTS: "h ssh-ed25519 AAAA" },
             context: { "matrix.stack": stack, "github.token": "ghs_fake", "github.repository": "minimarket/infra" },
@@ -102,7 +102,7 @@ describe("drift workflow, dry run of its steps with fake CLIs", function () {
 
     it("opens one issue per drifted stack, updates it while the drift lasts, closes it when the stack matches again", () => {
         drift("staging");
-        const first = run("staging");
+        const first = runDrift("staging");
         expect(first.failed, first.steps.map((s) => s.stderr).join("\n")).to.equal(false);
         expect(box.current.commands((c) => c.tool === "pulumi" && c.args[0] === "preview")).to.deep.equal([
             "pulumi preview --stack staging --refresh --expect-no-changes --non-interactive --json",
@@ -113,17 +113,17 @@ describe("drift workflow, dry run of its steps with fake CLIs", function () {
 
         // prod drifts too: an issue of its own.
         drift("prod");
-        run("prod");
+        runDrift("prod");
         expect(issues().map((i) => `${i.number} ${i.state} ${i.title}`)).to.deep.equal(["1 OPEN Drift on staging", "2 OPEN Drift on prod"]);
 
         // Still drifting: the same issue, updated.
-        run("staging");
+        runDrift("staging");
         expect(issues()).to.have.length(2);
         expect(box.current.commands((c) => c.tool === "gh" && c.args[1] === "edit").map((c) => c.split(" --body-file")[0])).to.deep.equal(["gh issue edit 1"]);
 
         // Clean again: closed with a comment; prod's stays open.
         clean("staging");
-        const last = run("staging");
+        const last = runDrift("staging");
         expect(last.failed).to.equal(false);
         expect(issues().map((i) => `${i.number} ${i.state}`)).to.deep.equal(["1 CLOSED", "2 OPEN"]);
         expect(issues()[0].comments[0]).to.match(/^No drift on staging any more \(checked \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\): closing\.$/);
@@ -132,8 +132,8 @@ describe("drift workflow, dry run of its steps with fake CLIs", function () {
 
     it("a failed preview is no verdict: the job fails and no issue is opened or closed", () => {
         drift("staging");
-        run("staging");
-        const failed = run("staging", { FAKE_FAIL_STACK: "staging" });
+        runDrift("staging");
+        const failed = runDrift("staging", { FAKE_FAIL_STACK: "staging" });
         expect(failed.failed).to.equal(true);
         expect(failed.steps.find((s) => s.name === "Open, update or close the drift issue")!.status).to.equal("skipped");
         expect(failed.steps.find((s) => s.name === "Preview with refresh, expecting no changes")!.stderr).to.include("the preview failed, so drift is unknown");
@@ -143,7 +143,7 @@ describe("drift workflow, dry run of its steps with fake CLIs", function () {
 
     it("prints no secret and puts no value in the issue", () => {
         drift("staging");
-        const job = run("staging");
+        const job = runDrift("staging");
         const shown = everythingShown(job, box.current) + JSON.stringify(issues());
         for (const s of [...Object.values(SECRETS), SECRET_VALUE]) expect(shown.includes(s), s.slice(0, 10)).to.equal(false);
     });

@@ -12,6 +12,7 @@ import { MARKER } from "../../scripts/preview/comment";
 import { FIXTURES, TEST_KEY } from "../preview/fixtures";
 import { freePort, ProcessGroup, waitFor } from "../support/processes";
 import { copyProgram } from "../support/programCopy";
+import { requireBinaries } from "../support/tools";
 import { everythingShown, realPython, sandboxPerTest } from "./fakes";
 import { JobResult, loadJob } from "./workflowRunner";
 
@@ -49,7 +50,8 @@ describe("preview workflow, dry run of the preview job with fake CLIs and a fake
         previews = fs.mkdtempSync(path.join(os.tmpdir(), "ci-previews-"));
         checkout = fs.mkdtempSync(path.join(os.tmpdir(), "ci-checkout-"));
         copyProgram(checkout);
-        const git = (...a: string[]) => execFileSync("git", ["-C", checkout, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { stdio: "ignore" });
+        const gitBin = requireBinaries(this, ["git"]).git;
+        const git = (...a: string[]) => execFileSync(gitBin, ["-C", checkout, "-c", "user.name=t", "-c", "user.email=t@t", ...a], { stdio: "ignore" });
         fs.writeFileSync(path.join(checkout, ".gitignore"), "node_modules\n");
         git("init", "--quiet");
         git("add", "--all");

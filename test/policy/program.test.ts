@@ -54,8 +54,10 @@ describe("policy pack over the program", function () {
         });
         after(() => fs.rmSync(work, { recursive: true, force: true }));
 
+        // The npm that came with this node, as `npm run policy` is typed.
+        const npm = path.join(path.dirname(process.execPath), "npm");
         const npmRunPolicy = (...args: string[]) =>
-            spawnSync("npm", ["run", "--silent", "policy", "--", ...args], { cwd: work, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+            spawnSync(npm, ["run", "--silent", "policy", "--", ...args], { cwd: work, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
 
         it("passes staging as it is, then fails once PostgreSQL's port is published, naming the container and the policy", () => {
             const clean = npmRunPolicy("--stack", "staging");
