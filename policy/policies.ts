@@ -12,6 +12,7 @@ import {
     firewallPeoplePortsOnly,
 } from "./gcp";
 import { containerHealthCheck, containerLogRotation, containerMemoryLimit, containerRestartPolicy, containerStopGrace, onlyCadvisorPrivileged } from "./guards";
+import { hostAccessGranted } from "./host";
 import { imagesPinnedOnProd, imagesPinnedOutsideProd } from "./images";
 import { redisRequiresPassword } from "./redis";
 import { credentialsOnlyInSecretPlaces } from "./secrets";
@@ -31,6 +32,7 @@ export const policies: Policies = [
     containerRestartPolicy,
     containerStopGrace,
     onlyCadvisorPrivileged,
+    hostAccessGranted,
     dataServicesOffServiceNetwork,
     cloudSqlPrivateIpOnly,
     cloudSqlPointInTimeRecovery,

@@ -9,6 +9,7 @@ import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/
 import { DockerPlatform } from "../docker/platform";
 import { UpstreamService } from "../docker/upstreamService";
 import { defaultImages } from "../../facts/images";
+import { TEXTFILE_HOST_DIR } from "../../facts/hostPaths";
 
 /** A bucket that receives a copy of every backup. */
 export interface OffsiteSettings {
@@ -41,11 +42,8 @@ export interface BackupSettings {
 export const SCRIPT_DIR = "/opt/minimarket-backup";
 export const BACKUP_MOUNT = "/backups";
 const METRICS_MOUNT = "/metrics";
-/**
- * Host directory of the textfile-collector files. node-exporter sees the host's / at /host, so
- * it reads them with `--collector.textfile.directory=/host/var/lib/minimarket/textfile`.
- */
-export const TEXTFILE_HOST_DIR = "/var/lib/minimarket/textfile";
+// node-exporter sees the host's / at /host, so it reads the textfile-collector files there.
+export { TEXTFILE_HOST_DIR };
 export const NODE_EXPORTER_TEXTFILE_FLAG = `--collector.textfile.directory=/host${TEXTFILE_HOST_DIR}`;
 
 const SCRIPT_FILES = ["minimarket-backup.sh", "lib-sql.sh", "metrics.sh", "restore-drill.sh", "schedule.sh", "offsite-sync.sh"];

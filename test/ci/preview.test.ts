@@ -114,7 +114,7 @@ describe("preview workflow, dry run of the preview job with fake CLIs and a fake
         const body = posted[0].body!.body;
         expect(body).to.include(MARKER);
         expect(body).to.include("registry.example.com/minimarket/agente-deposito <code>1.4.2</code> → <code>1.5.0</code>");
-        expect(body).to.include("All 19 policies pass on staging and prod.");
+        expect(body).to.include("All 20 policies pass on staging and prod.");
         expect(step(job, "Fail if a preview failed").status).to.equal("success");
         expectPrivateFilesGone();
         expectNoSecretShown(job);
@@ -156,7 +156,7 @@ describe("preview workflow, dry run of the preview job with fake CLIs and a fake
         const body = apiState().requests.find((r) => r.method === "POST")!.body!.body;
         expect(body).to.include("| staging | **preview failed** | | |  | **2 mandatory**, 1 advisory |");
         expect(body.indexOf("`data-services-publish-no-host-port`")).to.be.lessThan(body.indexOf("`images-pinned-outside-prod`"));
-        expect(body).to.include("All 19 policies pass on prod.");
+        expect(body).to.include("All 20 policies pass on prod.");
     });
 
     it("keeps its steps in scripts, its secrets in env:, and the files with secrets private", () => {

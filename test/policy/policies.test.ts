@@ -190,6 +190,36 @@ describe("policy pack, each policy both ways", function () {
         );
     });
 
+    it("host-access-granted: the granted host PID, mounts, socket and device pass; anything beyond, or the grant of another service, is reported", async () => {
+        const nodeExporter = await recorded("staging", CONTAINER, "node-exporter");
+        const alloy = await recorded("staging", CONTAINER, "alloy");
+        const backup = await recorded("staging", CONTAINER, "backup");
+        const bind = (source: string, readOnly: boolean) => ({ type: "bind", source, target: "/mnt", readOnly });
+        bothWays(
+            "host-access-granted",
+            [nodeExporter, cadvisor, alloy, backup, grafana, postgres],
+            [
+                // main's node-exporter: host PID and / read-only are granted, the host's network is not.
+                changed(nodeExporter, (p) => (p.networkMode = "host")),
+                changed(grafana, (p) => (p.pidMode = "host")),
+                changed(grafana, (p) => (p.ipcMode = "host")),
+                changed(grafana, (p) => (p.usernsMode = "host")),
+                changed(grafana, (p) => (p.cgroupnsMode = "host")),
+                // The Docker socket is Alloy's alone; a granted read-only path is not writable.
+                changed(grafana, (p) => (p.volumes = [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }])),
+                changed(nodeExporter, (p) => (p.mounts = [bind("/", false)])),
+                changed(postgres, (p) => (p.mounts = [...(p.mounts ?? []), bind("/etc", true)])),
+                changed(cadvisor, (p) => (p.devices = [{ hostPath: "/dev/mem" }])),
+                changed(backup, (p) => p.volumes.push({ hostPath: "/var/lib/minimarket", containerPath: "/x", readOnly: false })),
+            ],
+            /reaches (`(pidMode|ipcMode|networkMode|usernsMode|cgroupnsMode): host`|the host's `(\/var\/run\/docker.sock|\/|\/etc|\/var\/lib\/minimarket)` (read-only|writable)|the host's device `\/dev\/mem`)\..*HOST_GRANTS/,
+        );
+        const [found] = violationsOf("host-access-granted", [changed(grafana, (p) => (p.pidMode = "host"))]);
+        expect(found.message).to.match(/`grafana` reaches `pidMode: host`\. Why: /);
+        // A volume backed by Docker, or a bridge network, is no host access.
+        expect(violationsOf("host-access-granted", [changed(grafana, (p) => (p.networkMode = "bridge"))])).to.deep.equal([]);
+    });
+
     it("data-services-off-service-network: PostgreSQL on the service network, or on the host's", () => {
         bothWays(
             "data-services-off-service-network",

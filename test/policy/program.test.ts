@@ -35,10 +35,10 @@ describe("policy pack over the program", function () {
         expect(found[0].message).not.to.include((plain.inputs.envs as string[]).find((e) => e.startsWith("POSTGRES_PASSWORD="))!.split("=")[1]);
     });
 
-    it("the pack checks what it says it does: 19 policies, each named once, each mandatory or advisory", () => {
+    it("the pack checks what it says it does: 20 policies, each named once, each mandatory or advisory", () => {
         const names = policies.map((p) => p.name);
         expect(new Set(names).size).to.equal(names.length);
-        expect(names).to.have.length(19);
+        expect(names).to.have.length(20);
         expect(policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).to.deep.equal([
             "images-pinned-outside-prod",
             "cloudsql-high-availability",
@@ -62,7 +62,7 @@ describe("policy pack over the program", function () {
         it("passes staging as it is, then fails once PostgreSQL's port is published, naming the container and the policy", () => {
             const clean = npmRunPolicy("--stack", "staging");
             expect(clean.status, clean.stdout + clean.stderr).to.equal(0);
-            expect(clean.stdout).to.include("policy: staging: 0 mandatory and 0 advisory violations of 19 policies and the credentials-marked-secret check");
+            expect(clean.stdout).to.include("policy: staging: 0 mandatory and 0 advisory violations of 20 policies and the credentials-marked-secret check");
 
             const file = path.join(work, "components", "data", "postgres.ts");
             const source = fs.readFileSync(file, "utf8");
@@ -75,7 +75,7 @@ describe("policy pack over the program", function () {
             expect(res.stdout).to.include("MANDATORY  data-services-publish-no-host-port  postgres (docker:index/container:Container)");
             expect(res.stdout).to.include("urn:pulumi:staging::minimarket::minimarket:data:PostgresContainer$docker:index/container:Container::postgres");
             expect(res.stdout).to.include("`postgres` publishes 0.0.0.0:5432->5432/tcp on the Docker host. Why:");
-            expect(res.stdout).to.match(/policy: staging: 2 mandatory and 0 advisory violations of 19 policies/);
+            expect(res.stdout).to.match(/policy: staging: 2 mandatory and 0 advisory violations of 20 policies/);
         });
 
         it("refuses a missing or repeated --stack, and an unknown argument", () => {

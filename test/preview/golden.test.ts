@@ -58,7 +58,7 @@ describe("preview comment (golden)", () => {
     it("one image bump: the container is replaced because of its image, which reads 1.4.2 → 1.5.0 outside any resource name", () => {
         const { body } = buildCase(FIXTURES, "image-bump");
         checkGolden("image-bump", body);
-        expect(body).to.match(/\| staging \| 1 \| 0 \| 2 \| 1 \| all 19 pass \|/);
+        expect(body).to.match(/\| staging \| 1 \| 0 \| 2 \| 1 \| all 20 pass \|/);
         expect(body).to.include(
             "**replace** `agente-deposito` <sub>docker:index/container:Container</sub>: `image` registry.example.com/minimarket/agente-deposito <code>1.4.2</code> → <code>1.5.0</code> (forces replacement), `memory` <code>512</code> → <code>768</code>",
         );
@@ -67,7 +67,7 @@ describe("preview comment (golden)", () => {
         expect(withoutNames).to.include("1.4.2").and.include("1.5.0");
         expect(withoutNames.replace(/<[^>]+>/g, "")).to.include("agente-deposito 1.4.2 → 1.5.0");
         expect(body).to.include("`triggers` [0] <code>agente-deposito-c0ffee</code> → (known after deploy) (forces replacement)");
-        expect(body).to.include("All 19 policies pass on staging.");
+        expect(body).to.include("All 20 policies pass on staging.");
         expect(body).not.to.include("[!CAUTION]");
     });
 
