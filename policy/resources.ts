@@ -43,7 +43,7 @@ export function isUnknown(read: () => unknown): boolean {
 }
 
 /** The items of a list property that are known, each read with `pick`; an unknown item is left out. */
-export function knownItems<T>(read: () => unknown, pick: (item: any) => T): T[] {
+export function knownItems<T>(read: () => unknown, pick: (item: any) => T | undefined): T[] {
     const list = known(read);
     if (!Array.isArray(list)) return [];
     const items: T[] = [];

@@ -1,8 +1,13 @@
 // Each policy both ways: a resource of the real program passes, and the same resource with the one
 // thing the policy guards changed violates it, with a message that says what, why and the fix.
 // Resources reach the policies as the engine hands them over (scripts/policy/evaluate.ts).
+// Every message is also compared with test/policy/golden/messages.json, word for word: the
+// reason and the fix are what a reviewer acts on. Regenerate deliberately with UPDATE_GOLDEN=1
+// (all the tests of this file) and review the diff.
 
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { RecordedResource } from "../../scripts/policy/evaluate";
 import { changed, made, programRun, recorded, secret, UNKNOWN, violationsOf } from "./support";
 
@@ -15,23 +20,34 @@ const PASSWORD = "random:index/randomPassword:RandomPassword";
 
 type Props = Record<string, any>;
 
-/** Asserts that `policy` passes `good` and reports each of `bad` with a message matching `says`. */
+const GOLDEN = path.join(__dirname, "golden", "messages.json");
+const updating = process.env.UPDATE_GOLDEN === "1";
+const golden: Record<string, string[]> = updating || !fs.existsSync(GOLDEN) ? {} : JSON.parse(fs.readFileSync(GOLDEN, "utf8"));
+
+/** Asserts that `policy` passes `good` and reports each of `bad` with a message matching `says`, and the golden one. */
 function bothWays(policy: string, good: RecordedResource[], bad: RecordedResource[], says: RegExp, stack = "staging"): void {
     expect(violationsOf(policy, good, stack), `${policy} on the passing resources`).to.deep.equal([]);
-    for (const b of bad) {
+    bad.forEach((b, i) => {
         const found = violationsOf(policy, [...good.filter((g) => g.name !== b.name || g.type !== b.type), b], stack);
         expect(found, `${policy} on ${b.name}`).to.have.length.greaterThan(0);
         for (const v of found) {
             expect(v.message).to.match(says);
             expect(v.message, "names the reason and the fix").to.match(/Why: .+\. Fix: .+\./);
         }
-    }
+        const key = `${policy} #${i + 1} ${b.name}`;
+        const messages = found.map((v) => v.message);
+        if (updating) golden[key] = messages;
+        else expect(messages, `${key}: the messages in ${GOLDEN} (UPDATE_GOLDEN=1 to regenerate)`).to.deep.equal(golden[key]);
+    });
 }
 
 const env = (r: RecordedResource) => r.inputs.envs as Props;
 
 describe("policy pack, each policy both ways", function () {
     this.timeout(120_000);
+    after(() => {
+        if (updating) fs.writeFileSync(GOLDEN, JSON.stringify(golden, Object.keys(golden).sort(), 2) + "\n");
+    });
     let postgres: RecordedResource;
     let redis: RecordedResource;
     let proxy: RecordedResource;
