@@ -39,6 +39,11 @@ export default tseslint.config(
         rules: { "no-restricted-imports": restrict(["@pulumi/*", ...CONFIG, ...COMPONENTS, ...STACKS], "renderers are pure: facts and other renderers only") },
     },
     {
+        // The policy pack (policy/) checks the program: it reads facts, never what it checks.
+        files: ["policy/**/*.ts"],
+        rules: { "no-restricted-imports": restrict([...CONFIG, ...RENDERERS, ...COMPONENTS, ...STACKS, "**/scripts/**", "**/test/**"], "the policy pack imports facts/ and itself only") },
+    },
+    {
         files: ["components/**/*.ts"],
         rules: { "no-restricted-imports": restrict([...CONFIG, ...STACKS], "components take typed args; they never import config reading or the stacks") },
     },

@@ -28,6 +28,12 @@ export default {
         "renderers/observability/**/*.ts",
         "!renderers/observability/index.ts",
         "renderers/caddyfile.ts",
+        // What a credential looks like: the config schema, the preview comment and the policy pack share it.
+        "facts/credentials.ts",
+        // The policy pack's rules (policy/index.ts only starts the server; sdk.ts re-exports).
+        "policy/**/*.ts",
+        "!policy/index.ts",
+        "!policy/sdk.ts",
     ],
     // The fast tests of that code: new unit tests plus the existing renderer and config tests that
     // need no Pulumi engine mocks (promtool/amtool/caddy are run where a test uses them).
@@ -51,6 +57,8 @@ export default {
         "test/backup/backupRules.test.ts",
         "test/backup/dashboardPanel.test.ts",
         "test/gcp/caddyfile.test.ts",
+        // Each policy both ways (the program under mocks once per process, then pure evaluation).
+        "test/policy/policies.test.ts",
     ],
     // These run the whole Pulumi program under mocks (seconds each) and would rerun for every
     // config mutant; the config tests next to them cover the same rules directly.

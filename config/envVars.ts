@@ -13,16 +13,6 @@ export const ENVIRONMENT = /^[a-z][a-z0-9-]{0,30}$/;
 export const ORIGIN = /^https?:\/\/[^\s/]+$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
-/**
- * Credentials by name: connection URLs, which carry a password (the apps' `DATABASE_URL` and
- * `REDIS_URL`, and any `*_DATABASE_URL` or `*_REDIS_URL` beside them), names that end in a word
- * such as KEY, TOKEN, PASS or CREDENTIALS (`SECRET_KEY`, `GOOGLE_API_KEY`, `GITHUB_TOKEN`), and
- * names with PASSWORD or SECRET anywhere (`PGPASSWORD`, `CLIENT_SECRET_VALUE`). Only the last
- * word counts for the others: `ACCESS_TOKEN_EXPIRE_MINUTES` is a number and `MAX_TOKENS` a count.
- */
-const CREDENTIAL_VAR = /(^|_)(DATABASE_URL|REDIS_URL|KEYS?|APIKEY|TOKEN|PASS|PASSWD|PWD|CREDENTIALS?|DSN|SALT)$|PASSWORD|SECRET/;
-export const isCredentialVar = (name: string): boolean => name !== "PWD" && CREDENTIAL_VAR.test(name);
-
 /** The problem with a value of a list of origins (`corsOrigins` or an override), or undefined. */
 export function originsProblem(origins: readonly string[]): string | undefined {
     const bad = origins.filter((o) => !ORIGIN.test(o));

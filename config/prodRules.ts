@@ -4,7 +4,6 @@
 // serves over HTTPS and runs images that cannot change under the same name.
 
 import { z } from "zod";
-import { ImageRef } from "../facts/images";
 import { serviceNames } from "../facts/services";
 import { corsVars, listValue } from "./envVars";
 import { isPlainObject, problem, show } from "./fields";
@@ -64,11 +63,4 @@ export function prodCorsRules(v: Record<string, unknown>, r: z.RefinementCtx): v
         // On gcp the default is the dashboard's own https://<gcp.domain>; elsewhere there is no safe guess.
         problem(r, ["corsOrigins"], "prod has no default origin here; run `pulumi config set --path 'corsOrigins[0]' https://<the dashboard's address>`");
     }
-}
-
-/** A tag that names a branch or channel (`main`, `stable`) or only a major version (`2`, `1.4`), which is moved to newer images. */
-export function movingTag(ref: ImageRef): string | undefined {
-    if (ref.digest !== undefined || ref.tag === undefined) return undefined;
-    const tag = ref.tag;
-    return !/[0-9]/.test(tag) || /^v?[0-9]+(\.[0-9]+)?(-[a-z]+)?$/.test(tag) ? tag : undefined;
 }

@@ -5,7 +5,7 @@
 // put (a private key pasted as gcp.sshPublicKey, or as the whole of `gcp`).
 
 import { secretNames } from "../facts/secrets";
-import { isCredentialVar } from "./envVars";
+import { isCredentialVar } from "../facts/credentials";
 import { isPlainObject } from "./fields";
 
 const SECRET_BY_MEANING = new Set<string>([...secretNames, "secretEnv", "registryPassword", "backupOffsiteCredentials", "slackWebhookUrl"]);

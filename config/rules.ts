@@ -2,23 +2,19 @@
 // not). They run even when a field already failed, so an operator sees every problem at once.
 
 import { z } from "zod";
-import { isPinned, parseImageRef } from "../facts/images";
+import { isPinned, movingTag, parseImageRef } from "../facts/images";
 import { secretCatalog, secretNames, SecretSpec } from "../facts/secrets";
 import { isServiceName, serviceNames } from "../facts/services";
-import { isCredentialVar } from "./envVars";
+import { isProdStack } from "../facts/endpoints";
+import { isCredentialVar } from "../facts/credentials";
 import { isPlainObject, problem, show, suggestion } from "./fields";
 import { gcpCrossFieldRules } from "./gcpRules";
-import { gcpPlatformRules, movingTag, prodCorsRules } from "./prodRules";
+import { gcpPlatformRules, prodCorsRules } from "./prodRules";
 
 /** What the schema needs to know beyond the values: which keys were set with `--secret`, and the stack. */
 export interface ParseContext {
     stack: string;
     secretKeys: ReadonlySet<string>;
-}
-
-/** Environment "prod" or stack "prod": the rules that protect production apply. */
-export function isProdStack(environment: unknown, stack: string): boolean {
-    return environment === "prod" || stack === "prod";
 }
 
 /** Rules that involve more than one key, or how a key was stored (`--secret` or not). */

@@ -8,7 +8,8 @@ import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
 import { always, record } from "./fields";
 import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
-import { crossFieldRules, isProdStack, ParseContext } from "./rules";
+import { crossFieldRules, ParseContext } from "./rules";
+import { isProdStack } from "../facts/endpoints";
 import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape } from "./schema";
 
 /** The schema of the whole `minimarket:*` namespace for one stack. */

@@ -7,6 +7,11 @@ export function resourcePrefix(environment: string): string {
     return `minimarket-${environment}`;
 }
 
+/** Environment "prod" or stack "prod": the rules that protect production apply. */
+export function isProdStack(environment: unknown, stack: string): boolean {
+    return environment === "prod" || stack === "prod";
+}
+
 /** Container name on the host: fixed and readable (`docker logs minimarket-staging-redis`). */
 export function containerName(environment: string, service: string): string {
     return `${resourcePrefix(environment)}-${service}`;

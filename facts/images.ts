@@ -35,6 +35,13 @@ export function isPinned(ref: ImageRef): boolean {
     return ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== "latest");
 }
 
+/** A tag that names a branch or channel (`main`, `stable`) or only a major version (`2`, `1.4`), which is moved to newer images. */
+export function movingTag(ref: ImageRef): string | undefined {
+    if (ref.digest !== undefined || ref.tag === undefined) return undefined;
+    const tag = ref.tag;
+    return !/[0-9]/.test(tag) || /^v?[0-9]+(\.[0-9]+)?(-[a-z]+)?$/.test(tag) ? tag : undefined;
+}
+
 /**
  * Upstream images deployed by the program, pinned. Bumping one of these replaces only the
  * containers that run it.

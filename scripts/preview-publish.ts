@@ -4,13 +4,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GITHUB_LIMIT } from "./preview/comment";
-import { publish } from "./preview/publish";
+import { CommentSummary, publish, worthPosting } from "./preview/publish";
 
 async function main(): Promise<void> {
     const dir = process.argv[2];
     if (!dir) throw new Error("usage: ts-node scripts/preview-publish.ts <dir with comment.md and comment.json>");
     const body = fs.readFileSync(path.join(dir, "comment.md"), "utf8");
-    const { hasChanges } = JSON.parse(fs.readFileSync(path.join(dir, "comment.json"), "utf8")) as { hasChanges: boolean };
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, "comment.json"), "utf8")) as CommentSummary;
     if (body.length > GITHUB_LIMIT) throw new Error(`comment is ${body.length} characters, over GitHub's ${GITHUB_LIMIT}`);
     const env = process.env;
     for (const v of ["GITHUB_TOKEN", "GITHUB_REPOSITORY", "PR_NUMBER"]) if (!env[v]) throw new Error(`${v} is not set`);
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
         pullRequest: Number(env.PR_NUMBER),
         token: env.GITHUB_TOKEN!,
         body,
-        hasChanges,
+        hasChanges: worthPosting(summary),
     });
     console.log(`preview comment: ${action.kind}${action.kind === "update" ? ` ${action.id}` : ""}`);
 }

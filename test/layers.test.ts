@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { cycles, folderGraph, importGraph, LAYERS, layerViolations, programSources } from "./support/layers";
+import { cycles, folderGraph, importGraph, LAYERS, layerViolations, packViolations, programSources } from "./support/layers";
 
 const root = path.join(__dirname, "..");
 
@@ -33,6 +33,18 @@ describe("layers", () => {
             "renderers/observability/bad.ts -> ../../components/apps/appTier",
             "stacks/bad.ts -> ../scripts/smoke/http",
         ]);
+    });
+
+    it("the policy pack reads facts/ and itself only, never the program's components, config or stacks", () => {
+        const sources = programSources(root);
+        expect(Object.keys(sources).filter((f) => f.startsWith("policy/")).length).to.be.greaterThan(5);
+        expect(packViolations(sources)).to.deep.equal([]);
+        const files = {
+            ...sources,
+            "policy/bad.ts":
+                'import { conventionalArgs } from "../components/docker/container";\nimport { ENDPOINTS } from "../facts/endpoints";\nimport { known } from "./resources";\n',
+        };
+        expect(packViolations(files).map((v) => `${v.file} -> ${v.imports}`)).to.deep.equal(["policy/bad.ts -> ../components/docker/container"]);
     });
 
     it("has no import cycle between files, nor between folders", () => {

@@ -57,3 +57,15 @@ write_timings_summary() {
         printf '\n'
     } >>"$GITHUB_STEP_SUMMARY"
 }
+
+# use_stack_passphrase <stack>: PULUMI_CONFIG_PASSPHRASE from PULUMI_CONFIG_PASSPHRASE_<STACK> (a
+# repository secret per stack, docs/ci.md), without printing it.
+use_stack_passphrase() {
+    local var
+    var="PULUMI_CONFIG_PASSPHRASE_$(printf '%s' "$1" | tr '[:lower:]-' '[:upper:]_')"
+    [ -n "${!var:-}" ] || ci_fail "set the $var secret: the passphrase of the $1 stack"
+    export PULUMI_CONFIG_PASSPHRASE="${!var}"
+}
+
+# The stacks the preview and drift workflows look at.
+DEPLOYED_STACKS=(staging prod)

@@ -1,11 +1,13 @@
-// The pull-request comment: summary first, stateful replacements and deletions flagged at the top,
-// then per stack one line per changed resource, the containers' environment changes and the diffs
-// of the generated config files. Bounded in size: GitHub refuses comments over 65,536 characters.
+// The pull-request comment: summary first, failed previews, stateful replacements and deletions
+// and policy findings at the top, then per stack one line per changed resource with its values old
+// → new, the containers' environment changes and the diffs of the generated config files. Bounded
+// in size: GitHub refuses comments over 65,536 characters.
 
 import { ContainerEnv } from "./envDiff";
 import { code, escapeHtml, fence } from "./markdown";
 import { changedProperties, countChanges, ResourceChange } from "./previewJson";
 import { FileDiff } from "./renderDiff";
+import { failureBlocks, policyCell, policySection, StackFindings } from "./sections";
 
 /** Hidden marker that finds this comment again, so it is updated in place. */
 export const MARKER = "<!-- minimarket-preview-comment -->";
@@ -13,9 +15,14 @@ export const GITHUB_LIMIT = 65_536;
 /** Headroom under GitHub's limit for the trim notes themselves. */
 export const DEFAULT_BUDGET = 60_000;
 
-export interface StackReport {
+/** A change with what a reviewer reads per property (values.ts); without it only the names show. */
+export interface ShownChange extends ResourceChange {
+    properties?: Array<{ key: string; forces: boolean; change: string }>;
+}
+
+export interface StackReport extends StackFindings {
     stack: string;
-    changes: ResourceChange[];
+    changes: ShownChange[];
     env: ContainerEnv[];
     files: FileDiff[];
     /** Why the config files could not be compared, if they could not. */
@@ -25,6 +32,8 @@ export interface StackReport {
 export interface CommentInput {
     stacks: StackReport[];
     base?: string;
+    /** How many policies the pack has (policy/policies.ts). */
+    policyCount: number;
     /** True when fingerprints come from a one-off key (local runs without PREVIEW_FINGERPRINT_KEY). */
     oneOffKey?: boolean;
 }
@@ -54,14 +63,19 @@ const COLLAPSE_OVER = 30;
 
 const VERB: Record<ResourceChange["change"], string> = { create: "create", update: "update in place", replace: "**replace**", delete: "**delete**" };
 
-function cause(c: ResourceChange): string {
-    const props = changedProperties(c);
-    if (props.length === 0) return "";
+function cause(c: ShownChange): string {
     const forcing = new Set(c.replaceReasons);
-    return ": " + props.map((p) => (forcing.has(p) ? `\`${p}\` (forces replacement)` : `\`${p}\``)).join(", ");
+    const props = c.properties ?? changedProperties(c).map((key) => ({ key, forces: forcing.has(key), change: "" }));
+    if (props.length === 0) return "";
+    const text = (p: { key: string; forces: boolean; change: string }) => {
+        // "(see below)" and "(forces replacement)" read as one note.
+        if (p.forces && p.change.startsWith("(")) return `\`${p.key}\` (forces replacement; ${p.change.slice(1)}`;
+        return `\`${p.key}\`${p.change ? ` ${p.change}` : ""}${p.forces ? " (forces replacement)" : ""}`;
+    };
+    return ": " + props.map(text).join(", ");
 }
 
-export function resourceLine(c: ResourceChange): string {
+export function resourceLine(c: ShownChange): string {
     return `- ${VERB[c.change]} \`${escapeHtml(c.name)}\` <sub>${escapeHtml(c.type)}</sub>${cause(c)}`;
 }
 
@@ -100,6 +114,7 @@ function fileParts(files: FileDiff[]): Part[] {
 }
 
 function stackParts(s: StackReport): Part[] {
+    if (s.failure) return [{ head: [`### ${escapeHtml(s.stack)}`, "", "Not previewed: the preview failed (above).", ""], lines: [], tail: [] }];
     const lines = s.changes.length ? s.changes.map(resourceLine) : ["No resource changes."];
     // A long list is collapsed; the summary table and the flagged resources above still show it all.
     const collapse = lines.length > COLLAPSE_OVER;
@@ -119,11 +134,13 @@ function stackParts(s: StackReport): Part[] {
 }
 
 function summary(input: CommentInput): string[] {
-    const lines = ["## Pulumi preview", "", "| stack | create | update | replace | delete |", "|---|---:|---:|---:|---:|"];
+    const lines = ["## Pulumi preview", "", "| stack | create | update | replace | delete | policies |", "|---|---:|---:|---:|---:|---|"];
     for (const s of input.stacks) {
         const c = countChanges(s.changes);
-        lines.push(`| ${escapeHtml(s.stack)} | ${c.create} | ${c.update} | ${c.replace} | ${c.delete} |`);
+        const counts = s.failure ? "**preview failed** | | | " : `${c.create} | ${c.update} | ${c.replace} | ${c.delete}`;
+        lines.push(`| ${escapeHtml(s.stack)} | ${counts} | ${policyCell(s, input.policyCount)} |`);
     }
+    lines.push(...failureBlocks(input.stacks));
     const danger = input.stacks.flatMap((s) => s.changes.filter(flagged).map((c) => ({ stack: s.stack, c })));
     if (danger.length) {
         lines.push("", "> [!CAUTION]", "> **Stateful resources replaced or deleted** (data or the data tier is affected):");
@@ -136,16 +153,28 @@ export function hasChanges(input: CommentInput): boolean {
     return input.stacks.some((s) => s.changes.length > 0 || s.files.length > 0 || s.env.length > 0);
 }
 
+/** What the publisher needs besides the body: whether to post a comment where there is none yet. */
+export interface CommentResult {
+    body: string;
+    hasChanges: boolean;
+    /** A stack's preview failed. */
+    failed: boolean;
+    /** Policy violations over all stacks. */
+    violations: number;
+}
+
 const TRIM_NOTE =
     "_… trimmed to fit GitHub's comment size limit: {n} more lines. Run `npm run preview-comment` locally for the whole preview (see docs/ci.md)._";
 
-/** Builds the comment; the summary and the flagged resources are always kept whole. */
-export function buildComment(input: CommentInput, budget = DEFAULT_BUDGET): { body: string; hasChanges: boolean } {
+/** Builds the comment; the summary, failures, flagged resources and policy findings are always kept whole. */
+export function buildComment(input: CommentInput, budget = DEFAULT_BUDGET): CommentResult {
     const changed = hasChanges(input);
-    const out: string[] = [MARKER, ...summary(input), ""];
-    if (!changed) {
+    const failed = input.stacks.some((s) => s.failure !== undefined);
+    const violations = input.stacks.reduce((n, s) => n + s.policy.violations.length, 0);
+    const out: string[] = [MARKER, ...summary(input), "", ...policySection(input.stacks, input.policyCount)];
+    if (!changed && !failed) {
         out.push(`No changes: no resource, container environment or generated config file differs${input.base ? ` from \`${escapeHtml(input.base)}\`` : ""}.`);
-        return { body: out.join("\n") + "\n", hasChanges: false };
+        return { body: out.join("\n") + "\n", hasChanges: false, failed, violations };
     }
     const footer = [
         "",
@@ -179,5 +208,5 @@ export function buildComment(input: CommentInput, budget = DEFAULT_BUDGET): { bo
     }
     if (omitted) out.push(TRIM_NOTE.replace("{n}", String(omitted)), "");
     out.push(...footer);
-    return { body: out.join("\n") + "\n", hasChanges: true };
+    return { body: out.join("\n") + "\n", hasChanges: changed, failed, violations };
 }

@@ -7,9 +7,16 @@ export function escapeHtml(s: string): string {
 
 const MAX_VALUE = 200;
 
-/** A value in a table cell: escaped, pipes and newlines neutralised, long values shortened visibly. */
+/** A long value elided in the middle, where versions, hosts and file names rarely are: its start and end stay. */
+export function elide(s: string, max = MAX_VALUE): string {
+    if (s.length <= max) return s;
+    const tail = Math.floor(max / 3);
+    return `${s.slice(0, max - tail)}…${s.slice(-tail)} (${s.length} chars)`;
+}
+
+/** A value in a table cell: escaped, pipes and newlines neutralised, long values elided in the middle. */
 export function code(s: string): string {
-    const short = s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}… (${s.length} chars)` : s;
+    const short = elide(s);
     return `<code>${escapeHtml(short).replace(/\|/g, "&#124;").replace(/\r?\n/g, "⏎")}</code>`;
 }
 

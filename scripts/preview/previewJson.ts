@@ -94,22 +94,40 @@ function isObject(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Parses and checks the digest; a wrong file (e.g. the human-readable preview) fails here, not later. */
-export function parsePreview(text: string): PreviewDigest {
+const ROOT_STACK = "pulumi:pulumi:Stack";
+const HOW = "run `pulumi preview --stack <name> --json > <file>`";
+
+/**
+ * Parses and checks the digest; a wrong file fails here, not later. Every preview lists the stack
+ * itself (ShowPreviewDigest keeps the root stack's step, pkg/backend/display/json.go) and ends with
+ * a changeSummary, so a file without them (the human-readable preview, `{}`, another command's
+ * JSON) is refused; with `stack`, so is a preview of another stack.
+ */
+export function parsePreview(text: string, expected?: { stack: string; file: string }): PreviewDigest {
+    const file = expected?.file ?? "the preview";
     let data: unknown;
     try {
         data = JSON.parse(text);
     } catch (e) {
-        throw new Error(`preview is not JSON (run \`pulumi preview --json\`): ${(e as Error).message}`);
+        throw new Error(`${file} is not JSON (${(e as Error).message}); it must be the output of \`pulumi preview --json\`: ${HOW}`);
     }
-    if (!isObject(data)) throw new Error("preview JSON must be an object (the output of `pulumi preview --json`)");
+    if (!isObject(data)) throw new Error(`${file} must be a JSON object, the output of \`pulumi preview --json\`: ${HOW}`);
     const steps = data.steps ?? [];
-    if (!Array.isArray(steps)) throw new Error("preview JSON: `steps` must be a list");
+    if (!Array.isArray(steps)) throw new Error(`${file}: \`steps\` must be a list`);
     steps.forEach((s, i) => {
         if (!isObject(s) || typeof s.op !== "string" || typeof s.urn !== "string") {
-            throw new Error(`preview JSON: steps[${i}] needs string fields op and urn`);
+            throw new Error(`${file}: steps[${i}] needs string fields op and urn`);
         }
     });
+    const root = (steps as PreviewStep[]).find((s) => s.urn.startsWith("urn:pulumi:") && parseUrn(s.urn).type === ROOT_STACK);
+    if (!root || !isObject(data.changeSummary)) {
+        throw new Error(
+            `${file} is not the output of \`pulumi preview --json\`: it has no ${root ? "changeSummary" : "step for the stack itself (pulumi:pulumi:Stack)"}, which every preview has; ${HOW}`,
+        );
+    }
+    const previewed = parseUrn(root.urn).stack;
+    if (expected && previewed !== expected.stack)
+        throw new Error(`${file} is a preview of stack ${previewed}, not ${expected.stack}; check the --stack before it`);
     return data as PreviewDigest;
 }
 

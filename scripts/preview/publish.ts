@@ -1,9 +1,22 @@
 // One comment per pull request, updated in place: found again by the hidden marker, through the
 // GitHub REST API (issue comments: GET/POST /repos/{repo}/issues/{n}/comments, PATCH
-// /repos/{repo}/issues/comments/{id}). A pull request without changes gets no comment, unless an
-// earlier one exists: that one is updated to say "no changes".
+// /repos/{repo}/issues/comments/{id}). A pull request without changes (and without a failed preview
+// or a policy finding) gets no comment, unless an earlier one exists: that one is updated to say
+// "no changes". A failed preview's comment replaces the earlier comment the same way.
 
 import { MARKER } from "./comment";
+
+/** What preview-comment.ts writes beside the comment (comment.json). */
+export interface CommentSummary {
+    hasChanges: boolean;
+    failed?: boolean;
+    violations?: number;
+}
+
+/** Whether a pull request without our comment gets one: changes, a failed preview or a policy finding. */
+export function worthPosting(summary: CommentSummary): boolean {
+    return summary.hasChanges || summary.failed === true || (summary.violations ?? 0) > 0;
+}
 
 export interface ExistingComment {
     id: number;

@@ -1,39 +1,50 @@
 // Builds the whole comment for a set of stacks: preview JSON + (optional) state export and plan for
-// the environment values + rendered config files of base and head.
+// the environment and secret values + the engine's event log for the policy findings + rendered
+// config files of base and head. A stack whose preview failed brings its error log instead.
 
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildComment, StackReport } from "./comment";
+import { policies } from "../../policy/policies";
+import { buildComment, CommentResult, StackReport } from "./comment";
 import { containerEnvChanges, Fingerprint } from "./envDiff";
+import { readFailure } from "./failure";
+import { markingViolations, readPolicyEvents } from "./policyEvents";
 import { parsePreview, resourceChanges } from "./previewJson";
 import { diffTrees, renderCheckout, renderRevision } from "./renderDiff";
 import { assertNoSecrets, operatorSecretNames, SecretClassifier } from "./secretNames";
 import { StackValues } from "./secretValues";
+import { imageContext, propertyChanges } from "./values";
 
 export interface StackFiles {
     stack: string;
-    preview: string;
+    /** `pulumi preview --json` output; absent when the preview failed. */
+    preview?: string;
+    /** The step that failed and its log, instead of a preview. */
+    failed?: { step: string; log: string };
     /** `pulumi stack export --show-secrets` output: old environment values. */
     state?: string;
     /** `pulumi preview --save-plan <file> --show-secrets` output: new environment values. */
     plan?: string;
+    /** `pulumi preview --event-log <file>` output: the policy pack's findings. */
+    events?: string;
 }
 
 export interface ReportOptions {
     stacks: StackFiles[];
     /** The repository checkout (the head); its working tree is rendered as the head. */
     repoDir: string;
-    /** Git revision to compare with; without it, config files are not compared. */
-    base?: string;
+    /** Git revision to compare with. */
+    base: string;
     fingerprint: Fingerprint;
     oneOffKey?: boolean;
     /** Already rendered trees per stack (tests, or renders made elsewhere) instead of rendering here. */
     trees?: Record<string, { base: string; head: string }>;
+    /** Secrets of the workflow itself (passphrases, tokens): cut out of error lines, refused anywhere. */
+    workflowSecrets?: string[];
 }
 
-function renderDiffs(repoDir: string, base: string | undefined, stack: string): Pick<StackReport, "files" | "renderNote"> {
-    if (base === undefined) return { files: [], renderNote: "no base revision given (--base)" };
+function renderDiffs(repoDir: string, base: string, stack: string): Pick<StackReport, "files" | "renderNote"> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "preview-render-"));
     try {
         const old = renderRevision(repoDir, base, stack, path.join(tmp, "base"));
@@ -47,21 +58,34 @@ function renderDiffs(repoDir: string, base: string | undefined, stack: string): 
     }
 }
 
-export function buildReport(opts: ReportOptions): { body: string; hasChanges: boolean } {
+function stackReport(s: StackFiles, opts: ReportOptions, values: StackValues, classifier: SecretClassifier): StackReport {
+    const policy = readPolicyEvents(s.events);
+    if (s.failed) {
+        const failure = readFailure(s.failed.step, s.failed.log, classifier.knownSecrets());
+        return { stack: s.stack, changes: [], env: [], files: [], failure, policy };
+    }
+    const digest = parsePreview(fs.readFileSync(s.preview!, "utf8"), { stack: s.stack, file: s.preview! });
+    const changes = resourceChanges(digest);
+    const env = containerEnvChanges(changes, values, classifier, opts.fingerprint);
+    const ctx = { values, classifier, fingerprint: opts.fingerprint, ...imageContext(changes) };
+    const shown = changes.map((c) => ({ ...c, properties: propertyChanges(c, ctx) }));
+    policy.violations.push(...markingViolations(changes));
+    const trees = opts.trees?.[s.stack];
+    const files = trees ? { files: diffTrees(trees.base, trees.head) } : renderDiffs(opts.repoDir, opts.base, s.stack);
+    return { stack: s.stack, changes: shown, env, policy, ...files };
+}
+
+export function buildReport(opts: ReportOptions): CommentResult {
     const reports: StackReport[] = [];
     const secrets: string[] = [];
     for (const s of opts.stacks) {
-        const digest = parsePreview(fs.readFileSync(s.preview, "utf8"));
-        const changes = resourceChanges(digest);
         const values = StackValues.fromFiles(s.state, s.plan);
-        const classifier = new SecretClassifier(operatorSecretNames(path.join(opts.repoDir, `Pulumi.${s.stack}.yaml`)), values.generatedSecrets());
-        const env = containerEnvChanges(changes, values, classifier, opts.fingerprint);
-        const trees = opts.trees?.[s.stack];
-        const files = trees ? { files: diffTrees(trees.base, trees.head) } : renderDiffs(opts.repoDir, opts.base, s.stack);
-        reports.push({ stack: s.stack, changes, env, ...files });
+        const known = [...values.generatedSecrets(), ...values.credentialValues(), ...(opts.workflowSecrets ?? [])];
+        const classifier = new SecretClassifier(operatorSecretNames(path.join(opts.repoDir, `Pulumi.${s.stack}.yaml`)), known);
+        reports.push(stackReport(s, opts, values, classifier));
         secrets.push(...classifier.knownSecrets());
     }
-    const result = buildComment({ stacks: reports, base: opts.base, oneOffKey: opts.oneOffKey });
+    const result = buildComment({ stacks: reports, base: opts.base, oneOffKey: opts.oneOffKey, policyCount: policies.length });
     assertNoSecrets(result.body, secrets);
     return result;
 }

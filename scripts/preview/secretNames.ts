@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { appEnvironment } from "../../components/apps/environment";
+import { looksLikeCredential } from "../../facts/credentials";
 import { ServiceName, serviceNames } from "../../facts/services";
 
 /** Secret variables of containers outside the app contract (components/data, components/observability). */
@@ -21,7 +22,6 @@ const INFRA_SECRET_VARS = [
 ];
 
 const CREDENTIAL_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_DSN$|DATABASE_URL|REDIS_URL|DATA_SOURCE/i;
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 /** Shorter known secrets are not matched inside values: too many false alarms, and generated ones are long. */
 const MIN_MATERIAL = 8;
 
@@ -67,7 +67,7 @@ export class SecretClassifier {
 
     isSecret(name: string, values: (string | undefined)[]): boolean {
         if (this.names.has(name) || CREDENTIAL_NAME.test(name)) return true;
-        return values.some((v) => v !== undefined && (URL_CREDENTIALS.test(v) || this.material.some((m) => v.includes(m))));
+        return values.some((v) => v !== undefined && (looksLikeCredential(v) || this.material.some((m) => v.includes(m))));
     }
 
     /** Remembers a secret variable's values, so a plain variable that repeats one is hidden too. */

@@ -14,6 +14,7 @@
 // These values are only ever read by envDiff.ts, which prints secret ones as fingerprints.
 
 import * as fs from "fs";
+import { isCredentialVar, looksLikeCredential } from "../../facts/credentials";
 
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -107,6 +108,35 @@ export class StackValues {
         if (diff?.updates && key in diff.updates) return reveal(diff.updates[key]);
         if (diff?.adds && key in diff.adds) return reveal(diff.adds[key]);
         return this.oldInput(urn, key);
+    }
+
+    /**
+     * The credentials among the values marked secret in the state export and the plan, for
+     * redaction and the final check: a secret that is a string as a whole, and inside a secret
+     * list or map the values of credential names (`DATABASE_URL=…`, `password: …`) or that look like
+     * one. Not every value of a secret list: an app's whole environment is one secret, and its
+     * TZ or LOG_LEVEL may rightly appear in the comment.
+     */
+    credentialValues(): string[] {
+        const found = new Set<string>();
+        const collect = (v: unknown, key: string, inSecret: boolean): void => {
+            if (isObject(v) && v[SECRET_SIG_KEY] === SECRET_SIG) {
+                const inner = typeof v.plaintext === "string" ? (JSON.parse(v.plaintext) as unknown) : undefined;
+                if (typeof inner === "string") found.add(inner);
+                else collect(inner, key, true);
+            } else if (typeof v === "string" && inSecret) {
+                const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(v);
+                if (assignment && (isCredentialVar(assignment[1]) || looksLikeCredential(assignment[2]))) found.add(assignment[2]);
+                else if (!assignment && (isCredentialVar(key.toUpperCase()) || looksLikeCredential(v))) found.add(v);
+            } else if (Array.isArray(v)) {
+                for (const x of v) collect(x, key, inSecret);
+            } else if (isObject(v)) {
+                for (const [k, x] of Object.entries(v)) collect(x, k, inSecret);
+            }
+        };
+        for (const r of this.state.values()) collect({ inputs: r.inputs, outputs: r.outputs }, "", false);
+        for (const p of this.plans.values()) collect({ goal: p.goal, state: p.state }, "", false);
+        return [...found];
     }
 
     /** Generated passwords (RandomPassword results), old and new: never to appear in any output. */

@@ -28,7 +28,7 @@ describe("deploy workflow, dry run of its steps with fake CLIs", function () {
             "npm ci --no-audit --no-fund",
             `pulumi login ${SECRETS.PULUMI_BACKEND_URL}`,
             "pulumi config get dockerHost --stack staging",
-            "pulumi up --stack staging --yes --skip-preview",
+            "pulumi up --stack staging --yes --skip-preview --policy-pack policy",
             "npm run --silent smoke -- --stack staging",
         ]);
         const ssh = path.join(box.current.home, ".ssh");

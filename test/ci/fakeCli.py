@@ -1,10 +1,15 @@
-# Stand-in `pulumi`, `docker` and `npm` for the dry run of the CI steps (installed under those
-# names; the name called picks the behaviour). They share a JSON state file, so `pulumi up` after a
-# rotation changes the passwords and the container IDs that `docker` then shows, as the program
-# would. Every call is logged (one JSON line: tool, args); secrets never come in through args.
+# Stand-in `pulumi`, `docker`, `npm`, `gh`, `ssh-agent` and `ssh-add` for the dry run of the CI steps
+# (installed under those names; the name called picks the behaviour). They share a JSON state file,
+# so `pulumi up` after a rotation changes the passwords and the container IDs that `docker` then
+# shows, as the program would, and `gh` keeps the issues it was asked to open. Every call is logged
+# (one JSON line: tool, args); secrets never come in through args.
 # Knobs (environment): FAKE_FAIL=<pulumi verb> makes it fail; FAKE_SMOKE_EXIT; FAKE_EXTRA_REPLACED
 # (a container the rotation also replaces); FAKE_KEEP_OLD_PG / FAKE_KEEP_OLD_REDIS (old password
 # still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
+# `pulumi preview --json`: FAKE_PREVIEW_DIR holds <stack>.preview.json / .events.jsonl / .state.json
+# / .log to answer with (a preview with no change otherwise); FAKE_FAIL_STACK=<stack> fails that
+# stack's preview with its .log; with --expect-no-changes a preview with changes exits 255 after
+# printing it, as the CLI does (pkg/cmd/pulumi/operations/preview.go, NoChangesExpectedError).
 import json, os, sys, time
 
 import fakeDocker  # copied beside this file (test/ci/fakes.ts)
@@ -140,8 +145,14 @@ def pulumi(s):
         # Volumes belong to the Docker host: they outlive the stack (retainOnDelete).
         s["volumes"] = sorted(set(s.get("volumes", [])) | {"minimarket-%s-pgdata" % stack, "minimarket-%s-redisdata" % stack})
         print("Resources: %d changed" % len(replaced))
+    elif verb == "preview" and "--json" in args:
+        preview_json(stack)
     elif verb == "preview":
         print("Resources: %d unchanged" % len(CONTAINERS))
+    elif verb == "stack" and args[1] == "export":
+        exported = fake_file(stack, "state.json")
+        with open(opt("--file"), "w") as f:
+            f.write(exported if exported is not None else json.dumps({"version": 3, "deployment": {"resources": []}}))
     elif verb == "stack" and args[1] == "output" and args[-1] == "dashboardUrl":
         print(env.get("FAKE_DASHBOARD_URL", "http://127.0.0.1:9"))
     elif verb == "stack" and args[1] == "output":
@@ -151,6 +162,35 @@ def pulumi(s):
         s["stacks"][stack]["containers"] = {}
     else:
         fail("fake pulumi: unexpected %s" % " ".join(args), 2)
+
+
+def fake_file(stack, suffix):
+    d = env.get("FAKE_PREVIEW_DIR")
+    path = os.path.join(d, "%s.%s" % (stack, suffix)) if d else None
+    if path and os.path.exists(path):
+        with open(path) as f:
+            return f.read()
+    return None
+
+
+def preview_json(stack):
+    # The engine writes its events as they happen: a preview that fails on a policy has them.
+    if opt("--event-log"):
+        with open(opt("--event-log"), "w") as f:
+            f.write(fake_file(stack, "events.jsonl") or json.dumps({"sequence": 0, "policyLoadEvent": {}}) + "\n")
+    if env.get("FAKE_FAIL_STACK") == stack:
+        fail(fake_file(stack, "log") or "error: fake preview of %s failed" % stack, 255)
+    digest = fake_file(stack, "preview.json")
+    if digest is None:
+        root = "urn:pulumi:%s::minimarket::pulumi:pulumi:Stack::minimarket-%s" % (stack, stack)
+        digest = json.dumps({"steps": [{"op": "same", "urn": root}], "changeSummary": {"same": 1}})
+    if opt("--save-plan"):
+        with open(opt("--save-plan"), "w") as f:
+            f.write(json.dumps({"resourcePlans": {}}))
+    print(digest)
+    changes = [st for st in json.loads(digest).get("steps", []) if st["op"] not in ("same", "read", "refresh")]
+    if "--expect-no-changes" in args and changes:
+        fail("error: no changes were expected for preview but changes were proposed", 255)
 
 
 def accepted(st, name, keep_old):
@@ -223,6 +263,10 @@ def docker(s):
 
 
 def npm(_s):
+    if args[:3] == ["run", "--silent", "render"]:
+        # The config files: none differ in a dry run.
+        os.makedirs(opt("--out"), exist_ok=True)
+        return
     if args[:3] == ["run", "--silent", "smoke"]:
         code = int(env.get("FAKE_SMOKE_EXIT", "0"))
         print("smoke: 12 passed, 0 failed" if code == 0 else "FAIL  grafana login  refused\nsmoke: 11 passed, 1 failed")
@@ -231,7 +275,51 @@ def npm(_s):
         fail("fake npm: unexpected %s" % " ".join(args), 2)
 
 
+def gh(s):
+    issues = s.setdefault("issues", [])
+    if args[:2] == ["label", "create"]:
+        s.setdefault("labels", [])
+        if args[2] not in s["labels"]:
+            s["labels"].append(args[2])
+        return
+    if args[0] != "issue":
+        fail("fake gh: unexpected %s" % " ".join(args), 2)
+    verb = args[1]
+    body = lambda: open(opt("--body-file")).read() if opt("--body-file") else opt("--body")
+    if verb == "list":
+        wanted = [i for i in issues if i["state"] == opt("--state").upper() and opt("--label") in i["labels"]]
+        fields = opt("--json").split(",")
+        print(json.dumps([{k: i[k] for k in fields} for i in wanted]))
+    elif verb == "create":
+        if opt("--label") not in s.get("labels", []):
+            fail("could not add label: '%s' not found" % opt("--label"), 1)
+        number = len(issues) + 1
+        issues.append({"number": number, "title": opt("--title"), "body": body(), "state": "OPEN", "labels": [opt("--label")], "comments": []})
+        print("https://github.com/minimarket/infra/issues/%d" % number)
+    else:
+        issue = next(i for i in issues if i["number"] == int(args[2]))
+        if verb == "edit":
+            issue["body"] = body()
+        elif verb == "comment":
+            issue["comments"].append(body())
+        elif verb == "close":
+            issue["state"] = "CLOSED"
+            if opt("--comment"):
+                issue["comments"].append(opt("--comment"))
+        else:
+            fail("fake gh: unexpected issue %s" % verb, 2)
+
+
+def ssh_agent(s):
+    print("SSH_AUTH_SOCK=/tmp/fake-agent.sock; export SSH_AUTH_SOCK;\nSSH_AGENT_PID=4242; export SSH_AGENT_PID;\necho Agent pid 4242;")
+
+
+def ssh_add(s):
+    # The key arrives on stdin; only that one did is kept.
+    s["ssh_keys_added"] = s.get("ssh_keys_added", 0) + (1 if sys.stdin.read().strip() else 0)
+
+
 log()
 state = load()
-{"pulumi": pulumi, "docker": docker, "npm": npm}[tool](state)
+{"pulumi": pulumi, "docker": docker, "npm": npm, "gh": gh, "ssh-agent": ssh_agent, "ssh-add": ssh_add}[tool](state)
 save(state)

@@ -1,15 +1,15 @@
-// A sandbox for the dry run of the CI workflows: fake pulumi/docker/npm first on PATH, their call
-// log and shared state, a runner temp dir and a home directory.
+// A sandbox for the dry run of the CI workflows: fake pulumi/docker/npm/gh/ssh-agent first on PATH,
+// their call log and shared state, a runner temp dir and a home directory.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { missingMessage, unavailable, which } from "../support/tools";
-import { JobResult, runJob } from "./workflowRunner";
+import { Expressions, JobResult, runJob } from "./workflowRunner";
 import { FAKE_DOCKER_PY } from "../support/fakeDocker";
 
 export interface Call {
-    tool: "pulumi" | "docker" | "npm";
+    tool: "pulumi" | "docker" | "npm" | "gh" | "ssh-agent" | "ssh-add";
     args: string[];
 }
 
@@ -36,12 +36,19 @@ export class CiSandbox {
     constructor(python3: string) {
         for (const d of [this.bin, this.home, this.runnerTemp]) fs.mkdirSync(d, { recursive: true });
         const source = fs.readFileSync(path.join(__dirname, "fakeCli.py"), "utf8");
-        for (const tool of ["pulumi", "docker", "npm"]) fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
+        for (const tool of ["pulumi", "docker", "npm", "gh", "ssh-agent", "ssh-add"])
+            fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
         // The host's `docker ps` filters, which fakeCli.py imports from its own directory.
         fs.copyFileSync(FAKE_DOCKER_PY, path.join(this.bin, "fakeDocker.py"));
     }
 
-    run(workflow: string, job: string, knobs: Record<string, string> = {}, secrets: Record<string, string> = {}): JobResult {
+    run(
+        workflow: string,
+        job: string,
+        knobs: Record<string, string> = {},
+        secrets: Record<string, string> = {},
+        expressions: Omit<Expressions, "secrets"> & { cwd?: string } = {},
+    ): JobResult {
         const workDir = fs.mkdtempSync(path.join(this.root, "job-"));
         const env = {
             PATH: `${this.bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
@@ -52,7 +59,7 @@ export class CiSandbox {
             FAKE_LOG: this.log,
             ...knobs,
         };
-        return runJob(workflow, job, { env, secrets, workDir });
+        return runJob(workflow, job, { env, secrets, workDir, ...expressions });
     }
 
     calls(): Call[] {

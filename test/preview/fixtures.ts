@@ -6,7 +6,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { SECRET_SIG, SECRET_SIG_KEY } from "../../scripts/preview/secretValues";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_STRING } from "../../scripts/preview/secretValues";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
 export const TEST_KEY = "test-only-fingerprint-key-0123456789abcdef";
@@ -62,6 +62,8 @@ interface StepSpec {
     type: string;
     inputs?: Record<string, unknown>;
     newInputs?: Record<string, unknown>;
+    /** What the provider computed (oldState only: a step's newState holds the planned inputs). */
+    outputs?: Record<string, unknown>;
     diffReasons?: string[];
     replaceReasons?: string[];
     detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
@@ -76,7 +78,7 @@ function step(s: StepSpec): Record<string, unknown> {
         op: s.op,
         urn: s.urn,
         provider: `${P}:staging::minimarket::pulumi:providers:docker::host-docker::3f1c0a52-0b0e-4b3e-9d7e-1a2b3c4d5e6f`,
-        oldState: s.op === "create" ? undefined : { ...state(s.inputs), id: "c0ffee" },
+        oldState: s.op === "create" ? undefined : { ...state(s.inputs), id: "c0ffee", outputs: mask({ ...s.inputs, ...s.outputs }) },
         newState: s.op === "delete" ? undefined : state(s.newInputs ?? s.inputs),
         diffReasons: s.diffReasons,
         replaceReasons: s.replaceReasons,
@@ -84,10 +86,17 @@ function step(s: StepSpec): Record<string, unknown> {
     };
 }
 
-function digest(steps: Record<string, unknown>[], same: number): Record<string, unknown> {
-    const summary: Record<string, number> = { same };
+/** The digest of a preview of `stack`: the stack's own step first, as the engine writes it. */
+function digest(steps: Record<string, unknown>[], same: number, stack = "staging"): Record<string, unknown> {
+    const summary: Record<string, number> = { same: same + 1 };
     for (const s of steps) summary[s.op as string] = (summary[s.op as string] ?? 0) + 1;
-    return { config: { "minimarket:environment": "staging", "minimarket:platform": "docker" }, steps, duration: 4213000000, changeSummary: summary };
+    const root = { op: "same", urn: urn(stack, ["pulumi:pulumi:Stack"], `minimarket-${stack}`), oldState: { type: "pulumi:pulumi:Stack" }, detailedDiff: null };
+    return {
+        config: { "minimarket:environment": stack, "minimarket:platform": "docker" },
+        steps: [root, ...steps],
+        duration: 4213000000,
+        changeSummary: summary,
+    };
 }
 
 function stateExport(resources: { urn: string; type: string; inputs: Record<string, unknown> }[]): unknown {
@@ -124,18 +133,20 @@ const dashboard = urn("staging", [...APP, CONTAINER], "dashboard");
 
 export function generate(alertsYml: string): void {
     // 1. One secret rotated (`pulumi config set --secret dashboardApiKey ...`) and LOG_LEVEL changed.
-    const envDiff = { "envs[1]": { kind: "update", inputDiff: true }, "envs[6]": { kind: "update", inputDiff: true } };
+    // `envs` is ForceNew in terraform-provider-docker v4.5.0: a changed variable replaces the container.
+    const envDiff = { "envs[1]": { kind: "update-replace", inputDiff: true }, "envs[6]": { kind: "update-replace", inputDiff: true } };
     write(
         "secret-rotation",
         "staging.preview.json",
         digest(
             [
                 step({
-                    op: "update",
+                    op: "replace",
                     urn: dashboard,
                     type: CONTAINER,
                     inputs: { envs: "x", image: "sha256:5be1" },
                     diffReasons: ["envs"],
+                    replaceReasons: ["envs"],
                     detailedDiff: envDiff,
                 }),
             ],
@@ -150,6 +161,7 @@ export function generate(alertsYml: string): void {
     write("secret-rotation", "staging.plan.json", plan({ [dashboard]: { envs: secret(dashboardEnv(CANARIES.apiKeyNew, "DEBUG")) } }));
 
     // 2. One image bump: a new RemoteImage, the container replaced (image forces it), release step re-run.
+    // The new image is pulled by this deploy, so the preview cannot know its ID yet.
     const deposito = urn("staging", [...APP, CONTAINER], "agente-deposito");
     const oldImage = urn(
         "staging",
@@ -162,6 +174,7 @@ export function generate(alertsYml: string): void {
         "image-registry-example-com-minimarket-agente-deposito-1-5-0",
     );
     const migrate = urn("staging", [...APP, "command:local:Command"], "agente-deposito-migrate");
+    const oldId = `sha256:${"aa11".repeat(16)}`;
     write(
         "image-bump",
         "staging.preview.json",
@@ -177,26 +190,28 @@ export function generate(alertsYml: string): void {
                     op: "replace",
                     urn: migrate,
                     type: "command:local:Command",
-                    inputs: {},
+                    inputs: { triggers: ["agente-deposito-c0ffee"] },
+                    newInputs: { triggers: [UNKNOWN_STRING] },
                     replaceReasons: ["triggers"],
                     detailedDiff: { "triggers[0]": { kind: "update-replace", inputDiff: true } },
                 }),
-                step({ op: "delete-replaced", urn: deposito, type: CONTAINER, inputs: { image: "sha256:aa11" } }),
+                step({ op: "delete-replaced", urn: deposito, type: CONTAINER, inputs: { image: oldId, memory: 512 } }),
                 step({
                     op: "replace",
                     urn: deposito,
                     type: CONTAINER,
-                    inputs: { image: "sha256:aa11" },
-                    newInputs: { image: "sha256:bb22" },
+                    inputs: { image: oldId, memory: 512 },
+                    newInputs: { image: UNKNOWN_STRING, memory: 768 },
                     replaceReasons: ["image"],
-                    detailedDiff: { image: { kind: "update-replace", inputDiff: true } },
+                    diffReasons: ["image", "memory"],
+                    detailedDiff: { image: { kind: "update-replace", inputDiff: true }, memory: { kind: "update", inputDiff: true } },
                 }),
                 step({
                     op: "create-replacement",
                     urn: deposito,
                     type: CONTAINER,
-                    inputs: { image: "sha256:aa11" },
-                    newInputs: { image: "sha256:bb22" },
+                    inputs: { image: oldId, memory: 512 },
+                    newInputs: { image: UNKNOWN_STRING, memory: 768 },
                     replaceReasons: ["image"],
                 }),
                 step({
@@ -204,10 +219,16 @@ export function generate(alertsYml: string): void {
                     urn: oldImage,
                     type: "docker:index/remoteImage:RemoteImage",
                     inputs: { name: "registry.example.com/minimarket/agente-deposito:1.4.2" },
+                    outputs: { imageId: oldId, repoDigest: `registry.example.com/minimarket/agente-deposito@sha256:${"c3".repeat(32)}` },
                 }),
             ],
             38,
         ),
+    );
+    write(
+        "image-bump",
+        "staging.events.jsonl",
+        events([{ policyLoadEvent: {} }, { policyAnalyzeStackSummaryEvent: { policyPackName: "minimarket", passed: ["credentials-only-in-secret-places"] } }]),
     );
 
     // 3. An alert threshold change: Prometheus gets new rule files (uploads); the render shows the line.
@@ -217,13 +238,15 @@ export function generate(alertsYml: string): void {
         "staging.preview.json",
         digest(
             [
+                // `upload` is ForceNew too: a changed file replaces the container.
                 step({
-                    op: "update",
+                    op: "replace",
                     urn: prometheus,
                     type: CONTAINER,
                     inputs: { uploads: "[secret]" },
                     diffReasons: ["uploads"],
-                    detailedDiff: { "uploads[1].content": { kind: "update", inputDiff: true } },
+                    replaceReasons: ["uploads"],
+                    detailedDiff: { "uploads[1].content": { kind: "update-replace", inputDiff: true } },
                 }),
             ],
             41,
@@ -274,6 +297,111 @@ export function generate(alertsYml: string): void {
 
     // 5. No change.
     write("no-change", "staging.preview.json", digest([{ op: "same", urn: dashboard }], 42));
+
+    // 6. Policy findings: PostgreSQL's port published (two mandatory violations from the pack, so the
+    // preview itself would fail), an unpinned image (advisory), and a debug container whose
+    // environment is not marked secret (the preview shows it in plain text).
+    const debug = urn("staging", [CONTAINER], "debug-shell");
+    write(
+        "policy-violation",
+        "staging.preview.json",
+        digest(
+            [
+                step({
+                    op: "update",
+                    urn: pg,
+                    type: CONTAINER,
+                    inputs: { ports: [] },
+                    newInputs: { ports: [{ internal: 5432, external: 5432 }] },
+                    diffReasons: ["ports"],
+                    detailedDiff: { "ports[0]": { kind: "add", inputDiff: true } },
+                }),
+                {
+                    ...step({ op: "create", urn: debug, type: CONTAINER, inputs: { image: "postgres:latest" } }),
+                    newState: {
+                        urn: debug,
+                        custom: true,
+                        type: CONTAINER,
+                        inputs: { image: "postgres:latest", envs: [`PGPASSWORD=${CANARIES.pgAdmin}`, "PGHOST=postgres"] },
+                    },
+                },
+            ],
+            40,
+        ),
+    );
+    write(
+        "policy-violation",
+        "staging.events.jsonl",
+        events([
+            { policyLoadEvent: {} },
+            violation(
+                pg,
+                "data-services-publish-no-host-port",
+                "mandatory",
+                "PostgreSQL, Redis and the exporters publish no host port, not even on 127.0.0.1",
+                "`postgres` publishes 0.0.0.0:5432->5432/tcp on the Docker host. Why: whoever reaches the host can then try passwords. Fix: remove the port mapping (`ports`).",
+            ),
+            violation(
+                pg,
+                "only-people-ports-published",
+                "mandatory",
+                "Only the entry proxy publishes ports",
+                "`postgres` publishes 0.0.0.0:5432->5432/tcp on every address of the host. Why: only the entry proxy faces people. Fix: serve it through the proxy.",
+            ),
+            violation(
+                debug,
+                "images-pinned-outside-prod",
+                "advisory",
+                "Images on stacks other than prod are pinned too",
+                "`debug-shell` runs `postgres:latest`, which is not pinned (`latest` or no tag). Why: two deploys can run different code. Fix: name an exact version tag.",
+            ),
+        ]),
+    );
+
+    // 7. A failed preview of prod: the log repeats secrets the state export holds, and ones it does not.
+    write(
+        "failed-preview",
+        "prod.state.json",
+        stateExport([{ urn: urn("prod", [...PG, CONTAINER], "postgres"), type: CONTAINER, inputs: { envs: secret(pgEnv) } }]),
+    );
+    write(
+        "failed-preview",
+        // What `pulumi preview` printed on stderr (not *.log: .gitignore leaves those out).
+        "prod.stderr.txt",
+        [
+            "Previewing update (prod):",
+            "  pulumi:pulumi:Stack minimarket-prod running",
+            "\u001b[31merror:\u001b[0m docker:index/container:Container resource 'postgres': POSTGRES_PASSWORD=" + CANARIES.pgAdmin + " was refused",
+            `    error: Get "https://registry.example.com/v2/": dial tcp: DATABASE_URL=postgresql://minimarket_app:${CANARIES.pgApp}@postgres:5432/inventario_retail`,
+            `    {"auths": {"registry.example.com": {"password": "${CANARIES.redis}"}}}`,
+            "    -----BEGIN OPENSSH PRIVATE KEY-----",
+            `    ${CANARIES.weak}-key-material`,
+            "    -----END OPENSSH PRIVATE KEY-----",
+            "error: preview failed",
+            "",
+        ].join("\n"),
+    );
+}
+
+/** An engine event log: one apitype.EngineEvent per line. */
+function events(list: Record<string, unknown>[]): string {
+    return list.map((e, i) => JSON.stringify({ sequence: i, timestamp: 1763600000 + i, ...e })).join("\n") + "\n";
+}
+
+/** A policyEvent as pkg/engine/events.go policyViolationEvent writes it (colour tags included). */
+function violation(resourceUrn: string, policyName: string, enforcementLevel: string, description: string, finding: string): Record<string, unknown> {
+    return {
+        policyEvent: {
+            resourceUrn,
+            message: `<{%reset%}>${description}\n${finding}<{%reset%}>\n`,
+            color: "raw",
+            policyName,
+            policyPackName: "minimarket",
+            policyPackVersion: "1.0.0",
+            policyPackVersionTag: "1.0.0",
+            enforcementLevel,
+        },
+    };
 }
 
 /** Too big to commit (over 1 MB): built into `root` by the golden test instead. */
@@ -290,7 +418,7 @@ export function generateLarge(root: string): void {
             detailedDiff: { memory: { kind: "update", inputDiff: true } },
         }),
     );
-    write("large", "prod.preview.json", digest(many, 12), root);
+    write("large", "prod.preview.json", digest(many, 12, "prod"), root);
     for (let i = 0; i < 12; i++) {
         const lines = (tag: string) =>
             Array.from({ length: 400 }, (_, j) => `    "panel_${j}": { "title": "${tag} panel ${j} of dashboard ${i}" },`).join("\n") + "\n";

@@ -40,7 +40,7 @@ describe("preview comment: no secret leaks", function () {
     });
     after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-    it("the CLI (preview + state + plan + real render of base and head) prints and writes no canary", () => {
+    it("the CLI (preview + state + plan + events + real render of base and head, and a failed preview's log) prints and writes no canary", () => {
         const out = path.join(work, "out");
         const f = (c: string, n: string) => path.join(FIXTURES, c, n);
         const args = [
@@ -52,14 +52,17 @@ describe("preview comment: no secret leaks", function () {
             f("secret-rotation", "staging.state.json"),
             "--plan",
             f("secret-rotation", "staging.plan.json"),
+            "--events",
+            f("policy-violation", "staging.events.jsonl"),
+            // prod's preview failed: its log repeats secrets, some known from its state export, some not.
             "--stack",
             "prod",
-            "--preview",
-            f("postgres-volume", "staging.preview.json"),
+            "--failed",
+            "pulumi preview",
+            "--log",
+            f("failed-preview", "prod.stderr.txt"),
             "--state",
-            f("postgres-volume", "staging.state.json"),
-            "--plan",
-            f("postgres-volume", "staging.plan.json"),
+            f("failed-preview", "prod.state.json"),
             "--base",
             "HEAD~1",
             "--repo",
@@ -82,6 +85,10 @@ describe("preview comment: no secret leaks", function () {
         expect(body).to.include("#### Generated config files");
         expect(body).to.include("-        expr: service:http_errors:ratio_rate5m > 0.05");
         expect(body).to.include("+        expr: service:http_errors:ratio_rate5m > 0.03");
+        expect(body).to.include("**prod: the preview failed** at <code>pulumi preview</code>");
+        expect(body).to.include("POSTGRES_PASSWORD=[secret] was refused");
+        expect(body).to.include("`data-services-publish-no-host-port`");
+        expect(JSON.parse(fs.readFileSync(path.join(out, "comment.json"), "utf8"))).to.deep.equal({ hasChanges: true, failed: true, violations: 3 });
         for (const [what, text] of [
             ["comment", body],
             ["comment.json", fs.readFileSync(path.join(out, "comment.json"), "utf8")],

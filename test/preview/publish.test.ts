@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as http from "http";
 import { AddressInfo } from "net";
 import { MARKER } from "../../scripts/preview/comment";
-import { publish } from "../../scripts/preview/publish";
+import { publish, worthPosting } from "../../scripts/preview/publish";
 
 interface Call {
     method: string;
@@ -70,5 +70,13 @@ describe("preview comment publishing", () => {
         await withApi([{ id: 9, body: `${MARKER}\nold` }], async (api) => {
             expect(await publish(opts(api, false))).to.deep.equal({ kind: "update", id: 9 });
         });
+    });
+
+    it("a failed preview or a policy finding gets a comment even without changes", () => {
+        expect(worthPosting({ hasChanges: false })).to.equal(false);
+        expect(worthPosting({ hasChanges: false, failed: false, violations: 0 })).to.equal(false);
+        expect(worthPosting({ hasChanges: true, failed: false, violations: 0 })).to.equal(true);
+        expect(worthPosting({ hasChanges: false, failed: true, violations: 0 })).to.equal(true);
+        expect(worthPosting({ hasChanges: false, failed: false, violations: 2 })).to.equal(true);
     });
 });

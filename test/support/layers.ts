@@ -72,6 +72,29 @@ export function layerViolations(files: Record<string, string>): Violation[] {
     return out;
 }
 
+/**
+ * The policy pack (policy/, run by the engine beside the program): it may read the facts the
+ * program agrees on (ports, images, names, what a credential looks like) and its own modules, and
+ * nothing else of the program, so that what it checks cannot be shaped by what it checks.
+ */
+export const POLICY_PACK = "policy";
+const PACK_MAY_IMPORT = ["facts", POLICY_PACK];
+
+export function packViolations(files: Record<string, string>): Violation[] {
+    const exists = (p: string) => p in files;
+    const out: Violation[] = [];
+    for (const [file, source] of Object.entries(files)) {
+        if (!file.startsWith(`${POLICY_PACK}/`)) continue;
+        for (const spec of importsOf(source)) {
+            const target = resolve(file, spec, exists);
+            if (target !== undefined && !PACK_MAY_IMPORT.includes(target.split("/")[0])) {
+                out.push({ file, imports: spec, why: `the policy pack imports only facts/ and itself, not ${target}` });
+            }
+        }
+    }
+    return out;
+}
+
 /** Which program file imports which (relative imports only). */
 export function importGraph(files: Record<string, string>): Map<string, Set<string>> {
     const exists = (p: string) => p in files;
@@ -134,7 +157,7 @@ export function cycles(graph: Map<string, Set<string>>): string[][] {
     return found;
 }
 
-/** The program's sources as `layerViolations` reads them: index.ts and every layer's folder. */
+/** The program's sources as `layerViolations` reads them: index.ts, every layer's folder and the policy pack. */
 export function programSources(root: string): Record<string, string> {
     const files: Record<string, string> = { "index.ts": fs.readFileSync(path.join(root, "index.ts"), "utf8") };
     const walk = (dir: string) => {
@@ -144,6 +167,6 @@ export function programSources(root: string): Record<string, string> {
             else if (rel.endsWith(".ts")) files[rel] = fs.readFileSync(path.join(root, rel), "utf8");
         }
     };
-    for (const layer of LAYERS) walk(layer);
+    for (const layer of [...LAYERS, POLICY_PACK]) walk(layer);
     return files;
 }

@@ -27,6 +27,8 @@ export interface Registered {
     name: string;
     /** Inputs as the engine receives them; secret values are wrapped `{ [sig]: SECRET_SIG, value }`. */
     inputs: Record<string, unknown>;
+    /** The state the mock provider returned: the read-back inputs plus computed values (what the engine stores as outputs). */
+    outputs: Record<string, unknown>;
     provider: string;
     /** URNs this resource waits for (dependsOn and inputs from other resources). */
     dependencies: string[];
@@ -161,10 +163,14 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
             newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
                 const inputs = args.inputs as Record<string, unknown>;
                 const req = requests.get(`${args.type}::${args.name}`);
+                const computed = computedState(args.type, args.name, inputs);
+                // State as the provider reads it back after create (e.g. cpus "1" → "1.0"), per test/support/providers.
+                const state = { ...providerState(args.type, inputs), ...computed };
                 resources.push({
                     type: args.type,
                     name: args.name,
                     inputs,
+                    outputs: state,
                     provider: args.provider ?? "",
                     dependencies: req?.dependencies ?? [],
                     options: req?.options ?? {
@@ -178,10 +184,8 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
                     parent: req?.parent ?? "",
                     urn: `${req?.parent ?? ""}$${args.type}::${args.name}`,
                 });
-                const computed = computedState(args.type, args.name, inputs);
                 if (typeof computed.result === "string") generated.push(computed.result);
-                // State as the provider reads it back after create (e.g. cpus "1" → "1.0"), per test/support/providers.
-                return { id: `${args.name}-id`, state: { ...providerState(args.type, inputs), ...computed } };
+                return { id: `${args.name}-id`, state };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 return args.inputs;

@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { ConfigError, parseConfig, scheduledBackups, StackConfig } from "../../config";
-import { isProdStack } from "../../config/rules";
+import { isProdStack } from "../../facts/endpoints";
 import { secretNames } from "../../facts/secrets";
 
 const STRONG = "x".repeat(40);
