@@ -12,6 +12,21 @@ export function containerName(environment: string, service: string): string {
     return `${resourcePrefix(environment)}-${service}`;
 }
 
+/** A service's Cloud Run name (`gcp.runtime: cloudrun`); its revisions are named after it. */
+export function cloudRunServiceName(environment: string, service: string): string {
+    return `${resourcePrefix(environment)}-${service}`;
+}
+
+/** The Cloud Run job that runs a service's release step (its migration). */
+export function cloudRunJobName(environment: string, service: string): string {
+    return `${cloudRunServiceName(environment, service)}-migrate`;
+}
+
+/** The log sink, topic and subscription that carry a cloudrun stack's Cloud Run logs to Alloy. */
+export function cloudRunLogsName(environment: string): string {
+    return `${resourcePrefix(environment)}-cloud-run-logs`;
+}
+
 export type NetworkRole = "data" | "services";
 
 export function networkName(environment: string, role: NetworkRole): string {
@@ -62,6 +77,8 @@ export const ENDPOINTS = {
     grafana: { host: "grafana", port: 3000 },
     loki: { host: "loki", port: 3100 },
     alloy: { host: "alloy", port: 12345 },
+    /** stackdriver_exporter's default listen port (cloudrun's ops VM only). */
+    cloudMonitoring: { host: "stackdriver-exporter", port: 9255 },
 } as const satisfies Record<string, Endpoint>;
 
 export function hostPort(e: Endpoint): string {

@@ -68,4 +68,10 @@ export const defaultImages = {
     alloy: "grafana/alloy:v1.18.1",
     /** The prod entry point (automatic HTTPS). 2.11.x carries the security fixes 2.10.2 lacks. */
     caddy: "caddy:2.11.4",
+    /**
+     * Cloud Run's CPU and memory from Cloud Monitoring, for the alerts (cloudrun's ops VM only).
+     * v0.19.0 (2026-06-08) is the newest tag of prometheus-community/stackdriver_exporter; the
+     * image is busybox-based (its Dockerfile), so wget can probe it.
+     */
+    stackdriverExporter: "prometheuscommunity/stackdriver-exporter:v0.19.0",
 } as const;

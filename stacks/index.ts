@@ -2,6 +2,7 @@ import { StackConfig } from "../config";
 import { StackOutputs } from "./outputs";
 import { deployOnDockerHost } from "./dockerHost";
 import { deployOnGcp } from "./googleCloud";
+import { deployOnCloudRun } from "./cloudRun";
 
 export { StackOutputs };
 
@@ -11,6 +12,7 @@ export function deploy(config: StackConfig): StackOutputs {
         case "docker":
             return deployOnDockerHost(config);
         case "gcp":
-            return deployOnGcp(config);
+            // Prod's runtime: the apps on the VM's Docker, or on Cloud Run beside an ops VM.
+            return config.gcp.runtime === "cloudrun" ? deployOnCloudRun(config) : deployOnGcp(config);
     }
 }
