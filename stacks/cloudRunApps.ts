@@ -82,7 +82,8 @@ export function declareCloudRunApps(config: GcpStackConfig, f: GcpFoundation, re
             const key = secretKeyOf(spec.name, variable, variable in own);
             refsOf[spec.name][variable] = key;
             stored[key] ??= { value: pulumi.secret(values.apply((v) => v[variable])), readers: [] };
-            stored[key].readers.push({ name: spec.name, member: member(spec.name) });
+            // JWT_SECRET_KEY and JWT_SECRET_<SERVICE> are one secret: one grant.
+            if (!stored[key].readers.some((r) => r.name === spec.name)) stored[key].readers.push({ name: spec.name, member: member(spec.name) });
         }
     }
     if (f.memorystoreCa) {
@@ -128,7 +129,7 @@ export function declareCloudRunApps(config: GcpStackConfig, f: GcpFoundation, re
                     file: REDIS_CA_FILE.slice(REDIS_CA_FILE.lastIndexOf("/") + 1),
                     ref: ca,
                 },
-                subnetwork: f.network.subnet.id,
+                subnetwork: f.network.subnet.name,
                 public: spec.name === "dashboard",
                 agentConfig: pulumi
                     .output(remoteWriteUrl)

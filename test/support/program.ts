@@ -227,6 +227,10 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
         error = e as Error;
     }
     await settle();
+    // The engine refuses a second resource with the same URN ("Duplicate resource URN"); the mocks would not.
+    const urns = resources.map((r) => r.urn);
+    const duplicate = urns.find((u, i) => urns.indexOf(u) !== i);
+    if (duplicate && !error) error = new Error(`Duplicate resource URN '${duplicate}'`);
     return { resources, byKey: new Map(resources.map((r) => [`${r.type}/${r.name}`, r])), result, error, generated };
 }
 
