@@ -41,13 +41,17 @@ function serviceFromName(services: readonly string[]): string {
 /**
  * The busiest container of each app service, as a share of its limit: the 99th percentile of the
  * last minute's distribution (the exporter exports a DELTA distribution as that minute's
- * histogram, so no rate()). Labels `service` (as on the Docker host) and `name` (the Cloud Run service).
+ * histogram, so no rate()), by Cloud Run service name. Dashboards show it as it is.
  */
+export function cloudRunBusiest(resource: keyof typeof CLOUD_RUN_METRIC_TYPES, services: readonly string[] = serviceNames): string {
+    const buckets = `${stackdriverName(REVISION, CLOUD_RUN_METRIC_TYPES[resource])}_bucket{service_name=~"${serviceFromName(services)}"}`;
+    return `histogram_quantile(0.99, sum by (service_name, le) (${buckets}))`;
+}
+
+/** The same for the alerts, labelled `service` (as on the Docker host) and `name` (the Cloud Run service). */
 export function cloudRunLimitShare(resource: keyof typeof CLOUD_RUN_METRIC_TYPES, services: readonly string[] = serviceNames): string {
-    const apps = serviceFromName(services);
-    const buckets = `${stackdriverName(REVISION, CLOUD_RUN_METRIC_TYPES[resource])}_bucket{service_name=~"${apps}"}`;
-    const quantile = `histogram_quantile(0.99, sum by (service_name, le) (${buckets}))`;
-    return `max by (service, name) (label_replace(label_replace(${quantile}, "name", "$1", "service_name", "(.+)"), "service", "$1", "service_name", "${apps}"))`;
+    const named = `label_replace(${cloudRunBusiest(resource, services)}, "name", "$1", "service_name", "(.+)")`;
+    return `max by (service, name) (label_replace(${named}, "service", "$1", "service_name", "${serviceFromName(services)}"))`;
 }
 
 /** `up` of the apps as their agents write it: one series per Cloud Run instance. */

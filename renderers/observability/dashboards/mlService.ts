@@ -5,7 +5,7 @@ import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { AppRuntime } from "../../../facts/services";
-import { cloudRunLimitShare } from "../../cloudRunMeasures";
+import { cloudRunBusiest } from "../../cloudRunMeasures";
 import {
     percentGauge,
     CADVISOR_SERVICE_LABEL,
@@ -109,7 +109,7 @@ function modelsInUse() {
 /** On Cloud Run, Cloud Monitoring's busiest ml-service instance; on a Docker host, cAdvisor's container. */
 function mlShares(runtime: AppRuntime) {
     if (runtime === "cloudrun") {
-        const share = (r: "cpu" | "memory") => `100 * ${cloudRunLimitShare(r, ["ml-service"])}`;
+        const share = (r: "cpu" | "memory") => `100 * ${cloudRunBusiest(r, ["ml-service"])}`;
         return [
             { expr: share("cpu"), legend: "CPU", interval: CLOUD_MONITORING_INTERVAL },
             { expr: share("memory"), legend: "memory", interval: CLOUD_MONITORING_INTERVAL },

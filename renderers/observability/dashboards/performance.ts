@@ -3,7 +3,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { AppRuntime } from "../../../facts/services";
-import { cloudRunLimitShare } from "../../cloudRunMeasures";
+import { cloudRunBusiest } from "../../cloudRunMeasures";
 import {
     percentGauge,
     COLORS,
@@ -26,7 +26,7 @@ const CONTAINERS = 'name!=""';
 
 /** On Cloud Run the apps are not Docker containers: Cloud Monitoring's busiest instance of each service joins the panel. */
 function cloudRunQuery(runtime: AppRuntime, resource: "cpu" | "memory") {
-    return runtime === "cloudrun" ? [{ expr: `100 * ${cloudRunLimitShare(resource)}`, legend: "{{name}}", interval: CLOUD_MONITORING_INTERVAL }] : [];
+    return runtime === "cloudrun" ? [{ expr: `100 * ${cloudRunBusiest(resource)}`, legend: "{{service_name}}", interval: CLOUD_MONITORING_INTERVAL }] : [];
 }
 
 function containerCpu(runtime: AppRuntime) {
