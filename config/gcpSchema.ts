@@ -137,7 +137,7 @@ const registrySchema = record(
     unknownField,
 );
 
-const shape = {
+export const gcpShape = {
     project: required(PROJECT, "a Google Cloud project id (6-30 lowercase letters, digits, dashes)"),
     region: z.string().optional(),
     zone: z.string().optional(),
@@ -169,10 +169,10 @@ const shape = {
     cloudRun: documented(cloudRunSchema, { description: "per-service scaling on `cloudrun`: `gcp.cloudRun.<service>.<field>`" }),
 };
 
-export const gcpSchema = record(shape, (_, known) => `unknown field; the fields of gcp are ${known.join(", ")}`)
+export const gcpSchema = record(gcpShape, (_, known) => `unknown field; the fields of gcp are ${known.join(", ")}`)
     .superRefine((g, ctx) => gcpRules(g ?? {}, ctx), always)
     .transform((g) => toGcpConfig(g as GcpValues));
-type GcpValues = z.output<z.ZodObject<typeof shape>>;
+type GcpValues = z.output<z.ZodObject<typeof gcpShape>>;
 
 function editionOf(tier: string): CloudSqlEdition {
     return tier.startsWith("db-perf-optimized-") ? "ENTERPRISE_PLUS" : "ENTERPRISE";
