@@ -6,7 +6,7 @@ import { secretNames } from "../../facts/secrets";
 import { serviceNames } from "../../facts/services";
 import { cloudRunProbeProblems, CLOUD_RUN_PROBES, startupWindowSeconds } from "../../renderers/rollout/health";
 import { cloudRunProd, REGISTRY_PASSWORD } from "../support/cloudRun";
-import { byType, dependenciesOf, MOCK_CLOUD, named, plainOccurrences, ProgramRun, Registered, runProgram, unwrap } from "../support/program";
+import { byType, dependenciesOf, MOCK_CLOUD, named, plainOccurrences, ProgramRun, Registered, runProgram, stackFileConfig, unwrap } from "../support/program";
 import { scopeOf } from "../support/scope";
 
 const SERVICE = "gcp:cloudrunv2/service:Service";
@@ -211,6 +211,28 @@ describe("prod on Cloud Run (gcp.runtime cloudrun)", function () {
             serving: "latest ready revision",
         });
         expect(run.outputs.dashboardUrl).to.equal("https://minimarket.example.com.ar");
+    });
+});
+
+describe("a Cloud Run config that cannot work is refused before any resource exists", function () {
+    this.timeout(120_000);
+
+    it("refuses instances × pool beyond Cloud SQL's connections, naming the keys and the fixes", async () => {
+        const run = await runProgram(cloudRunProd({ gcp: { cloudRun: { dashboard: { maxInstances: 10, poolSize: 10 } } } }));
+        expect(run.error?.message).to.include("minimarket:gcp.cloudRun: the Cloud Run instances can open 172 connections to Cloud SQL");
+        expect(run.error?.message).to.include("gcp.cloudRun.databaseMaxConnections");
+        expect(run.resources).to.deep.equal([]);
+    });
+
+    it("refuses Pulumi.prod.yaml's fractional CPUs and its Redis container, each with its fix", async () => {
+        const run = await runProgram({
+            stack: "prod",
+            rawConfig: { "minimarket:gcp": JSON.stringify({ ...JSON.parse(stackFileConfig("prod").values["minimarket:gcp"]), runtime: "cloudrun" }) },
+        });
+        expect(run.error?.message)
+            .to.include("minimarket:gcp.redis.mode: must be memorystore")
+            .and.include("minimarket:services.dashboard.cpus: 0.5 CPUs is not a Cloud Run size");
+        expect(run.resources).to.deep.equal([]);
     });
 });
 

@@ -47,6 +47,34 @@ describe("unit: gcp.runtime cloudrun", () => {
         expect(config.gcp.cloudRun.databaseMaxConnections).to.equal(undefined);
     });
 
+    it("reads every gcp.cloudRun key of a whole config", () => {
+        const everything = {
+            databaseMaxConnections: 400,
+            ...Object.fromEntries(
+                serviceNames.map((n, i) => [
+                    n,
+                    { minInstances: i, maxInstances: 4 + i, concurrency: 10 * (i + 1), poolSize: 2 + i, serveRevision: `minimarket-prod-${n}-0000${i}-abc` },
+                ]),
+            ),
+        };
+        const config = parsed(cloudRun({ cloudRun: everything, machineType: "e2-standard-4" }), prod) as GcpStackConfig;
+        expect(config.gcp.cloudRun.databaseMaxConnections).to.equal(400);
+        expect(config.gcp.machineType).to.equal("e2-standard-4");
+        serviceNames.forEach((n, i) =>
+            expect(config.gcp.cloudRun.services[n], n).to.deep.equal({
+                minInstances: i,
+                maxInstances: 4 + i,
+                concurrency: 10 * (i + 1),
+                poolSize: 2 + i,
+                serveRevision: `minimarket-prod-${n}-0000${i}-abc`,
+            }),
+        );
+        // Values as the CLI stores them with --path: text.
+        const text = parsed(cloudRun({ cloudRun: { dashboard: { maxInstances: "6", poolSize: "2" }, databaseMaxConnections: "300" } }), prod) as GcpStackConfig;
+        expect(text.gcp.cloudRun.services.dashboard).to.deep.include({ maxInstances: 6, poolSize: 2 });
+        expect(text.gcp.cloudRun.databaseMaxConnections).to.equal(300);
+    });
+
     it("refuses a runtime it does not know, and gcp.cloudRun on the vm runtime", () => {
         expect(problemsOf(prodValues({ gcp: { ...(prodValues().gcp as object), runtime: "gke" } }), prod)).to.deep.equal([
             'minimarket:gcp.runtime: must be one of vm, cloudrun, got "gke"',
