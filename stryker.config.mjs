@@ -28,6 +28,7 @@ export default {
         "renderers/observability/**/*.ts",
         "!renderers/observability/index.ts",
         "renderers/caddyfile.ts",
+        "renderers/cloudRunMeasures.ts",
     ],
     // The fast tests of that code: new unit tests plus the existing renderer and config tests that
     // need no Pulumi engine mocks (promtool/amtool/caddy are run where a test uses them).
@@ -51,6 +52,8 @@ export default {
         "test/backup/backupRules.test.ts",
         "test/backup/dashboardPanel.test.ts",
         "test/gcp/caddyfile.test.ts",
+        "test/monitoring/cloudRunRules.test.ts",
+        "test/observability/cloudRun.test.ts",
     ],
     // These run the whole Pulumi program under mocks (seconds each) and would rerun for every
     // config mutant; the config tests next to them cover the same rules directly.

@@ -35,6 +35,8 @@ export function capacityReport(config: GcpStackConfig) {
     const model = capacityModel(input);
     const floors = costFloors(input);
     const rps = (n: number) => Math.floor(n);
+    // A machine type the price table does not list has no price: say so rather than show NaN.
+    const usd = (total: number, machineType: string) => (Number.isFinite(total) ? total : `no list price for ${machineType} in facts/googleCloud.ts`);
     return {
         requestsPerSecond: {
             ...Object.fromEntries(serviceNames.map((n) => [n, { atMinInstances: rps(model.services[n].atMin), atMaxInstances: rps(model.services[n].atMax) }])),
@@ -43,6 +45,10 @@ export function capacityReport(config: GcpStackConfig) {
         databaseConnections: `${model.database.connections} of ${model.database.available}`,
         redisClients: `${model.redis.clients} of ${model.redis.limit}`,
         subnetAddresses: `${model.subnet.addresses} of ${model.subnet.usable}`,
-        monthlyFloorUsd: { vm: floors.vm.total, cloudrun: floors.cloudrun.total, note: "list prices, without Cloud SQL (the same on both); docs/scaling.md" },
+        monthlyFloorUsd: {
+            vm: usd(floors.vm.total, input.vmMachineType),
+            cloudrun: usd(floors.cloudrun.total, input.opsMachineType),
+            note: "list prices, without Cloud SQL (the same on both); docs/scaling.md",
+        },
     };
 }

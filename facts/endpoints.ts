@@ -77,9 +77,10 @@ export const ENDPOINTS = {
     grafana: { host: "grafana", port: 3000 },
     loki: { host: "loki", port: 3100 },
     alloy: { host: "alloy", port: 12345 },
-    /** stackdriver_exporter's default listen port (cloudrun's ops VM only). */
-    cloudMonitoring: { host: "stackdriver-exporter", port: 9255 },
 } as const satisfies Record<string, Endpoint>;
+
+/** stackdriver_exporter on its default port: only on cloudrun's ops VM, so not among the ENDPOINTS every stack has. */
+export const CLOUD_MONITORING_EXPORTER = { host: "stackdriver-exporter", port: 9255 } as const satisfies Endpoint;
 
 export function hostPort(e: Endpoint): string {
     return `${e.host}:${e.port}`;

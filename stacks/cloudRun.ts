@@ -3,19 +3,16 @@
 // Memorystore, and the observability stack on a small ops VM that is the Docker host of nothing
 // else. docs/scaling.md says when to choose it and what it costs.
 
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpStackConfig } from "../config";
 import { capacityReport } from "../config";
 import { cloudRunLogsName, cloudRunServiceName, resourcePrefix } from "../facts/endpoints";
 import { serviceNames } from "../facts/services";
-import { dnsCheckCommand, nextSteps } from "../components/gcp/dnsGate";
+import { nextSteps } from "../components/gcp/dnsGate";
 import { DashboardLoadBalancer } from "../components/gcp/loadBalancer";
 import { CloudRunLogExport } from "../components/gcp/logExport";
-import { CaddyProxy } from "../components/proxy";
 import { declareCloudRunApps } from "./cloudRunApps";
-import { gcpFoundation } from "./gcpFoundation";
-import { publicSites } from "./googleCloud";
+import { caddyOnceDnsResolves, gcpFoundation, publicSites } from "./gcpFoundation";
 import { observabilityOutputs, StackOutputs, stackOutputs } from "./outputs";
 import { declareObservability } from "./workloads";
 
@@ -60,22 +57,7 @@ export function deployOnCloudRun(config: GcpStackConfig): StackOutputs {
         [g.domain]: lbIp,
         ...Object.fromEntries(grafanaSites.map((site) => [site.host, vmIp])),
     }));
-    if (g.dnsReady) {
-        const dns = new command.local.Command(
-            "dns-ready",
-            {
-                create: vm.publicIp.apply((ip) =>
-                    dnsCheckCommand(
-                        grafanaSites.map((site) => site.host),
-                        ip,
-                    ),
-                ),
-                triggers: [vm.publicIp],
-            },
-            { dependsOn: [vm.address] },
-        );
-        new CaddyProxy("proxy", { platform, sites: grafanaSites, email: g.acmeEmail, dependsOn: [dns] });
-    }
+    if (g.dnsReady) caddyOnceDnsResolves(vm, platform, grafanaSites, g.acmeEmail);
 
     const s = f.secrets.values;
     return {
@@ -84,7 +66,10 @@ export function deployOnCloudRun(config: GcpStackConfig): StackOutputs {
         runtime: "cloudrun",
         publicUrls: [`https://${g.domain}`, grafanaUrl],
         dnsRecords,
-        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records)),
+        nextSteps: dnsRecords.apply((records) => [
+            ...nextSteps(g.dnsReady, records),
+            `The dashboard's certificate is Google's: it is issued once ${g.domain} resolves to the load balancer (${records[g.domain]}), usually within the hour.`,
+        ]),
         /** Each service's own URL (internal ingress), its latest ready revision, and what serves. */
         cloudRunServices: pulumi.all(
             Object.fromEntries(

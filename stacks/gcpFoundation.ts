@@ -2,6 +2,7 @@
 // VM with Docker (the apps' host on `vm`, the ops VM on `cloudrun`), Redis, and the stack's secrets.
 // googleCloud.ts (vm) and cloudRun.ts (cloudrun) build the rest on it.
 
+import * as command from "@pulumi/command";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { GcpConfig, GcpStackConfig } from "../config";
@@ -9,6 +10,11 @@ import { PostgresConnection, RedisConnection } from "../components/data/connecti
 import { RedisContainer } from "../components/data/redis";
 import { DockerPlatform } from "../components/docker/platform";
 import { defaultImages } from "../facts/images";
+import { ENDPOINTS, hostPort } from "../facts/endpoints";
+import { serviceSpec } from "../facts/services";
+import { dnsCheckCommand } from "../components/gcp/dnsGate";
+import { CaddyProxy } from "../components/proxy";
+import { CaddySite } from "../renderers/caddyfile";
 import { GcpApis } from "../components/gcp/apis";
 import { DataDiskSnapshots } from "../components/backup/diskSnapshots";
 import { CloudSqlPostgres } from "../components/gcp/cloudSql";
@@ -175,4 +181,34 @@ function registryCredentials(config: GcpStackConfig) {
     if (!registry) return undefined;
     if (config.registryPassword === undefined) return [{ address: registry.server }];
     return [{ address: registry.server, username: registry.username ?? "_json_key_base64", password: pulumi.secret(config.registryPassword) }];
+}
+
+/** Public host names and where the proxy sends them. */
+export function publicSites(domain: string): Array<CaddySite & { host: string }> {
+    const dashboard = serviceSpec("dashboard");
+    return [
+        { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
+        { host: `grafana.${domain}`, upstream: hostPort(ENDPOINTS.grafana) },
+    ];
+}
+
+/**
+ * Caddy on the VM for `sites`. It asks for certificates as it starts: only once every name
+ * resolves to the VM. It resolves its upstreams' aliases per request, so it waits for none of them.
+ */
+export function caddyOnceDnsResolves(vm: DockerHostVm, platform: DockerPlatform, sites: Array<CaddySite & { host: string }>, email?: string): CaddyProxy {
+    const dns = new command.local.Command(
+        "dns-ready",
+        {
+            create: vm.publicIp.apply((ip) =>
+                dnsCheckCommand(
+                    sites.map((site) => site.host),
+                    ip,
+                ),
+            ),
+            triggers: [vm.publicIp],
+        },
+        { dependsOn: [vm.address] },
+    );
+    return new CaddyProxy("proxy", { platform, sites, email, dependsOn: [dns] });
 }

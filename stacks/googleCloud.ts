@@ -1,21 +1,15 @@
-import * as command from "@pulumi/command";
 import { GcpStackConfig } from "../config";
-import { ENDPOINTS, hostPort } from "../facts/endpoints";
-import { serviceSpec } from "../facts/services";
-import { dnsCheckCommand, nextSteps } from "../components/gcp/dnsGate";
-import { CaddyProxy } from "../components/proxy";
-import { CaddySite } from "../renderers/caddyfile";
+import { nextSteps } from "../components/gcp/dnsGate";
+import { deployOnCloudRun } from "./cloudRun";
 import { StackOutputs } from "./outputs";
 import { declareWorkloads } from "./workloads";
-import { gcpFoundation } from "./gcpFoundation";
+import { caddyOnceDnsResolves, gcpFoundation, publicSites } from "./gcpFoundation";
 
-/** Public host names and where the proxy sends them. */
-export function publicSites(domain: string): Array<CaddySite & { host: string }> {
-    const dashboard = serviceSpec("dashboard");
-    return [
-        { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
-        { host: `grafana.${domain}`, upstream: hostPort(ENDPOINTS.grafana) },
-    ];
+export { publicSites };
+
+/** Prod on Google Cloud: the apps on the VM's Docker (`gcp.runtime: vm`) or on Cloud Run (`cloudrun`). */
+export function deployOnGcp(config: GcpStackConfig): StackOutputs {
+    return config.gcp.runtime === "cloudrun" ? deployOnCloudRun(config) : deployOnVm(config);
 }
 
 /**
@@ -23,7 +17,7 @@ export function publicSites(domain: string): Array<CaddySite & { host: string }>
  * for the apps (and Redis, unless Memorystore), Caddy in front with automatic HTTPS, in a dedicated
  * VPC that is open only on 80/443 (and SSH from the deploy ranges).
  */
-export function deployOnGcp(config: GcpStackConfig): StackOutputs {
+function deployOnVm(config: GcpStackConfig): StackOutputs {
     const g = config.gcp;
     const { secrets, vm, platform, postgres, connections, redis, memorystoreCa } = gcpFoundation(config);
 
@@ -40,24 +34,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         grafana: { url: grafanaUrl, ip: "127.0.0.1" },
     });
     const dnsRecords = vm.publicIp.apply((ip) => Object.fromEntries(sites.map((site) => [site.host, ip])));
-    if (g.dnsReady) {
-        // Caddy asks for certificates as it starts: only once every name resolves to the VM.
-        const dns = new command.local.Command(
-            "dns-ready",
-            {
-                create: vm.publicIp.apply((ip) =>
-                    dnsCheckCommand(
-                        sites.map((site) => site.host),
-                        ip,
-                    ),
-                ),
-                triggers: [vm.publicIp],
-            },
-            { dependsOn: [vm.address] },
-        );
-        // It resolves the dashboard's and Grafana's aliases per request, so it waits for neither.
-        new CaddyProxy("proxy", { platform, sites, email: g.acmeEmail, dependsOn: [dns] });
-    }
+    if (g.dnsReady) caddyOnceDnsResolves(vm, platform, sites, g.acmeEmail);
 
     return {
         ...outputs,

@@ -2,7 +2,6 @@ import { StackConfig } from "../config";
 import { StackOutputs } from "./outputs";
 import { deployOnDockerHost } from "./dockerHost";
 import { deployOnGcp } from "./googleCloud";
-import { deployOnCloudRun } from "./cloudRun";
 
 export { StackOutputs };
 
@@ -12,7 +11,6 @@ export function deploy(config: StackConfig): StackOutputs {
         case "docker":
             return deployOnDockerHost(config);
         case "gcp":
-            // Prod's runtime: the apps on the VM's Docker, or on Cloud Run beside an ops VM.
-            return config.gcp.runtime === "cloudrun" ? deployOnCloudRun(config) : deployOnGcp(config);
+            return deployOnGcp(config);
     }
 }

@@ -54,7 +54,7 @@ const PROD: Record<SecretName, Scope> = {
 };
 
 /** A Cloud Run service: the secret's new version, then the service's revision and its release job's template (the job does not run). */
-const run = (service: string, secret: string): Scope => ({ [`secretVersion/app-secrets-${secret}`]: R, ...cloudRunApp(service) });
+const readsSecret = (service: string, secret: string): Scope => ({ [`secretVersion/app-secrets-${secret}`]: R, ...cloudRunApp(service) });
 const cloudRunApp = (service: string): Scope => ({ [`service/${service}`]: U, [`job/${service}-migrate`]: U });
 const cloudRunApps = { ...cloudRunApp("agente-deposito"), ...cloudRunApp("agente-negocio"), ...cloudRunApp("ml-service"), ...cloudRunApp("dashboard") };
 
@@ -66,12 +66,12 @@ const CLOUD_RUN: Record<SecretName, Scope | null> = {
     postgresBackupPassword: {},
     // Memorystore generates its AUTH string: config/gcpRules.ts refuses the counter.
     redisPassword: null,
-    jwtSecretDeposito: run("agente-deposito", "jwt-agente-deposito"),
-    jwtSecretNegocio: run("agente-negocio", "jwt-agente-negocio"),
-    jwtSecretMl: run("ml-service", "jwt-ml-service"),
-    jwtSecretDashboard: run("dashboard", "jwt-dashboard"),
-    dashboardApiKey: run("dashboard", "dashboard-api-key"),
-    dashboardUiApiKey: run("dashboard", "dashboard-ui-api-key"),
+    jwtSecretDeposito: readsSecret("agente-deposito", "jwt-agente-deposito"),
+    jwtSecretNegocio: readsSecret("agente-negocio", "jwt-agente-negocio"),
+    jwtSecretMl: readsSecret("ml-service", "jwt-ml-service"),
+    jwtSecretDashboard: readsSecret("dashboard", "jwt-dashboard"),
+    dashboardApiKey: readsSecret("dashboard", "dashboard-api-key"),
+    dashboardUiApiKey: readsSecret("dashboard", "dashboard-ui-api-key"),
     grafanaAdminPassword: PROD.grafanaAdminPassword,
     grafanaSecretKey: PROD.grafanaSecretKey,
 };

@@ -3,7 +3,7 @@ import { NODE_EXPORTER_TEXTFILE_FLAG } from "../backup/backupContainer";
 import { PostgresConnection, postgresUrl, RedisConnection, redisAddress, redisCaFiles } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
 import { httpProbe, UpstreamService } from "../docker/upstreamService";
-import { ENDPOINTS, VOLUMES } from "../../facts/endpoints";
+import { CLOUD_MONITORING_EXPORTER, ENDPOINTS, VOLUMES } from "../../facts/endpoints";
 import { defaultImages } from "../../facts/images";
 import { ALERTMANAGER_STORAGE_PATH, alertmanagerCommand, prometheusFlags } from "../../renderers/observability";
 
@@ -187,7 +187,7 @@ export class StackdriverExporter extends UpstreamService {
                     ...args.metricTypes.map((t) => `--monitoring.metrics-prefixes=${t}`),
                     `--monitoring.filters=run.googleapis.com:resource.labels.service_name=starts_with("${args.servicePrefix}")`,
                 ],
-                healthcheck: httpProbe(`http://127.0.0.1:${ENDPOINTS.cloudMonitoring.port}/`),
+                healthcheck: httpProbe(`http://127.0.0.1:${CLOUD_MONITORING_EXPORTER.port}/`),
             },
             opts,
         );

@@ -2,7 +2,7 @@
 // plain settings. The deployment and `npm run render` both call renderStackFiles, so what is
 // rendered for review is what is deployed (with secrets replaced by visible placeholders).
 
-import { ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
+import { CLOUD_MONITORING_EXPORTER, ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
 import { services } from "../../facts/services";
 import { renderBackupRuleFile, staleThresholds } from "./backupRules";
 import { renderObservabilityFiles } from "./logsAndDashboardsFiles";
@@ -23,7 +23,7 @@ export function scrapeTargets(cloudRun = false): ScrapeTargets {
         loki: hostPort(e.loki),
         grafana: hostPort(e.grafana),
         alloy: hostPort(e.alloy),
-        ...(cloudRun ? { cloudMonitoring: hostPort(e.cloudMonitoring) } : {}),
+        ...(cloudRun ? { cloudMonitoring: hostPort(CLOUD_MONITORING_EXPORTER) } : {}),
     };
 }
 

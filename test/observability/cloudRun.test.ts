@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { ENDPOINTS, hostPort } from "../../facts/endpoints";
+import { CLOUD_MONITORING_EXPORTER, hostPort } from "../../facts/endpoints";
 import { JOBS } from "../../facts/telemetry";
 import { alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
 import { agentStartScript, renderAgentConfig } from "../../renderers/observability/metricsAgent";
@@ -28,7 +28,7 @@ describe("observability of a cloudrun stack", () => {
             job_name: "cloud-monitoring",
             scrape_interval: "60s",
             metrics_path: "/metrics",
-            static_configs: [{ targets: [hostPort(ENDPOINTS.cloudMonitoring)] }],
+            static_configs: [{ targets: [hostPort(CLOUD_MONITORING_EXPORTER)] }],
         });
         // Every job an alert selects is scraped, but `apps`: that one arrives by remote write.
         const named = alertRules({ runtime: "cloudrun" }).flatMap((r) => [...r.expr.matchAll(/\bjob="([^"]+)"/g)].map((m) => m[1]));
@@ -114,7 +114,7 @@ describe("the apps' metrics agent", () => {
             const script = agentStartScript(attempts)
                 .replace("exec /bin/prometheus", `exec ${bin}/prometheus`)
                 .replace("> /tmp/agent.yml", `> "${dir}/written.yml"`);
-            const result = run("/bin/sh", ["-c", `PATH=${bin}:/usr/bin:/bin; export PATH; ${script}`], {});
+            const result = run("sh", ["-c", `PATH=${bin}:/usr/bin:/bin; export PATH; ${script}`], {});
             const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8").trim() : undefined);
             return {
                 code: result.code,

@@ -94,6 +94,12 @@ describe("unit: the capacity model", () => {
         expect(costFloors(capacityInputOf(cloudRunConfig({ machineType: "n2-standard-2" }))).cloudrun.total).to.be.NaN;
     });
 
+    it("says a machine type has no list price rather than showing NaN", () => {
+        expect(capacityReport(cloudRunConfig({ machineType: "n2-standard-2" })).monthlyFloorUsd.cloudrun).to.equal(
+            "no list price for n2-standard-2 in facts/googleCloud.ts",
+        );
+    });
+
     it("shows the figures as the stack output `capacity`", () => {
         expect(capacityReport(cloudRunConfig())).to.deep.equal({
             requestsPerSecond: {
