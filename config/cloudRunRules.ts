@@ -7,21 +7,17 @@ import { z } from "zod";
 import { cloudRunJobName, cloudRunServiceName } from "../facts/endpoints";
 import { CLOUD_RUN, CLOUD_RUN_MAX_NAME_LENGTH } from "../facts/googleCloud";
 import { ServiceName, serviceNames } from "../facts/services";
-import { CapacityInput, capacityModel } from "./capacity";
+import { capacityModel, ModelInput } from "./capacity";
 import { parseCidr } from "./cidr";
 import { CloudRunConfig } from "./cloudRunSchema";
 import { isPlainObject, problem } from "./fields";
+import { releaseStep } from "./releaseStep";
 
 /** The gcp settings these rules read, once the gcp schema has applied its defaults. */
 interface TypedGcp {
-    runtime: "cloudrun";
     region: string;
     networkCidr: string;
-    machineType: string;
-    bootDiskGb: number;
-    dataDiskGb: number;
     cloudSql: { tier: string };
-    redis: { mode: "container" | "memorystore"; memorystoreTier: string; memorySizeGb: number };
     cloudRun: CloudRunConfig;
 }
 
@@ -49,7 +45,8 @@ export function cloudRunGcpRules(g: Record<string, unknown>, ctx: z.RefinementCt
             "must be memorystore with gcp.runtime cloudrun: Cloud Run's instances share one Redis, reached over Direct VPC egress; run `pulumi config set --path gcp.redis.mode memorystore`",
         );
     }
-    const cidr = typeof g.networkCidr === "string" ? parseCidr(g.networkCidr) : undefined;
+    // Unset (the default /24) or not a CIDR (refused by the range check): nothing to say here.
+    const cidr = parseCidr(String(g.networkCidr));
     if (cidr && cidr.prefix > CLOUD_RUN.largestSubnetPrefix) {
         problem(
             ctx,
@@ -60,27 +57,25 @@ export function cloudRunGcpRules(g: Record<string, unknown>, ctx: z.RefinementCt
 }
 
 /** The validated gcp settings, when the gcp schema accepted them (its defaults applied). */
-function typedGcp(gcp: unknown): TypedGcp | undefined {
-    const g = gcp as TypedGcp | undefined;
-    return isPlainObject(g) && g.runtime === "cloudrun" && isPlainObject(g.cloudRun?.services) ? g : undefined;
+function typedGcp(gcp: Record<string, unknown>): TypedGcp | undefined {
+    // The schema's transform gives every service its scaling; raw values (the gcp schema refused them) may hold anything.
+    const services = (gcp as Partial<TypedGcp>).cloudRun?.services as Record<string, unknown> | undefined;
+    const typed = isPlainObject(services) && serviceNames.every((n) => isPlainObject(services[n]) && typeof services[n].maxInstances === "number");
+    return typed ? (gcp as unknown as TypedGcp) : undefined;
 }
 
 function serviceLimits(v: Record<string, unknown>, name: ServiceName): { cpus: unknown; memoryMb: unknown; migrates: boolean } {
     const all = isPlainObject(v.services) ? v.services : {};
     const s = isPlainObject(all[name]) ? all[name] : {};
-    const m = s.migrationCommand;
-    // An image with no release step, or the stand-in (no image), has no migration job.
-    const migrates = s.image !== undefined && m !== false && m !== null && !(Array.isArray(m) && m.length === 0);
-    return { cpus: s.cpus ?? 1, memoryMb: s.memoryMb ?? 512, migrates };
+    return { cpus: s.cpus ?? 1, memoryMb: s.memoryMb ?? 512, migrates: releaseStep(s.image, s.migrationCommand) !== undefined };
 }
 
 /** Rules across keys, on the parsed values: the services' limits, names, rollback pins, capacity. */
 export function cloudRunCrossFieldRules(v: Record<string, unknown>, environment: string, ctx: z.RefinementCtx): void {
     if (!isPlainObject(v.gcp) || v.gcp.runtime !== "cloudrun") return;
     const limits = Object.fromEntries(serviceNames.map((n) => [n, serviceLimits(v, n)])) as Record<ServiceName, ReturnType<typeof serviceLimits>>;
-    let valid = true;
     for (const name of serviceNames) {
-        valid = checkLimits(ctx, name, limits[name]) && valid;
+        checkLimits(ctx, name, limits[name]);
         checkVariables(ctx, v, name);
     }
     const longest = cloudRunJobName(environment, "agente-deposito");
@@ -105,11 +100,12 @@ export function cloudRunCrossFieldRules(v: Record<string, unknown>, environment:
             );
         }
     }
-    if (valid) checkCapacity(ctx, g, limits as CapacityInput["services"]);
+    checkCapacity(ctx, g, limits as ModelInput["services"]);
 }
 
-function checkLimits(ctx: z.RefinementCtx, name: ServiceName, s: { cpus: unknown; memoryMb: unknown }): boolean {
-    if (typeof s.cpus !== "number" || typeof s.memoryMb !== "number") return false;
+function checkLimits(ctx: z.RefinementCtx, name: ServiceName, s: { cpus: unknown; memoryMb: unknown }): void {
+    // A value the schema refused is reported there already.
+    if (typeof s.cpus !== "number" || typeof s.memoryMb !== "number") return;
     const range = CLOUD_RUN.memoryMb[s.cpus];
     if (!range) {
         problem(
@@ -117,7 +113,7 @@ function checkLimits(ctx: z.RefinementCtx, name: ServiceName, s: { cpus: unknown
             ["services", name, "cpus"],
             `${s.cpus} CPUs is not a Cloud Run size; use ${CLOUD_RUN.cpus.join(", ")} (below 1 needs request-based billing, which the metrics sidecar cannot run under)`,
         );
-        return false;
+        return;
     }
     const [min, max] = range;
     if (s.memoryMb < min || s.memoryMb > max) {
@@ -126,9 +122,7 @@ function checkLimits(ctx: z.RefinementCtx, name: ServiceName, s: { cpus: unknown
             ["services", name, "memoryMb"],
             `${s.memoryMb} MB does not fit ${s.cpus} CPU on Cloud Run, which takes ${min} to ${max} MB; change memoryMb or cpus`,
         );
-        return false;
     }
-    return true;
 }
 
 function checkVariables(ctx: z.RefinementCtx, v: Record<string, unknown>, name: ServiceName): void {
@@ -144,17 +138,13 @@ function checkVariables(ctx: z.RefinementCtx, v: Record<string, unknown>, name: 
     }
 }
 
-function checkCapacity(ctx: z.RefinementCtx, g: TypedGcp, services: CapacityInput["services"]): void {
+function checkCapacity(ctx: z.RefinementCtx, g: TypedGcp, services: ModelInput["services"]): void {
     const report = capacityModel({
         services,
         cloudRun: g.cloudRun,
         cloudSqlTier: g.cloudSql.tier,
-        redis: { mode: g.redis.mode, tier: g.redis.memorystoreTier, memorySizeGb: g.redis.memorySizeGb },
         // Stryker disable next-line OptionalChaining: the gcp schema accepted networkCidr, so it parses
         subnetPrefix: parseCidr(g.networkCidr)?.prefix ?? 32,
-        vmMachineType: g.machineType,
-        opsMachineType: g.machineType,
-        diskGb: g.bootDiskGb + g.dataDiskGb,
     });
     const pools = serviceNames.map((n) => `${n} ${g.cloudRun.services[n].maxInstances}×${g.cloudRun.services[n].poolSize}`).join(", ");
     const db = report.database;
@@ -175,6 +165,7 @@ function checkCapacity(ctx: z.RefinementCtx, g: TypedGcp, services: CapacityInpu
             `the Cloud Run instances can open ${report.redis.clients} connections to Memorystore (maxInstances × poolSize: ${pools}) but it takes ${report.redis.limit}; lower \`gcp.cloudRun.<service>.maxInstances\` or \`poolSize\``,
         );
     }
+    // Stryker disable next-line EqualityOperator: addresses come in blocks of 16 and a subnet's usable count is odd: never equal
     if (report.subnet.addresses > report.subnet.usable) {
         problem(
             ctx,

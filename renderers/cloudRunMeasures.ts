@@ -13,12 +13,7 @@ import { JOBS } from "../facts/telemetry";
 export function stackdriverName(resourceType: string, metricType: string): string {
     // camelcase.Split also cuts at case changes and digits; no name used here has either.
     if (/[A-Z0-9]/.test(resourceType + metricType)) throw new Error(`not modelled: ${resourceType} ${metricType}`);
-    const part = (s: string) =>
-        s
-            .split(/[^A-Za-z0-9]+/)
-            .filter((w) => w !== "")
-            .map((w) => w.toLowerCase())
-            .join("_");
+    const part = (s: string) => (s.match(/[a-z]+/g) ?? []).join("_");
     return `stackdriver_${part(resourceType)}_${part(metricType)}`;
 }
 

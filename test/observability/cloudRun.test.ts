@@ -8,6 +8,7 @@ import YAML from "yaml";
 import { CLOUD_MONITORING_EXPORTER, hostPort } from "../../facts/endpoints";
 import { JOBS } from "../../facts/telemetry";
 import { alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
+import { stackdriverName } from "../../renderers/cloudRunMeasures";
 import { agentStartScript, renderAgentConfig } from "../../renderers/observability/metricsAgent";
 import { parseAlloy } from "../support/alloySyntax";
 import { makeTempDir, requireBinaries, run } from "../support/processes";
@@ -61,6 +62,18 @@ describe("observability of a cloudrun stack", () => {
         expect(cloudrun.length).to.equal(4);
         expect(cloudrun.find((t) => t.startsWith("ML service"))).to.include('service_name=~"(?:.*-)?(ml-service)"');
         expect(panels("docker").filter((t) => t.includes("stackdriver"))).to.deep.equal([]);
+    });
+});
+
+describe("Cloud Monitoring's series as stackdriver_exporter names them", () => {
+    it("joins the resource type and the metric type, each lower-cased with its punctuation as _", () => {
+        expect(stackdriverName("cloud_run_revision", "run.googleapis.com/container/cpu/utilizations")).to.equal(
+            "stackdriver_cloud_run_revision_run_googleapis_com_container_cpu_utilizations",
+        );
+        expect(stackdriverName("_gce_instance_", "/compute.googleapis.com//instance/")).to.equal("stackdriver_gce_instance_compute_googleapis_com_instance");
+        // camelcase.Split would cut these where the model does not: refused rather than named wrong.
+        expect(() => stackdriverName("cloudRunRevision", "x")).to.throw("not modelled: cloudRunRevision x");
+        expect(() => stackdriverName("x", "run.googleapis.com/v2/y")).to.throw("not modelled");
     });
 });
 
@@ -141,6 +154,14 @@ describe("the apps' metrics agent", () => {
             } finally {
                 delete process.env.AGENT_CONFIG;
             }
+        });
+
+        it("refuses to start without its config, rather than run Prometheus on an empty one", () => {
+            delete process.env.AGENT_CONFIG;
+            const r = start(0);
+            expect(r.code).not.to.equal(0);
+            expect(r.output).to.include("AGENT_CONFIG");
+            expect(r.args).to.equal(undefined);
         });
 
         it("gives up after its tries and exits non-zero, so Cloud Run restarts the sidecar", () => {

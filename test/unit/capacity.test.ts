@@ -25,6 +25,8 @@ describe("unit: the capacity model", () => {
         const slowMl = capacityModel(capacityInputOf(cloudRunConfig({ cloudRun: { "ml-service": { concurrency: 10, maxInstances: 2 } } })));
         expect(slowMl.services["ml-service"]).to.deep.include({ perInstance: 20, atMin: 20, atMax: 40 });
         expect(slowMl.system).to.deep.equal({ atMin: 20, atMax: 40 });
+        const warm = capacityModel(capacityInputOf(cloudRunConfig({ cloudRun: { dashboard: { minInstances: 2 } } })));
+        expect(warm.services.dashboard).to.deep.include({ atMin: 160, atMax: 240 });
     });
 
     it("counts the connections the instances, the release jobs and the ops VM can open against what Cloud SQL and Memorystore take", () => {
@@ -51,7 +53,9 @@ describe("unit: the capacity model", () => {
 
     it("reads a tier's memory and the smallest default max_connections Google documents for it, or the flag", () => {
         expect(tierMemoryMb("db-custom-2-7680")).to.equal(7680);
+        expect(tierMemoryMb("db-custom-16-61440")).to.equal(61440);
         expect(tierMemoryMb("db-perf-optimized-N-4")).to.equal(32768);
+        expect(tierMemoryMb("db-perf-optimized-N-16")).to.equal(131072);
         expect(tierMemoryMb("db-g1-small")).to.equal(1700);
         expect(tierMemoryMb("db-f1-micro")).to.equal(614);
         expect(databaseConnectionLimit("db-f1-micro", undefined)).to.deep.equal({ limit: 25, source: "default" });
@@ -72,6 +76,14 @@ describe("unit: the capacity model", () => {
         // Four instances, the ops VM (e2-standard-2, 120 GB of disk, its address), two forwarding rules and their address, Memorystore 1 GB.
         expect(floors.cloudrun.total).to.equal(Math.round((4 * instance + 77.5 + 18 + 3.65 + 36.5 + 3.65 + 55) * 100) / 100);
         expect(floors.cloudrun.total).to.equal(613.73);
+        expect(floors.cloudrun.items.slice(4)).to.deep.equal([
+            { item: "ops VM: Compute Engine e2-standard-2", usdPerMonth: 77.5 },
+            { item: "ops VM: 120 GB pd-balanced (boot and data disks)", usdPerMonth: 18 },
+            { item: "ops VM: static external address", usdPerMonth: 3.65 },
+            { item: "load balancer: 2 forwarding rules", usdPerMonth: 36.5 },
+            { item: "load balancer address", usdPerMonth: 3.65 },
+            { item: "Memorystore BASIC 1 GB", usdPerMonth: 55 },
+        ]);
         // The same config on the vm runtime: e2-standard-4, the disks, the address, the same Memorystore.
         expect(floors.vm).to.deep.equal({
             items: [
@@ -81,6 +93,13 @@ describe("unit: the capacity model", () => {
                 { item: "Memorystore BASIC 1 GB", usdPerMonth: 55 },
             ],
             total: 231.65,
+        });
+        // The vm runtime with Redis in a container has no Memorystore; a larger one costs by the GB.
+        const input = capacityInputOf(cloudRunConfig());
+        expect(costFloors({ ...input, redis: { ...input.redis, mode: "container" } }).vm.total).to.equal(176.65);
+        expect(costFloors({ ...input, redis: { mode: "memorystore", tier: "STANDARD_HA", memorySizeGb: 2 } }).cloudrun.items.at(-1)).to.deep.equal({
+            item: "Memorystore STANDARD_HA 2 GB",
+            usdPerMonth: 200,
         });
         // Scaled to zero, Cloud Run costs only its fixed parts; an unknown machine type has no price.
         const idle = costFloors(
@@ -92,6 +111,12 @@ describe("unit: the capacity model", () => {
         );
         expect(idle.cloudrun.total).to.equal(194.3);
         expect(costFloors(capacityInputOf(cloudRunConfig({ machineType: "n2-standard-2" }))).cloudrun.total).to.be.NaN;
+    });
+
+    it("prices the vm runtime with its own machine type, the cloudrun one with the ops VM's", () => {
+        const vm = parsed({ ...prodValues(), gcp: { ...(prodValues().gcp as object), machineType: "e2-standard-8" } }, { stack: "prod" }) as GcpStackConfig;
+        expect(capacityInputOf(vm)).to.deep.include({ vmMachineType: "e2-standard-8", opsMachineType: "e2-standard-2" });
+        expect(capacityInputOf(cloudRunConfig({ machineType: "e2-medium" }))).to.deep.include({ vmMachineType: "e2-standard-4", opsMachineType: "e2-medium" });
     });
 
     it("says a machine type has no list price rather than showing NaN", () => {

@@ -114,6 +114,13 @@ describe("unit: gcp.runtime cloudrun", () => {
         expect(problemsOrNone(prodValues(services({ dashboard: { cpus: 0.5 } })), prod)).to.deep.equal([]);
     });
 
+    it("reports a limit the schema refused once, not again as a Cloud Run size", () => {
+        expect(problemsOf(cloudRun({}, services({ dashboard: { cpus: "lots" }, "ml-service": { memoryMb: "big" } })), prod)).to.have.members([
+            'minimarket:services.dashboard.cpus: expected a number of CPU cores from 0.1 to 64, got "lots"',
+            'minimarket:services.ml-service.memoryMb: expected a whole number from 64 to 65536, got "big"',
+        ]);
+    });
+
     it("refuses a variable Cloud Run sets itself, in env and in secretEnv", () => {
         expect(
             problemsOf(cloudRun({}, { ...services({ dashboard: { env: { PORT: "9000" } } }), secretEnv: { "ml-service": { K_SERVICE: "x".repeat(8) } } }), {
@@ -123,6 +130,11 @@ describe("unit: gcp.runtime cloudrun", () => {
         ).to.have.members([
             "minimarket:secretEnv.ml-service.K_SERVICE: is set by Cloud Run itself in every instance and cannot be overridden; run `pulumi config rm --path 'secretEnv.ml-service.K_SERVICE'`",
             "minimarket:services.dashboard.env.PORT: is set by Cloud Run itself in every instance and cannot be overridden; run `pulumi config rm --path 'services.dashboard.env.PORT'`",
+        ]);
+        const reserved = problemsOf(cloudRun({}, services({ "agente-negocio": { env: { K_REVISION: "r", K_CONFIGURATION: "c", K_SERVICES: "fine" } } })), prod);
+        expect(reserved.map((p) => p.slice(0, p.indexOf(":", 11)))).to.deep.equal([
+            "minimarket:services.agente-negocio.env.K_REVISION",
+            "minimarket:services.agente-negocio.env.K_CONFIGURATION",
         ]);
     });
 
@@ -138,6 +150,21 @@ describe("unit: gcp.runtime cloudrun", () => {
             "minimarket:gcp.cloudRun.ml-service.concurrency: expected a whole number from 1 to 1000, got 0",
             'minimarket:gcp.cloudRun.ml-service.poolSize: expected a whole number from 1 to 1000, got "many"',
         ]);
+        // Equal bounds are fine; a fractional bound is the schema's problem alone.
+        expect(problemsOrNone(cloudRun({ cloudRun: { dashboard: { minInstances: 3, maxInstances: 3 } } }), prod)).to.deep.equal([]);
+        expect(problemsOf(cloudRun({ cloudRun: { dashboard: { minInstances: 2.5, maxInstances: 2 } } }), prod)).to.deep.equal([
+            "minimarket:gcp.cloudRun.dashboard.minInstances: expected a whole number from 0 to 1000, got 2.5",
+        ]);
+        expect(problemsOf(cloudRun({ cloudRun: { dashboard: { maxInstance: 4 } } }), prod)).to.deep.equal([
+            "minimarket:gcp.cloudRun.dashboard.maxInstance: unknown field; the fields are minInstances, maxInstances, concurrency, poolSize, serveRevision; did you mean `maxInstances`?",
+        ]);
+        expect(problemsOf(cloudRun({ cloudRun: { dashboard: null } }), prod)[0]).to.match(/^minimarket:gcp\.cloudRun\.dashboard: expected an object, got null/);
+        // Not a revision name at all: upper case, a leading dash, a trailing character no name has.
+        for (const bad of ["Minimarket-prod-dashboard-00001-abc", "-minimarket-prod-dashboard-00001-abc", "minimarket-prod-dashboard-00001-abc!"]) {
+            expect(problemsOf(cloudRun({ cloudRun: { dashboard: { serveRevision: bad } } }), prod), bad).to.deep.equal([
+                `minimarket:gcp.cloudRun.dashboard.serveRevision: ${JSON.stringify(bad)} is not a Cloud Run revision name such as minimarket-prod-dashboard-00007-abc`,
+            ]);
+        }
         expect(problemsOf(cloudRun({ cloudRun: { dashboard: { serveRevision: "minimarket-prod-ml-service-00002-abc" } } }), prod)).to.deep.equal([
             'minimarket:gcp.cloudRun.dashboard.serveRevision: "minimarket-prod-ml-service-00002-abc" is not a revision of minimarket-prod-dashboard; list them with `gcloud run revisions list --service minimarket-prod-dashboard --region southamerica-east1`',
         ]);
@@ -166,6 +193,33 @@ describe("unit: gcp.runtime cloudrun", () => {
             "but it takes 97 (gcp.cloudRun.databaseMaxConnections 100,",
         );
         expect(problemsOf(cloudRun({ cloudSql: { tier: "db-g1-small" } }), prod)[0]).to.include("but it takes 47 (the 50 Google gives db-g1-small by default");
+    });
+
+    it("counts a release job only for a service that has a release step", () => {
+        const without = (migrationCommand: unknown) =>
+            problemsOf(cloudRun({ cloudRun: { dashboard: { maxInstances: 5, poolSize: 10 } } }, services({ dashboard: { migrationCommand } })), prod)[0];
+        // 122 with the dashboard's job (its pool is 10); a step switched off with false, null or [] has none.
+        for (const off of [false, null, []]) expect(without(off), JSON.stringify(off)).to.include("can open 112 connections");
+        expect(without(["python", "manage.py", "migrate"])).to.include("can open 122 connections");
+    });
+
+    it("refuses more connections than Memorystore takes, and accepts exactly its limit", () => {
+        // 3 services × 3 × 5, the ops VM's redis_exporter, and the dashboard's instances × pool.
+        const clients = (maxInstances: number, poolSize: number) =>
+            problemsOf(cloudRun({ cloudRun: { databaseMaxConnections: 262143, dashboard: { maxInstances, poolSize } } }), prod).filter((p) =>
+                p.includes("Memorystore"),
+            );
+        expect(clients(94, 691)).to.deep.equal([]);
+        expect(clients(94, 692)).to.deep.equal([
+            "minimarket:gcp.cloudRun: the Cloud Run instances can open 65094 connections to Memorystore (maxInstances × poolSize: agente-deposito 3×5, agente-negocio 3×5, ml-service 3×5, dashboard 94×692) but it takes 65000; lower `gcp.cloudRun.<service>.maxInstances` or `poolSize`",
+        ]);
+    });
+
+    it("does not fall over a gcp.cloudRun the gcp schema refused", () => {
+        expect(problemsOf(cloudRun({ cloudRun: { services: { dashboard: { maxInstances: 2 } } } }), prod)).to.deep.equal([
+            "minimarket:gcp.cloudRun.services: unknown field; the fields of gcp.cloudRun are agente-deposito, agente-negocio, ml-service, dashboard, databaseMaxConnections",
+        ]);
+        expect(problemsOf(cloudRun({ networkCidr: 24 }), prod)).to.deep.equal(["minimarket:gcp.networkCidr: expected a string, got 24"]);
     });
 
     it("refuses more instances than the subnet has addresses for during a rollout", () => {
