@@ -219,7 +219,6 @@ describe("unit: gcp.runtime cloudrun", () => {
         expect(problemsOf(cloudRun({ cloudRun: { services: { dashboard: { maxInstances: 2 } } } }), prod)).to.deep.equal([
             "minimarket:gcp.cloudRun.services: unknown field; the fields of gcp.cloudRun are agente-deposito, agente-negocio, ml-service, dashboard, databaseMaxConnections",
         ]);
-        expect(problemsOf(cloudRun({ networkCidr: 24 }), prod)).to.deep.equal(["minimarket:gcp.networkCidr: expected a string, got 24"]);
     });
 
     it("refuses more instances than the subnet has addresses for during a rollout", () => {
