@@ -105,11 +105,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 secretKey: args.grafana.secretKey,
                 rootUrl: args.grafana.rootUrl,
                 publish: args.grafana.ip === undefined ? undefined : { port: args.grafana.port, ip: args.grafana.ip },
-                dependsOn: [this.prometheus.container, this.loki.ready],
+                dependsOn: [this.prometheus.container, this.loki.container],
             },
             child,
         );
-        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.ready, ...(args.cloudRun?.ready ?? [])] }, child);
+        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.container, ...(args.cloudRun?.ready ?? [])] }, child);
 
         this.registerOutputs({ notificationsEnabled: this.notificationsEnabled });
     }

@@ -1,5 +1,6 @@
-// What `pulumi up` would do when a stack goes from one run's inputs to another's, per the provider
-// facts in test/support/providers: the blast radius of a config change, resource by resource.
+// What `pulumi up` would do going from one program run to the next: each resource whose inputs
+// differ, classified by the provider facts in test/support/providers. Blast-radius tests compare
+// these scopes with tables written out by hand.
 import { ProgramRun, Registered, unwrap } from "./program";
 import { planFromInputs, PlanAction } from "./providers";
 
@@ -13,12 +14,12 @@ const SHORT: Record<string, string> = {
     "gcp:secretmanager/secretVersion:SecretVersion": "secretVersion",
 };
 
-/** `container/grafana`, `service/dashboard`: the resource's kind and name. */
+/** `container/postgres`, `command/postgres-roles`, `service/dashboard`, …: the names the scope tables use. */
 export const short = (r: Registered) => `${SHORT[r.type] ?? r.type}/${r.name}`;
 
 export type Scope = Record<string, PlanAction>;
 
-/** What `pulumi up` would do to each resource whose inputs differ (added and removed ones are replacements). */
+/** Added and removed resources count as replaced. */
 export function scopeOf(before: ProgramRun, after: ProgramRun): Scope {
     const key = (r: Registered) => `${r.type}::${r.name}`;
     const old = new Map(before.resources.map((r) => [key(r), r]));
@@ -34,6 +35,7 @@ export function scopeOf(before: ProgramRun, after: ProgramRun): Scope {
         const inputs = { ...(unwrap(r.inputs) as Record<string, unknown>) };
         const oldInputs = unwrap(o.inputs) as Record<string, unknown>;
         for (const field of r.options.ignoreChanges) inputs[field] = oldInputs[field];
+        // replaceOnChanges turns a diff under those paths into a replacement (the healthcheck).
         const plan = planFromInputs(r.type, oldInputs, inputs, undefined, { replaceOnChanges: r.options.replaceOnChanges });
         if (plan.action !== "same") scope[short(r)] = plan.action;
     }
