@@ -195,6 +195,7 @@ export class StackdriverExporter extends UpstreamService {
                     ...args.metricTypes.map((t) => `--monitoring.metrics-prefixes=${t}`),
                     `--monitoring.filters=run.googleapis.com:resource.labels.service_name=starts_with("${args.servicePrefix}")`,
                 ],
+                // FROM busybox (Dockerfile at v0.19.0); `/` is its landing page, which calls no Google API (stackdriver_exporter.go 290-316).
                 healthcheck: httpProbe(`http://127.0.0.1:${CLOUD_MONITORING_EXPORTER.port}/`),
             },
             opts,

@@ -3,10 +3,23 @@
 
 import { expect } from "chai";
 import { secretNames } from "../../facts/secrets";
+import { GRAFANA_OFFLINE_ENV } from "../../renderers/observability/grafana";
 import { serviceNames } from "../../facts/services";
 import { cloudRunProbeProblems, CLOUD_RUN_PROBES, startupWindowSeconds } from "../../renderers/rollout/health";
 import { cloudRunProd, REGISTRY_PASSWORD } from "../support/cloudRun";
-import { byType, dependenciesOf, MOCK_CLOUD, named, plainOccurrences, ProgramRun, Registered, runProgram, stackFileConfig, unwrap } from "../support/program";
+import {
+    byType,
+    containerEnv,
+    dependenciesOf,
+    MOCK_CLOUD,
+    named,
+    plainOccurrences,
+    ProgramRun,
+    Registered,
+    runProgram,
+    stackFileConfig,
+    unwrap,
+} from "../support/program";
 import { scopeOf } from "../support/scope";
 
 const SERVICE = "gcp:cloudrunv2/service:Service";
@@ -66,6 +79,25 @@ describe("prod on Cloud Run (gcp.runtime cloudrun)", function () {
             "redis-exporter",
         ]);
         expect(named(run, "gcp:compute/instance:Instance", "docker-host").inputs.machineType).to.equal("e2-standard-2");
+    });
+
+    it("runs the ops VM's observability with the Docker host's own components: Grafana offline, Loki probing itself, node-exporter as upstream runs it", () => {
+        expect(containerEnv(named(run, CONTAINER, "grafana"))).to.deep.include(GRAFANA_OFFLINE_ENV);
+        expect(unwrap(named(run, CONTAINER, "loki").inputs.healthcheck)).to.deep.include({
+            tests: ["CMD", "/busybox/wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3100/ready"],
+        });
+        expect(byType(run, COMMAND).map((c) => c.name)).not.to.include("loki-ready");
+        expect(unwrap(named(run, CONTAINER, "node-exporter").inputs.mounts)).to.deep.equal([
+            { type: "bind", source: "/", target: "/host", readOnly: true, bindOptions: { propagation: "rslave" } },
+        ]);
+        // Alloy starts once Loki is healthy and the log subscription it pulls from exists.
+        const alloy = dependenciesOf(run, named(run, CONTAINER, "alloy"));
+        expect(alloy).to.include(`${CONTAINER}/loki`);
+        expect(alloy.some((d) => d.includes("cloud-run-logs"))).to.equal(true);
+        // stackdriver_exporter's image is busybox-based: its wget probes the landing page, which calls no Google API.
+        expect(unwrap(named(run, CONTAINER, "stackdriver-exporter").inputs.healthcheck)).to.deep.include({
+            tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:9255/"],
+        });
     });
 
     it("keeps every app secret in Secret Manager, one version each, readable only by the services that use it", () => {
