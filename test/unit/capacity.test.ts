@@ -2,8 +2,12 @@
 // defaults, each worked out by hand below from the price table and Google's limits.
 
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { capacityInputOf, capacityModel, capacityReport, costFloors, databaseConnectionLimit, GcpStackConfig, tierMemoryMb } from "../../config";
+import { serviceNames } from "../../facts/services";
 import { LATENCY_P95_SECONDS } from "../../facts/telemetry";
+import { cloudRunServices } from "../support/cloudRun";
 import { parsed, prodValues } from "../config/support";
 
 function cloudRunConfig(gcp: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): GcpStackConfig {
@@ -139,5 +143,39 @@ describe("unit: the capacity model", () => {
             subnetAddresses: "192 of 251",
             monthlyFloorUsd: { vm: 231.65, cloudrun: 613.73, note: "list prices, without Cloud SQL (the same on both); docs/scaling.md" },
         });
+    });
+});
+
+describe("unit: docs/scaling.md shows the model's own figures", () => {
+    // Spaces collapsed: prettier pads the tables' columns.
+    const doc = readFileSync(join(__dirname, "..", "..", "docs", "scaling.md"), "utf8").replace(/ +/g, " ");
+    const usd = (n: number) => n.toFixed(2);
+
+    it("the cost floors of both runtimes, at the defaults, at Pulumi.prod.yaml's sizes and scaled to zero", () => {
+        const defaults = costFloors(capacityInputOf(cloudRunConfig()));
+        const input = capacityInputOf(cloudRunConfig());
+        const prodSizes = costFloors(capacityInputOf(cloudRunConfig({}, { services: JSON.parse(cloudRunServices()) as Record<string, unknown> })));
+        const idle = costFloors(capacityInputOf(cloudRunConfig({ cloudRun: Object.fromEntries(serviceNames.map((n) => [n, { minInstances: 0 }])) })));
+        // The instances' line is the total less the fixed items (each item is rounded, the total is not).
+        const instances = (floors: typeof defaults) => floors.cloudrun.items.slice(4).reduce((rest, i) => rest - i.usdPerMonth, floors.cloudrun.total);
+        for (const figure of [
+            defaults.cloudrun.total,
+            defaults.vm.total,
+            costFloors({ ...input, redis: { ...input.redis, mode: "container" } }).vm.total,
+            prodSizes.cloudrun.total,
+            idle.cloudrun.total,
+            instances(defaults),
+            instances(prodSizes),
+        ]) {
+            expect(doc, usd(figure)).to.include(`${usd(figure)}`);
+        }
+    });
+
+    it("the connections, clients and addresses against their limits", () => {
+        const m = capacityModel(capacityInputOf(cloudRunConfig()));
+        expect(doc).to.include(`= **${m.database.connections}** | 100 − 3 = **${m.database.available}** |`);
+        expect(doc).to.include(`= **${m.redis.clients}** |`);
+        expect(doc).to.include(`**${m.subnet.addresses}** of a /24's **${m.subnet.usable}**`);
+        expect(doc).to.include(`| **system** | | **${m.system.atMin}** | **${m.system.atMax}** |`);
     });
 });
