@@ -302,6 +302,39 @@ describe("standard changes on Cloud Run touch only what they must", function () 
         expect(await scope({ gcp: { cloudRun: { "agente-negocio": { minInstances: 2 } } } })).to.deep.equal({ "service/agente-negocio": "update" });
     });
 
+    /** The cloudrun stack with `values` set by `pulumi config set --secret <key>`. */
+    function withSecrets(values: Record<string, unknown>) {
+        const settings = cloudRunProd();
+        return { ...settings, config: { ...settings.config, ...values }, secretKeys: [...(settings.secretKeys ?? []), ...Object.keys(values)] };
+    }
+
+    it("a secret set again with `pulumi config set --secret` is a new version and new revisions of its readers only, never in plain text", async () => {
+        const first = await runProgram(withSecrets({ jwtSecretNegocio: "a".repeat(40), secretEnv: { "ml-service": { OCR_API_TOKEN: "b".repeat(24) } } }));
+        expect(first.error, first.error?.stack).to.equal(undefined);
+        const jwt = "c".repeat(40);
+        const token = "d".repeat(24);
+        const jwtAgain = await runProgram(withSecrets({ jwtSecretNegocio: jwt, secretEnv: { "ml-service": { OCR_API_TOKEN: "b".repeat(24) } } }));
+        expect(scopeOf(first, jwtAgain)).to.deep.equal({
+            "secretVersion/app-secrets-jwt-agente-negocio": "replace",
+            "service/agente-negocio": "update",
+            "job/agente-negocio-migrate": "update",
+        });
+        // A service's own secretEnv value is a secret of that service alone.
+        const tokenAgain = await runProgram(withSecrets({ jwtSecretNegocio: "a".repeat(40), secretEnv: { "ml-service": { OCR_API_TOKEN: token } } }));
+        expect(scopeOf(first, tokenAgain)).to.deep.equal({
+            "secretVersion/app-secrets-ml-service-ocr-api-token": "replace",
+            "service/ml-service": "update",
+            "job/ml-service-migrate": "update",
+        });
+        for (const [run, value] of [
+            [jwtAgain, jwt],
+            [tokenAgain, token],
+        ] as const) {
+            for (const r of run.resources) expect(plainOccurrences(r.inputs, value), `${r.type}/${r.name}`).to.deep.equal([]);
+            expect(plainOccurrences(run.outputs, value)).to.deep.equal([]);
+        }
+    });
+
     it("a rollback is one key: all traffic to the named revision, no new revision, nothing else", async () => {
         const pinned = await runProgram(cloudRunProd({ gcp: { cloudRun: { dashboard: { serveRevision: "minimarket-prod-dashboard-00041-xyz" } } } }));
         expect(scopeOf(base, pinned)).to.deep.equal({ "service/dashboard": "update" });
