@@ -34,6 +34,7 @@ export default {
         "policy/**/*.ts",
         "!policy/index.ts",
         "!policy/sdk.ts",
+        "renderers/cloudRunMeasures.ts",
     ],
     // The fast tests of that code: new unit tests plus the existing renderer and config tests that
     // need no Pulumi engine mocks (promtool/amtool/caddy are run where a test uses them).
@@ -59,6 +60,8 @@ export default {
         "test/gcp/caddyfile.test.ts",
         // Each policy both ways (the program under mocks once per process, then pure evaluation).
         "test/policy/policies.test.ts",
+        "test/monitoring/cloudRunRules.test.ts",
+        "test/observability/cloudRun.test.ts",
     ],
     // These run the whole Pulumi program under mocks (seconds each) and would rerun for every
     // config mutant; the config tests next to them cover the same rules directly.

@@ -5,7 +5,9 @@
 import { z } from "zod";
 import { parseCidr } from "./cidr";
 import { checkRanges, rangeDefaults } from "./gcpRanges";
-import { always, boolean, HHMM, integer, oneOf, problem, record, show, stringList, text } from "./fields";
+import { always, boolean, documented, HHMM, integer, oneOf, problem, record, show, stringList, text } from "./fields";
+import { cloudRunSchema, GcpRuntime, toCloudRunConfig } from "./cloudRunSchema";
+import { cloudRunGcpRules } from "./cloudRunRules";
 
 export type RedisMode = "container" | "memorystore";
 export type MemorystoreTier = "BASIC" | "STANDARD_HA";
@@ -16,7 +18,10 @@ export const gcpDefaults = {
     region: "southamerica-east1",
     zoneSuffix: "a",
     ...rangeDefaults,
+    runtime: "vm" as GcpRuntime,
     machineType: "e2-standard-4",
+    /** On cloudrun the VM keeps only the observability stack (and Caddy for Grafana). */
+    opsMachineType: "e2-standard-2",
     vmImage: "debian-cloud/debian-13",
     bootDiskGb: 20,
     dataDiskGb: 100,
@@ -132,7 +137,7 @@ const registrySchema = record(
     unknownField,
 );
 
-const shape = {
+export const gcpShape = {
     project: required(PROJECT, "a Google Cloud project id (6-30 lowercase letters, digits, dashes)"),
     region: z.string().optional(),
     zone: z.string().optional(),
@@ -156,12 +161,18 @@ const shape = {
     cloudSql: cloudSqlSchema.optional(),
     redis: redisSchema.optional(),
     registry: registrySchema.optional(),
+    runtime: documented(oneOf(["vm", "cloudrun"] as const), {
+        description:
+            "where prod runs the apps: `vm` (Docker on the VM) or `cloudrun` (Cloud Run services behind an HTTPS load balancer; the VM keeps the observability stack, see [docs/scaling.md](docs/scaling.md))",
+        default: "`vm`",
+    }),
+    cloudRun: documented(cloudRunSchema, { description: "per-service scaling on `cloudrun`: `gcp.cloudRun.<service>.<field>`" }),
 };
 
-export const gcpSchema = record(shape, (_, known) => `unknown field; the fields of gcp are ${known.join(", ")}`)
+export const gcpSchema = record(gcpShape, (_, known) => `unknown field; the fields of gcp are ${known.join(", ")}`)
     .superRefine((g, ctx) => gcpRules(g ?? {}, ctx), always)
     .transform((g) => toGcpConfig(g as GcpValues));
-type GcpValues = z.output<z.ZodObject<typeof shape>>;
+type GcpValues = z.output<z.ZodObject<typeof gcpShape>>;
 
 function editionOf(tier: string): CloudSqlEdition {
     return tier.startsWith("db-perf-optimized-") ? "ENTERPRISE_PLUS" : "ENTERPRISE";
@@ -185,6 +196,7 @@ function gcpRules(g: Record<string, unknown>, ctx: z.RefinementCtx): void {
     checkRanges(ctx, g);
     // boolean() has turned "true" into true by now.
     checkSshSourceRanges(ctx, g.sshSourceRanges, g.allowSshFromAnywhere === true);
+    cloudRunGcpRules(g, ctx);
 }
 
 function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhere: boolean): void {
@@ -220,6 +232,7 @@ function toGcpConfig(g: GcpValues) {
     const sql = g.cloudSql ?? {};
     const tier = sql.tier ?? d.cloudSql.tier;
     const redis = g.redis ?? {};
+    const runtime = g.runtime ?? d.runtime;
     return {
         project: g.project,
         region,
@@ -230,7 +243,10 @@ function toGcpConfig(g: GcpValues) {
         privateServicesRange: g.privateServicesRange ?? d.privateServicesRange,
         /** Docker's default-address-pools on the VM: bridge networks never overlap the ranges above. */
         dockerAddressPool: g.dockerAddressPool ?? d.dockerAddressPool,
-        machineType: g.machineType ?? d.machineType,
+        /** Where the apps run; on cloudrun the VM is the ops VM (observability, Caddy for Grafana). */
+        runtime,
+        cloudRun: toCloudRunConfig(g.cloudRun),
+        machineType: g.machineType ?? (runtime === "cloudrun" ? d.opsMachineType : d.machineType),
         /** Boot image of the Docker host (a Debian image: docker.io comes from Debian). */
         vmImage: g.vmImage ?? d.vmImage,
         bootDiskGb: g.bootDiskGb ?? d.bootDiskGb,
@@ -278,3 +294,4 @@ export type GcpConfig = ReturnType<typeof toGcpConfig>;
 export type CloudSqlConfig = GcpConfig["cloudSql"];
 export type RedisConfig = GcpConfig["redis"];
 export type RegistryConfig = NonNullable<GcpConfig["registry"]>;
+export type { CloudRunConfig, CloudRunServiceConfig, GcpRuntime } from "./cloudRunSchema";

@@ -8,6 +8,7 @@ import { isServiceName, serviceNames } from "../facts/services";
 import { isProdStack } from "../facts/endpoints";
 import { isCredentialVar } from "../facts/credentials";
 import { isPlainObject, problem, show, suggestion } from "./fields";
+import { cloudRunCrossFieldRules } from "./cloudRunRules";
 import { gcpCrossFieldRules } from "./gcpRules";
 import { gcpPlatformRules, prodCorsRules } from "./prodRules";
 
@@ -106,6 +107,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
         problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
     }
     if (v.platform === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
+    if (v.platform === "gcp") cloudRunCrossFieldRules(v, typeof v.environment === "string" ? v.environment : ctx.stack, r);
     for (const name of secretNames) {
         const value = v[name];
         if (value === undefined) continue;

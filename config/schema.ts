@@ -15,7 +15,7 @@ import { gcpSchema } from "./gcpSchema";
 
 export const NAMESPACE = "minimarket";
 
-export const DEFAULT_MIGRATION = ["alembic", "upgrade", "head"];
+export { DEFAULT_MIGRATION, releaseStep } from "./releaseStep";
 const DOCKER_HOST = /^(ssh|tcp|unix|npipe):\/\/\S+$/;
 
 export const hostPortDefaults = { dashboard: 8080, grafana: 3000, prometheus: 9090, alertmanager: 9093 } as const;

@@ -10,7 +10,8 @@ import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
 import { crossFieldRules, ParseContext } from "./rules";
 import { isProdStack } from "../facts/endpoints";
-import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape } from "./schema";
+import { releaseStep } from "./releaseStep";
+import { HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape } from "./schema";
 
 /** The schema of the whole `minimarket:*` namespace for one stack. */
 export function stackSchema(ctx: ParseContext) {
@@ -26,8 +27,6 @@ type RawValues = z.output<z.ZodObject<typeof topLevelShape>>;
 
 /** One service's settings with defaults applied (AppTier takes exactly this shape). */
 function serviceConfigOf(s: NonNullable<z.output<typeof serviceSchema>>, secretEnv: Record<string, string> | undefined) {
-    const m = s.migrationCommand;
-    const migration = m === false || m === null || (Array.isArray(m) && m.length === 0) ? undefined : (m ?? DEFAULT_MIGRATION);
     return {
         /** Image reference; undefined means the demo stand-in runs in its place. */
         image: s.image,
@@ -38,7 +37,7 @@ function serviceConfigOf(s: NonNullable<z.output<typeof serviceSchema>>, secretE
         /** From `secretEnv.<service>.<VAR>`. */
         secretEnv: secretEnv ?? {},
         // A stand-in has nothing to migrate.
-        migrationCommand: s.image === undefined ? undefined : migration,
+        migrationCommand: releaseStep(s.image, s.migrationCommand),
     };
 }
 export type ServiceConfig = ReturnType<typeof serviceConfigOf>;

@@ -17,6 +17,21 @@ export function containerName(environment: string, service: string): string {
     return `${resourcePrefix(environment)}-${service}`;
 }
 
+/** A service's Cloud Run name (`gcp.runtime: cloudrun`); its revisions are named after it. */
+export function cloudRunServiceName(environment: string, service: string): string {
+    return `${resourcePrefix(environment)}-${service}`;
+}
+
+/** The Cloud Run job that runs a service's release step (its migration). */
+export function cloudRunJobName(environment: string, service: string): string {
+    return `${cloudRunServiceName(environment, service)}-migrate`;
+}
+
+/** The log sink, topic and subscription that carry a cloudrun stack's Cloud Run logs to Alloy. */
+export function cloudRunLogsName(environment: string): string {
+    return `${resourcePrefix(environment)}-cloud-run-logs`;
+}
+
 export type NetworkRole = "data" | "services";
 
 export function networkName(environment: string, role: NetworkRole): string {
@@ -87,6 +102,9 @@ export const ENDPOINTS = {
     loki: { host: "loki", port: 3100 },
     alloy: { host: "alloy", port: 12345 },
 } as const satisfies Record<string, Endpoint>;
+
+/** stackdriver_exporter on its default port: only on cloudrun's ops VM, so not among the ENDPOINTS every stack has. */
+export const CLOUD_MONITORING_EXPORTER = { host: "stackdriver-exporter", port: 9255 } as const satisfies Endpoint;
 
 export function hostPort(e: Endpoint): string {
     return `${e.host}:${e.port}`;

@@ -85,4 +85,10 @@ export const defaultImages = {
     caddy: "caddy:2.11.4",
     /** rclone's official image (alpine, with a shell), for the optional copy of the backups to a bucket. */
     offsiteSync: "rclone/rclone:1.71.2",
+    /**
+     * Cloud Run's CPU and memory from Cloud Monitoring, for the alerts (cloudrun's ops VM only).
+     * v0.19.0 (2026-06-08) is the newest tag of prometheus-community/stackdriver_exporter; the
+     * image is busybox-based (its Dockerfile), so wget can probe it.
+     */
+    stackdriverExporter: "prometheuscommunity/stackdriver-exporter:v0.19.0",
 } as const;

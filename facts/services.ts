@@ -5,6 +5,12 @@ import { SecretName } from "./secrets";
 
 export type ServiceName = "agente-deposito" | "agente-negocio" | "ml-service" | "dashboard";
 
+/**
+ * Where the app containers run: on a Docker host (staging, and prod with `gcp.runtime: vm`), where
+ * cAdvisor sees them, or as Cloud Run services (`gcp.runtime: cloudrun`), where Cloud Monitoring does.
+ */
+export type AppRuntime = "docker" | "cloudrun";
+
 export interface ServiceSpec {
     name: ServiceName;
     port: number;

@@ -14,7 +14,15 @@ export const JOBS = {
     grafana: "grafana",
     /** The log shipper: its loki_write_* counters say whether logs still reach Loki. */
     alloy: "alloy",
+    /** Cloud Monitoring's own series (Cloud Run's CPU and memory) through stackdriver_exporter, on cloudrun only. */
+    cloudMonitoring: "cloud-monitoring",
 } as const;
+
+/**
+ * The P95 request duration the HighLatency alert allows, in seconds. The alert fires above it, and
+ * the capacity model (config/capacity.ts) takes it as the time each request holds its slot.
+ */
+export const LATENCY_P95_SECONDS = 0.5;
 
 /** Recording rules; each series carries label `service`. */
 export const RECORDING_RULES = {
@@ -29,6 +37,8 @@ export const INTERVALS = {
     scrape: "15s",
     exporterScrape: "30s",
     evaluation: "15s",
+    /** stackdriver_exporter (cloudrun): Cloud Monitoring samples Cloud Run's containers once a minute. */
+    cloudMonitoringScrape: "60s",
 } as const;
 
 /** cAdvisor's name for the Docker label `com.minimarket.service` (see LABELS). */

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AppTier } from "../components/apps/appTier";
 import { StackConfig } from "../config";
 import { remoteHostName, resolveDockerHost, sshDestination } from "../components/docker/daemon";
 import { defaultImages } from "../facts/images";
@@ -21,14 +20,12 @@ export function stackOutputs(
     config: StackConfig,
     secrets: Record<string, pulumi.Output<string>>,
     dashboardUrl: StackOutputs["dashboardUrl"],
-    apps: AppTier,
+    standIns: string[],
 ): StackOutputs {
     return {
         environment: config.environment,
         dashboardUrl,
-        standIns: Object.values(apps.services)
-            .filter((s) => s.isStandIn)
-            .map((s) => s.name),
+        standIns,
         images: Object.fromEntries(Object.entries(config.services).map(([name, s]) => [name, s.image ?? `${defaultImages.standIn} (demo stand-in)`])),
         secrets: pulumi.secret(pulumi.all(secrets)),
     };

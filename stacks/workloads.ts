@@ -8,7 +8,7 @@ import { AppTier } from "../components/apps/appTier";
 import { scheduledBackups, StackConfig } from "../config";
 import { PostgresConnection, RedisConnection } from "../components/data/connections";
 import { DockerPlatform } from "../components/docker/platform";
-import { ObservabilityStack } from "../components/observability/stack";
+import { ObservabilityStack, ObservabilityStackArgs } from "../components/observability/stack";
 import { observabilityOutputs, StackOutputs, stackOutputs } from "./outputs";
 import { StackSecrets } from "../components/secrets";
 
@@ -53,7 +53,30 @@ export function declareWorkloads(config: StackConfig, infra: Infrastructure): Wo
             dashboardUiApiKey: s.dashboardUiApiKey,
         },
     });
-    const observability = new ObservabilityStack("observability", {
+    const observability = declareObservability(config, infra);
+    const outputs = {
+        // The Redis password in use: Google's AUTH string on Memorystore, the generated one otherwise.
+        ...stackOutputs(
+            config,
+            { ...s, redisPassword: infra.redis.password },
+            infra.dashboardUrl,
+            Object.values(apps.services)
+                .filter((a) => a.isStandIn)
+                .map((a) => a.name),
+        ),
+        ...observabilityOutputs(config, observability, infra.grafana.url),
+    };
+    return { apps, observability, outputs };
+}
+
+/** Metrics, alerting, logs and dashboards on the platform's Docker host; `cloudRun` when the apps run there instead. */
+export function declareObservability(
+    config: StackConfig,
+    infra: Omit<Infrastructure, "dashboardUrl">,
+    cloudRun?: ObservabilityStackArgs["cloudRun"],
+): ObservabilityStack {
+    const s = infra.secrets.values;
+    return new ObservabilityStack("observability", {
         platform: infra.platform,
         environment: config.environment,
         metricsRetention: config.metricsRetention,
@@ -71,11 +94,6 @@ export function declareWorkloads(config: StackConfig, infra: Infrastructure): Wo
             adminPassword: s.grafanaAdminPassword,
             secretKey: s.grafanaSecretKey,
         },
+        cloudRun,
     });
-    const outputs = {
-        // The Redis password in use: Google's AUTH string on Memorystore, the generated one otherwise.
-        ...stackOutputs(config, { ...s, redisPassword: infra.redis.password }, infra.dashboardUrl, apps),
-        ...observabilityOutputs(config, observability, infra.grafana.url),
-    };
-    return { apps, observability, outputs };
 }

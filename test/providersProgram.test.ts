@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { cloudRunProd } from "./support/cloudRun";
 import { ProgramRun, runProgram, stackFileConfig, underMocks, unwrap } from "./support/program";
 import { resolve } from "./gcp/harness";
 import { dockerCpus } from "../components/docker/container";
@@ -33,6 +34,10 @@ describe("provider facts cover the program", () => {
         ]);
         runs.push(["prod", await runProgram({ stack: "prod", ...registryPassword })]);
         runs.push(["prod with Memorystore", await runProgram({ stack: "prod", ...registryPassword, rawConfig: withMemorystore() })]);
+        runs.push([
+            "prod on Cloud Run",
+            await runProgram(cloudRunProd({ gcp: { cloudRun: { dashboard: { serveRevision: "minimarket-prod-dashboard-00007-abc" } } } })),
+        ]);
         for (const [name, run] of runs) expect(run.error, `${name}: ${run.error?.stack}`).to.equal(undefined);
     });
 
@@ -41,8 +46,9 @@ describe("provider facts cover the program", () => {
         expect(types.size).to.be.greaterThan(15);
         const missing = [...types].filter((t) => !rules.has(t));
         expect(missing, "types without provider facts").to.deep.equal([]);
-        // Memorystore is only declared in that shape; it must have been seen.
+        // Memorystore and Cloud Run are only declared in those shapes; they must have been seen.
         expect(types.has("gcp:redis/instance:Instance")).to.equal(true);
+        expect(types.has("gcp:cloudrunv2/service:Service")).to.equal(true);
     });
 
     it("classifies every field the program sets", () => {

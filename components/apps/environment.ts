@@ -106,3 +106,29 @@ export function appEnvironment(
     for (const k of Object.keys(result.secret)) delete result.plain[k];
     return result;
 }
+
+/**
+ * Where a secret variable of `service` lives in Secret Manager (`gcp.runtime: cloudrun`), as a
+ * short key. The services' shared values (the database and Redis URLs) are one secret each, and
+ * each JWT secret one, so a rotation writes one new version and reaches exactly its readers. A
+ * variable the operator sets in `secretEnv` is the service's own, whatever its name.
+ */
+export function secretKeyOf(service: ServiceName, variable: string, operatorSet: boolean): string {
+    const own = `${service}-${variable.toLowerCase().replace(/_/g, "-")}`;
+    if (operatorSet) return own;
+    switch (variable) {
+        case "DATABASE_URL":
+            return "database-url";
+        case "REDIS_URL":
+            return "redis-url";
+        case "JWT_SECRET_KEY":
+        case serviceSpec(service).jwtVar:
+            return `jwt-${service}`;
+        case "DASHBOARD_API_KEY":
+            return "dashboard-api-key";
+        case "DASHBOARD_UI_API_KEY":
+            return "dashboard-ui-api-key";
+        default:
+            return own;
+    }
+}

@@ -40,7 +40,7 @@ export interface UpstreamServiceArgs {
     onDataNetwork?: boolean;
     /** Probe run inside the container; omit for images without a shell or client (scratch, distroless). */
     healthcheck?: string[];
-    ports?: Array<{ internal: number; external: number; ip: string }>;
+    ports?: Array<{ internal: number; external: number; ip: pulumi.Input<string> }>;
     privileged?: boolean;
     pidMode?: string;
     devices?: string[];

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 export interface GcpApisArgs {
     /** Whether Memorystore is used: its API is enabled only then. */
     memorystore: boolean;
+    /** Whether the apps run on Cloud Run (with Secret Manager, the log export and Cloud Monitoring reads). */
+    cloudRun?: boolean;
 }
 
 /** Google APIs the platform calls. A fresh project has most of them off. */
@@ -19,6 +21,9 @@ export function requiredApis(args: GcpApisArgs): string[] {
         "dns.googleapis.com",
         "iam.googleapis.com",
         ...(args.memorystore ? ["redis.googleapis.com"] : []),
+        ...(args.cloudRun
+            ? ["run.googleapis.com", "secretmanager.googleapis.com", "pubsub.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com"]
+            : []),
     ];
 }
 

@@ -25,6 +25,8 @@ export interface CloudSqlSettings {
     deletionProtection: boolean;
     /** Days Cloud SQL keeps the final backup it takes when the instance is deleted. */
     finalBackupRetentionDays: number;
+    /** The max_connections flag (cloudrun's `gcp.cloudRun.databaseMaxConnections`); undefined keeps Google's default. */
+    maxConnections?: number;
 }
 
 export interface CloudSqlPostgresArgs {
@@ -171,7 +173,12 @@ function instanceSettings(args: CloudSqlPostgresArgs): gcp.types.input.sql.Datab
         },
         maintenanceWindow: { day: s.maintenanceWindow.day, hour: s.maintenanceWindow.hour, updateTrack: "stable" },
         insightsConfig: { queryInsightsEnabled: true },
-        databaseFlags: DATABASE_FLAGS.map(([name, value]) => ({ name, value })),
+        databaseFlags: [...DATABASE_FLAGS, ...(s.maxConnections === undefined ? [] : [["max_connections", String(s.maxConnections)] as const])].map(
+            ([name, value]) => ({
+                name,
+                value,
+            }),
+        ),
         userLabels: { app: "minimarket", environment: args.environment },
     };
 }

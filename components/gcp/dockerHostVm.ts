@@ -24,6 +24,8 @@ export interface DockerHostVmArgs {
     dockerAddressPool: string;
     /** Upper bound of the wait for Docker on a new VM. */
     readinessTimeoutSeconds?: number;
+    /** Project roles beyond VM_ROLES (cloudrun's ops VM reads Cloud Monitoring). */
+    extraRoles?: string[];
 }
 
 /** What the VM's own identity may do: pull from Artifact Registry, write logs and metrics. */
@@ -42,6 +44,8 @@ export class DockerHostVm extends pulumi.ComponentResource {
     /** Docker daemon address for the provider and the docker CLI: `ssh://<user>@<address>`. */
     readonly dockerHost: pulumi.Output<string>;
     readonly publicIp: pulumi.Output<string>;
+    /** The VM's address in the subnet (what the VPC reaches it at). */
+    readonly internalIp: pulumi.Output<string>;
     /** Docker answers over ssh:// (re-checked whenever the VM is replaced). */
     readonly ready: command.local.Command;
 
@@ -55,7 +59,7 @@ export class DockerHostVm extends pulumi.ComponentResource {
             { accountId: serviceAccountId(args.environment), displayName: `MiniMarket ${args.environment} Docker host` },
             { parent: this },
         );
-        const grants = VM_ROLES.map(
+        const grants = [...VM_ROLES, ...(args.extraRoles ?? [])].map(
             (role) =>
                 new gcp.projects.IAMMember(
                     `${name}-${role.split("/")[1].replace(/\./g, "-")}`,
@@ -99,6 +103,8 @@ export class DockerHostVm extends pulumi.ComponentResource {
         );
 
         this.publicIp = this.address.address;
+        // Stryker disable next-line OptionalChaining: the instance has exactly the one interface declared above
+        this.internalIp = this.instance.networkInterfaces.apply((nics) => nics[0]?.networkIp ?? "");
         this.dockerHost = pulumi.interpolate`ssh://${args.sshUser}@${this.publicIp}`;
         this.ready = new command.local.Command(
             `${name}-ready`,

@@ -18,7 +18,7 @@ export const ANYWHERE = "0.0.0.0/0";
  * only from the listed ranges, and no SSH rule at all when there are none. Everything else is
  * refused by the VPC's implied deny-ingress rule.
  */
-export function ingressRules(sshSourceRanges: string[]): IngressRule[] {
+export function ingressRules(sshSourceRanges: string[], metrics?: { port: number; sourceRanges: string[] }): IngressRule[] {
     const rules: IngressRule[] = [
         {
             name: "web",
@@ -35,6 +35,17 @@ export function ingressRules(sshSourceRanges: string[]): IngressRule[] {
             ports: ["22"],
             sourceRanges: [...sshSourceRanges],
             log: true,
+        });
+    }
+    if (metrics) {
+        // cloudrun: the apps' metrics agents remote-write to the ops VM's Prometheus from the subnet
+        // their Direct VPC egress draws from; nothing outside the VPC.
+        rules.push({
+            name: "metrics",
+            description: "Prometheus remote write from the Cloud Run services' metrics agents (their Direct VPC egress subnet)",
+            ports: [String(metrics.port)],
+            sourceRanges: [...metrics.sourceRanges],
+            log: false,
         });
     }
     return rules;

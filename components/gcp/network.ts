@@ -14,6 +14,8 @@ export interface GcpNetworkArgs {
     /** Range of private services access, pinned (an auto-allocated one may collide with Docker's bridges). */
     privateServicesRange: string;
     sshSourceRanges: string[];
+    /** cloudrun: the port of the ops VM's Prometheus that the apps' agents remote-write to, from the subnet. */
+    metricsPort?: number;
 }
 
 /**
@@ -92,7 +94,8 @@ export class GcpNetwork extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.peeringCleanup] },
         );
-        this.firewallRules = ingressRules(args.sshSourceRanges).map(
+        const metrics = args.metricsPort === undefined ? undefined : { port: args.metricsPort, sourceRanges: [args.cidr] };
+        this.firewallRules = ingressRules(args.sshSourceRanges, metrics).map(
             (rule) =>
                 new gcp.compute.Firewall(
                     `${name}-allow-${rule.name}`,

@@ -3,7 +3,7 @@ import { NODE_EXPORTER_TEXTFILE_FLAG } from "../backup/backupContainer";
 import { PostgresConnection, postgresUrl, RedisConnection, redisAddress, redisCaFiles } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
 import { httpProbe, UpstreamService } from "../docker/upstreamService";
-import { ENDPOINTS, TEXTFILE_DIR, VOLUMES } from "../../facts/endpoints";
+import { CLOUD_MONITORING_EXPORTER, ENDPOINTS, TEXTFILE_DIR, VOLUMES } from "../../facts/endpoints";
 import { defaultImages } from "../../facts/images";
 import { ALERTMANAGER_STORAGE_PATH, alertmanagerCommand, prometheusFlags } from "../../renderers/observability";
 
@@ -15,6 +15,8 @@ export interface PrometheusArgs {
     files: Record<string, string>;
     retention: string;
     publish?: Published;
+    /** cloudrun: take the apps' agents' remote writes, on this private address of the ops VM. */
+    remoteWrite?: { ip: pulumi.Input<string>; port: number };
 }
 
 /** Prometheus with its config and rules delivered as files; a config change replaces this container only. */
@@ -29,11 +31,14 @@ export class Prometheus extends UpstreamService {
                 role: "observability",
                 image: defaultImages.prometheus,
                 memoryMb: 2048,
-                command: prometheusFlags({ retention: args.retention }),
+                command: prometheusFlags({ retention: args.retention, remoteWriteReceiver: args.remoteWrite !== undefined }),
                 files: args.files,
                 volumes: { "/prometheus": VOLUMES.prometheus },
                 healthcheck: httpProbe("http://127.0.0.1:9090/-/ready"),
-                ports: args.publish ? [{ internal: 9090, external: args.publish.port, ip: args.publish.ip }] : [],
+                ports: [
+                    ...(args.publish ? [{ internal: 9090, external: args.publish.port, ip: args.publish.ip }] : []),
+                    ...(args.remoteWrite ? [{ internal: 9090, external: args.remoteWrite.port, ip: args.remoteWrite.ip }] : []),
+                ],
             },
             opts,
         );
@@ -156,6 +161,44 @@ export class PostgresExporter extends UpstreamService {
                 onDataNetwork: true,
                 healthcheck: httpProbe(`http://127.0.0.1:${ENDPOINTS.postgresExporter.port}/metrics`),
                 dependsOn: args.connection.ready,
+            },
+            opts,
+        );
+    }
+}
+
+export interface StackdriverExporterArgs {
+    platform: DockerPlatform;
+    project: string;
+    /** Cloud Monitoring metric types to fetch, e.g. run.googleapis.com/container/cpu/utilizations. */
+    metricTypes: string[];
+    /** Only these Cloud Run services (their names share this prefix). */
+    servicePrefix: string;
+}
+
+/**
+ * Cloud Monitoring's series as Prometheus metrics (cloudrun): Cloud Run's CPU and memory, which no
+ * exporter on the ops VM can see. It reads with the VM's identity (monitoring.viewer).
+ */
+export class StackdriverExporter extends UpstreamService {
+    constructor(name: string, args: StackdriverExporterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "minimarket:monitoring:StackdriverExporter",
+            name,
+            {
+                platform: args.platform,
+                service: "stackdriver-exporter",
+                role: "observability",
+                image: defaultImages.stackdriverExporter,
+                memoryMb: 128,
+                // Flags: prometheus-community/stackdriver_exporter v0.19.0 stackdriver_exporter.go 55-100, README "Using filters".
+                command: [
+                    `--google.project-ids=${args.project}`,
+                    ...args.metricTypes.map((t) => `--monitoring.metrics-prefixes=${t}`),
+                    `--monitoring.filters=run.googleapis.com:resource.labels.service_name=starts_with("${args.servicePrefix}")`,
+                ],
+                // FROM busybox (Dockerfile at v0.19.0); `/` is its landing page, which calls no Google API (stackdriver_exporter.go 290-316).
+                healthcheck: httpProbe(`http://127.0.0.1:${CLOUD_MONITORING_EXPORTER.port}/`),
             },
             opts,
         );

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PostgresConnection, RedisConnection } from "../data/connections";
 import { DockerPlatform } from "../docker/platform";
-import { filesOf, renderStackFiles } from "../../renderers/observability";
+import { CloudRunTelemetry, filesOf, renderStackFiles } from "../../renderers/observability";
+import { CLOUD_RUN_METRIC_TYPES } from "../../renderers/cloudRunMeasures";
 import { Alloy, Grafana, Loki } from "./logs";
-import { Alertmanager, Cadvisor, NodeExporter, PostgresExporter, Prometheus, RedisExporter } from "./metrics";
+import { Alertmanager, Cadvisor, NodeExporter, PostgresExporter, Prometheus, RedisExporter, StackdriverExporter } from "./metrics";
 
 export interface ObservabilityStackArgs {
     platform: DockerPlatform;
@@ -25,6 +26,12 @@ export interface ObservabilityStackArgs {
     operator: { ip: string; prometheusPort: number; alertmanagerPort: number };
     /** Grafana is for people: 0.0.0.0 on staging, 127.0.0.1 behind the prod proxy. */
     grafana: { ip?: string; port: number; rootUrl: string; adminPassword: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+    /**
+     * The apps run on Cloud Run (gcp.runtime cloudrun): Prometheus also listens on the ops VM's
+     * private address for their agents' remote writes, Cloud Monitoring gives their CPU and memory,
+     * and Alloy pulls their logs from Pub/Sub.
+     */
+    cloudRun?: CloudRunTelemetry & { privateIp: pulumi.Input<string>; servicePrefix: string; ready: pulumi.Input<pulumi.Resource>[] };
 }
 
 /** Metrics, alerting, logs and dashboards beside the apps: the same on every platform. */
@@ -43,7 +50,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         // Everything but Alertmanager's file is free of secrets: render it without the webhook
         // and the heartbeat URL, and Alertmanager's file, when it carries either, as a secret.
         const { backups, runbookBaseUrl } = args;
-        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl }).files;
+        const cloudRun = args.cloudRun && { projectId: args.cloudRun.projectId, logSubscription: args.cloudRun.logSubscription };
+        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl, cloudRun }).files;
         this.notificationsEnabled = args.slackWebhookUrl !== undefined;
         const alertmanagerFiles =
             args.slackWebhookUrl || args.deadMansSwitchUrl
@@ -51,7 +59,10 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                       pulumi
                           .all([args.slackWebhookUrl, args.deadMansSwitchUrl])
                           .apply(([slackWebhookUrl, deadMansSwitchUrl]) =>
-                              filesOf(renderStackFiles({ environment, backups, runbookBaseUrl, slackWebhookUrl, deadMansSwitchUrl }).files, "alertmanager"),
+                              filesOf(
+                                  renderStackFiles({ environment, backups, runbookBaseUrl, cloudRun, slackWebhookUrl, deadMansSwitchUrl }).files,
+                                  "alertmanager",
+                              ),
                           ),
                   )
                 : filesOf(publicFiles, "alertmanager");
@@ -68,9 +79,17 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 files: filesOf(publicFiles, "prometheus"),
                 retention: args.metricsRetention,
                 publish: { port: args.operator.prometheusPort, ip: args.operator.ip },
+                remoteWrite: args.cloudRun && { ip: args.cloudRun.privateIp, port: args.operator.prometheusPort },
             },
             child,
         );
+        if (args.cloudRun) {
+            new StackdriverExporter(
+                "stackdriver-exporter",
+                { platform, project: args.cloudRun.projectId, metricTypes: Object.values(CLOUD_RUN_METRIC_TYPES), servicePrefix: args.cloudRun.servicePrefix },
+                child,
+            );
+        }
         new NodeExporter("node-exporter", { platform }, child);
         new Cadvisor("cadvisor", { platform }, child);
         new PostgresExporter("postgres-exporter", { platform, connection: args.postgres }, child);
@@ -90,7 +109,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
             },
             child,
         );
-        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.container] }, child);
+        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.container, ...(args.cloudRun?.ready ?? [])] }, child);
 
         this.registerOutputs({ notificationsEnabled: this.notificationsEnabled });
     }

@@ -1,6 +1,14 @@
 // The alerts of MiniMarket as data: what each watches, its threshold, how long it must hold,
 // and what the page says. rules.ts turns them into Prometheus rule files. Pure.
-import { CADVISOR_RESTART_COUNT_LABEL, CADVISOR_ROLE_LABEL, CADVISOR_SERVICE_LABEL, JOBS, RECORDING_RULES as RECORD } from "../../facts/telemetry";
+import { CLOUD_RUN_SHORT_LIVED_INSTANCES, cloudRunLimitShare } from "../cloudRunMeasures";
+import {
+    CADVISOR_RESTART_COUNT_LABEL,
+    CADVISOR_ROLE_LABEL,
+    CADVISOR_SERVICE_LABEL,
+    JOBS,
+    LATENCY_P95_SECONDS,
+    RECORDING_RULES as RECORD,
+} from "../../facts/telemetry";
 
 // ---- selectors shared by several alerts -------------------------------------------------
 
@@ -60,7 +68,17 @@ export interface AlertDef {
     labels: Record<string, string>;
     summary: string;
     description: string;
+    /**
+     * The same alert where the apps run on Cloud Run and cAdvisor cannot see them: only the measure
+     * differs (and the text, where it names Docker); name, threshold, duration and routing are these.
+     */
+    onCloudRun?: { expr: string; description?: string };
 }
+
+/** Shares of a container's limit, and restarts, that page someone: one number for every runtime. */
+const MEMORY_LIMIT_SHARE = 0.85;
+const CPU_LIMIT_SHARE = 0.8;
+const RESTARTS_IN_10M = 5;
 
 export const ALERT_DEFS: AlertDef[] = [
     {
@@ -110,7 +128,7 @@ export const ALERT_DEFS: AlertDef[] = [
     {
         group: "minimarket-http",
         alert: "HighLatency",
-        expr: `${RECORD.p95} > 0.5`,
+        expr: `${RECORD.p95} > ${LATENCY_P95_SECONDS}`,
         for: "10m",
         severity: "high",
         labels: { category: "application" },
@@ -145,7 +163,8 @@ export const ALERT_DEFS: AlertDef[] = [
         alert: "MemoryPressure",
         expr: `max by (service, name) (${withServiceLabel(
             `container_memory_working_set_bytes{${APP}}\n` + `  / (container_spec_memory_limit_bytes{${APP}} > 0)`,
-        )}) > 0.85`,
+        )}) > ${MEMORY_LIMIT_SHARE}`,
+        onCloudRun: { expr: `${cloudRunLimitShare("memory")} > ${MEMORY_LIMIT_SHARE}` },
         for: "5m",
         severity: "high",
         labels: { category: "infrastructure" },
@@ -159,7 +178,8 @@ export const ALERT_DEFS: AlertDef[] = [
         expr: `max by (service, name) (${withServiceLabel(
             `sum by (name, ${SERVICE_LABEL}) (rate(container_cpu_usage_seconds_total{${APP}}[5m]))\n` +
                 `  / sum by (name, ${SERVICE_LABEL}) ((container_spec_cpu_quota{${APP}} > 0) / container_spec_cpu_period{${APP}})`,
-        )}) > 0.8`,
+        )}) > ${CPU_LIMIT_SHARE}`,
+        onCloudRun: { expr: `${cloudRunLimitShare("cpu")} > ${CPU_LIMIT_SHARE}` },
         for: "10m",
         severity: "high",
         labels: { category: "infrastructure" },
@@ -173,7 +193,11 @@ export const ALERT_DEFS: AlertDef[] = [
         // restart shows as a new series carrying the new `restartcount`. Count the restarted series
         // seen in the last 10 minutes that did not exist 10 minutes ago. Restarts faster than the
         // 30 s scrape are not seen, so this undercounts a very fast loop.
-        expr: `count by (name, service) (${withServiceLabel(`count_over_time(${RESTARTED}[10m]) unless ${RESTARTED} offset 10m`)}) > 5`,
+        expr: `count by (name, service) (${withServiceLabel(`count_over_time(${RESTARTED}[10m]) unless ${RESTARTED} offset 10m`)}) > ${RESTARTS_IN_10M}`,
+        onCloudRun: {
+            expr: `${CLOUD_RUN_SHORT_LIVED_INSTANCES} > ${RESTARTS_IN_10M}`,
+            description: `More than ${RESTARTS_IN_10M} instances of Cloud Run service {{ $labels.name }} started and stopped again within 10 minutes, for 5 minutes: a crash loop (a failing start, a missing setting, an OOM kill).`,
+        },
         for: "5m",
         severity: "medium",
         labels: { category: "deployment" },

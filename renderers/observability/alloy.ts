@@ -1,6 +1,7 @@
 // Grafana Alloy configuration: a small typed syntax tree plus a renderer, and the
 // MiniMarket log pipeline (Docker containers -> labels -> JSON parsing -> Loki).
 import { LABELS } from "../../facts/endpoints";
+import { serviceNames } from "../../facts/services";
 
 /** A raw Alloy expression, e.g. a reference to another component's export. */
 export class AlloyExpr {
@@ -150,6 +151,8 @@ export interface AlloyConfigInput {
     lokiUrl?: string;
     /** Docker socket path inside the Alloy container; default /var/run/docker.sock. */
     dockerSocketPath?: string;
+    /** Cloud Run's logs, routed by a Cloud Logging sink to Pub/Sub: the subscription Alloy pulls (cloudrun only). */
+    cloudRunLogs?: { projectId: string; subscription: string };
 }
 
 export const DEFAULT_LOKI_URL = "http://loki:3100";
@@ -205,6 +208,45 @@ export function environmentFilter(environment: string): string {
     return `${LABELS.environment}=${environment}`;
 }
 
+/**
+ * Cloud Run's log entries from Pub/Sub, labelled like the containers' lines: `service` from the
+ * Cloud Run service name, `container` the whole name, `level` from the apps' JSON (Cloud Logging
+ * keeps it under jsonPayload). Meta labels: grafana/alloy internal/component/loki/source/gcplog
+ * (`__gcp_resource_labels_<name>` for each resource label; the line is the whole entry as JSON
+ * unless it has a textPayload).
+ */
+function cloudRunLogNodes(logs: NonNullable<AlloyConfigInput["cloudRunLogs"]>, environment: string): AlloyNode[] {
+    const serviceName = "__gcp_resource_labels_service_name";
+    return [
+        block("loki.relabel", "cloud_run", [
+            // Only `rules` is used (by loki.source.gcplog); forward_to is required by the component.
+            attr("forward_to", []),
+            block("rule", undefined, [
+                attr("source_labels", [serviceName]),
+                attr("regex", `(?:.*-)?(${serviceNames.join("|")})`),
+                attr("target_label", "service"),
+            ]),
+            block("rule", undefined, [attr("source_labels", [serviceName]), attr("target_label", "container")]),
+        ]),
+        block("loki.source.gcplog", "cloud_run", [
+            block("pull", undefined, [
+                attr("project_id", logs.projectId),
+                attr("subscription", logs.subscription),
+                attr("use_incoming_timestamp", true),
+                attr("labels", { environment }),
+            ]),
+            attr("relabel_rules", ref("loki.relabel.cloud_run.rules")),
+            attr("forward_to", [ref("loki.process.cloud_run.receiver")]),
+        ]),
+        block("loki.process", "cloud_run", [
+            block("stage.json", undefined, [attr("expressions", { level: "jsonPayload.level" })]),
+            block("stage.template", undefined, [attr("source", "level"), attr("template", "{{ if .Value }}{{ ToLower .Value }}{{ end }}")]),
+            block("stage.labels", undefined, [attr("values", { level: "" })]),
+            attr("forward_to", [ref("loki.write.loki.receiver")]),
+        ]),
+    ];
+}
+
 export function alloyConfigNodes(input: AlloyConfigInput): AlloyNode[] {
     const host = dockerHost(input.dockerSocketPath ?? DEFAULT_DOCKER_SOCKET);
     const url = lokiPushUrl(input.lokiUrl ?? DEFAULT_LOKI_URL);
@@ -228,6 +270,7 @@ export function alloyConfigNodes(input: AlloyConfigInput): AlloyNode[] {
             attr("forward_to", [ref("loki.process.json_logs.receiver")]),
         ]),
         block("loki.process", "json_logs", [...jsonStages(), attr("forward_to", [ref("loki.write.loki.receiver")])]),
+        ...(input.cloudRunLogs ? cloudRunLogNodes(input.cloudRunLogs, input.environment) : []),
         block("loki.write", "loki", [block("endpoint", undefined, [attr("url", url)])]),
     ];
 }

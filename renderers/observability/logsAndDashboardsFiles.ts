@@ -1,5 +1,6 @@
 // Every observability config file as text, keyed by where it lands in its container.
-import { renderAlloyConfig } from "./alloy";
+import { AppRuntime } from "../../facts/services";
+import { AlloyConfigInput, renderAlloyConfig } from "./alloy";
 import { dashboards } from "./dashboards";
 import { BackupPanelOptions } from "./dashboards/backups";
 import { DASHBOARDS_DIR, PROVISIONING_DIR, renderDashboardProvider, renderDatasources } from "./grafana";
@@ -19,6 +20,10 @@ export interface ObservabilityFilesInput {
     dockerSocketPath?: string;
     /** The Backups panel's thresholds, where the backup container runs; omitted: no panel. */
     backups?: BackupPanelOptions;
+    /** Where the apps run: the dashboards take their CPU and memory from cAdvisor or Cloud Monitoring. */
+    runtime?: AppRuntime;
+    /** Cloud Run's logs arrive through Pub/Sub (cloudrun only). */
+    cloudRunLogs?: AlloyConfigInput["cloudRunLogs"];
 }
 
 export type ObservabilityContainer = "grafana" | "loki" | "alloy";
@@ -42,7 +47,7 @@ export function renderObservabilityFiles(input: ObservabilityFilesInput): Record
         [at("loki", LOKI_CONFIG_PATH)]: renderLokiConfig(),
         [at("alloy", ALLOY_CONFIG_PATH)]: renderAlloyConfig(input),
     };
-    for (const d of dashboards(input.backups ?? null)) {
+    for (const d of dashboards(input.backups ?? null, input.runtime)) {
         files[at("grafana", `${DASHBOARDS_DIR}/${d.uid}.json`)] = d.json;
     }
     return files;

@@ -4,6 +4,7 @@
  * returned files into the containers.
  */
 import * as path from "path";
+import { AppRuntime } from "../../facts/services";
 import { INTERVALS } from "../../facts/telemetry";
 import { ALERTMANAGER_CONFIG_FILE, renderAlertmanagerConfig, SlackChannels } from "./alertmanager";
 import { PROMETHEUS_CONFIG_FILE, PROMETHEUS_RULES_DIR, renderPrometheusConfig, ScrapeTargets } from "./prometheus";
@@ -39,6 +40,8 @@ export interface MonitoringInput {
     extraRuleFiles?: Record<string, string>;
     /** Heartbeat URL that receives the always-firing Watchdog alert. */
     deadMansSwitchUrl?: string;
+    /** Where the apps run: the rules take each alert's measure for it. Default docker. */
+    runtime?: AppRuntime;
 }
 
 export interface RenderedMonitoring {
@@ -52,7 +55,7 @@ export interface RenderedMonitoring {
 
 /** Renders all files plus whether Slack notifications are on. */
 export function renderMonitoring(input: MonitoringInput): RenderedMonitoring {
-    const ruleFiles = { ...renderRuleFiles({ runbookBaseUrl: input.runbookBaseUrl }), ...input.extraRuleFiles };
+    const ruleFiles = { ...renderRuleFiles({ runbookBaseUrl: input.runbookBaseUrl, runtime: input.runtime }), ...input.extraRuleFiles };
     // Relative to prometheus.yml's directory (how Prometheus resolves rule_files): the same config
     // finds its rules in the container and in a rendered tree (`promtool check config rendered/...`).
     const rulePaths = Object.keys(ruleFiles).map((name) => path.posix.relative(path.posix.dirname(PROMETHEUS_CONFIG_FILE), `${PROMETHEUS_RULES_DIR}/${name}`));

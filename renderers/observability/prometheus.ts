@@ -4,7 +4,7 @@
  */
 
 import { parsePrometheusDuration } from "../../facts/prometheusDuration";
-import { JOBS } from "../../facts/telemetry";
+import { INTERVALS, JOBS } from "../../facts/telemetry";
 
 /** Scrape job names are facts: alert rules and dashboards refer to them. */
 export { JOBS };
@@ -18,6 +18,7 @@ export interface AppTarget {
 
 /** Addresses (host:port) of everything Prometheus scrapes. */
 export interface ScrapeTargets {
+    /** Empty where the apps push their series instead (Cloud Run: each instance's agent remote-writes). */
     apps: AppTarget[];
     nodeExporter: string;
     cadvisor: string;
@@ -31,6 +32,8 @@ export interface ScrapeTargets {
     grafana?: string;
     /** Alloy's HTTP server (/metrics); omitted: no `alloy` job (LogShippingStopped then fires). */
     alloy?: string;
+    /** stackdriver_exporter: Cloud Run's CPU and memory from Cloud Monitoring (cloudrun only). */
+    cloudMonitoring?: string;
 }
 
 export interface PrometheusConfigInput {
@@ -82,7 +85,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): Record<str
     const t = input.targets;
     const exporterInterval = checkDuration("exporterScrapeInterval", input.exporterScrapeInterval);
     const jobs: Array<Record<string, unknown>> = [
-        appsJob(t.apps),
+        ...(t.apps.length > 0 ? [appsJob(t.apps)] : []),
         staticJob(JOBS.nodeExporter, t.nodeExporter, exporterInterval),
         staticJob(JOBS.cadvisor, t.cadvisor, exporterInterval),
         staticJob(JOBS.postgresExporter, t.postgresExporter, exporterInterval),
@@ -93,6 +96,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): Record<str
     if (t.loki) jobs.push(staticJob(JOBS.loki, t.loki));
     if (t.grafana) jobs.push(staticJob(JOBS.grafana, t.grafana));
     if (t.alloy) jobs.push(staticJob(JOBS.alloy, t.alloy));
+    if (t.cloudMonitoring) jobs.push(staticJob(JOBS.cloudMonitoring, t.cloudMonitoring, INTERVALS.cloudMonitoringScrape));
 
     return {
         global: {
@@ -117,6 +121,8 @@ export interface PrometheusFlagsInput {
     storagePath?: string;
     /** e.g. ":9090" (default of Prometheus when omitted) or "127.0.0.1:19090". */
     listenAddress?: string;
+    /** Accept samples on /api/v1/write: the Cloud Run apps' agents push theirs (cloudrun only). */
+    remoteWriteReceiver?: boolean;
 }
 
 export const PROMETHEUS_CONFIG_FILE = "/etc/prometheus/prometheus.yml";
@@ -136,5 +142,7 @@ export function prometheusFlags(input: PrometheusFlagsInput): string[] {
         "--web.enable-lifecycle",
     ];
     if (input.listenAddress) flags.push(`--web.listen-address=${input.listenAddress}`);
+    // prometheus/prometheus v3.5.5 cmd/prometheus/main.go:406.
+    if (input.remoteWriteReceiver) flags.push("--web.enable-remote-write-receiver");
     return flags;
 }

@@ -2,6 +2,7 @@
  * Recording rules and alert rules of MiniMarket, as data, plus rendering to rule files.
  * Pure: no Pulumi resources.
  */
+import { AppRuntime } from "../../facts/services";
 import { DEFAULT_RUNBOOK_BASE_URL, RECORDING_RULES } from "../../facts/telemetry";
 import { AlertDef, ALERT_DEFS, Severity } from "./alertDefinitions";
 import { toYaml } from "./yaml";
@@ -57,19 +58,22 @@ export const ALERT_NAMES: readonly string[] = ALERT_DEFS.map((d) => d.alert);
 export interface RuleOptions {
     /** Base of runbook links; default DEFAULT_RUNBOOK_BASE_URL. */
     runbookBaseUrl?: string;
+    /** Where the apps run; on Cloud Run an alert takes its `onCloudRun` measure. Default docker. */
+    runtime?: AppRuntime;
 }
 
 export function runbookUrl(alert: string, base: string = DEFAULT_RUNBOOK_BASE_URL): string {
     return `${base.replace(/\/+$/, "")}/docs/runbooks/${alert}.md`;
 }
 
-function toAlertRule(def: AlertDef, base: string): AlertRule {
+function toAlertRule(def: AlertDef, base: string, runtime: AppRuntime): AlertRule {
+    const variant = runtime === "cloudrun" ? def.onCloudRun : undefined;
     return {
         alert: def.alert,
-        expr: def.expr,
+        expr: variant?.expr ?? def.expr,
         ...(def.for ? { for: def.for } : {}),
         labels: { severity: def.severity, ...def.labels },
-        annotations: { summary: def.summary, description: def.description, runbook_url: runbookUrl(def.alert, base) },
+        annotations: { summary: def.summary, description: variant?.description ?? def.description, runbook_url: runbookUrl(def.alert, base) },
     };
 }
 
@@ -80,7 +84,7 @@ export function alertRuleGroups(options: RuleOptions = {}): RuleGroup<AlertRule>
     for (const def of ALERT_DEFS) {
         let group = groups.find((g) => g.name === def.group);
         if (!group) groups.push((group = { name: def.group, rules: [] }));
-        group.rules.push(toAlertRule(def, base));
+        group.rules.push(toAlertRule(def, base, options.runtime ?? "docker"));
     }
     return groups;
 }

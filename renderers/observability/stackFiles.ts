@@ -2,17 +2,18 @@
 // plain settings. The deployment and `npm run render` both call renderStackFiles, so what is
 // rendered for review is what is deployed (with secrets replaced by visible placeholders).
 
-import { ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
+import { CLOUD_MONITORING_EXPORTER, ENDPOINTS, hostPort, httpUrl } from "../../facts/endpoints";
 import { services } from "../../facts/services";
 import { renderBackupRuleFile, staleThresholds } from "./backupRules";
 import { renderObservabilityFiles } from "./logsAndDashboardsFiles";
 import { renderMonitoring } from "./monitoringFiles";
 import { ScrapeTargets } from "./prometheus";
 
-export function scrapeTargets(): ScrapeTargets {
+/** What the stack's Prometheus scrapes. On Cloud Run the apps push instead, and Cloud Monitoring has their CPU and memory. */
+export function scrapeTargets(cloudRun = false): ScrapeTargets {
     const e = ENDPOINTS;
     return {
-        apps: services.map((s) => ({ service: s.name, address: `${s.name}:${s.port}` })),
+        apps: cloudRun ? [] : services.map((s) => ({ service: s.name, address: `${s.name}:${s.port}` })),
         nodeExporter: hostPort(e.nodeExporter),
         cadvisor: hostPort(e.cadvisor),
         postgresExporter: hostPort(e.postgresExporter),
@@ -22,7 +23,16 @@ export function scrapeTargets(): ScrapeTargets {
         loki: hostPort(e.loki),
         grafana: hostPort(e.grafana),
         alloy: hostPort(e.alloy),
+        ...(cloudRun ? { cloudMonitoring: hostPort(CLOUD_MONITORING_EXPORTER) } : {}),
     };
+}
+
+/** What the observability stack needs to know when the apps run on Cloud Run. */
+export interface CloudRunTelemetry {
+    /** Project whose Pub/Sub subscription carries the Cloud Run logs. */
+    projectId: string;
+    /** The subscription Alloy pulls them from. */
+    logSubscription: string;
 }
 
 export interface StackFilesInput {
@@ -36,6 +46,8 @@ export interface StackFilesInput {
     runbookBaseUrl?: string;
     /** The backup container's schedule, when the stack runs one: its alerts go with it. */
     backups?: { intervalHours: number; drillIntervalHours: number };
+    /** The apps run on Cloud Run: their series arrive by remote write, their logs through Pub/Sub. */
+    cloudRun?: CloudRunTelemetry;
 }
 
 export interface StackFiles {
@@ -48,9 +60,11 @@ export interface StackFiles {
 export function renderStackFiles(input: StackFilesInput): StackFiles {
     const e = ENDPOINTS;
     const thresholds = input.backups ? staleThresholds(input.backups.intervalHours, input.backups.drillIntervalHours) : undefined;
+    const runtime = input.cloudRun ? "cloudrun" : "docker";
     const monitoring = renderMonitoring({
         environment: input.environment,
-        targets: scrapeTargets(),
+        runtime,
+        targets: scrapeTargets(input.cloudRun !== undefined),
         alertmanagers: [hostPort(e.alertmanager)],
         ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
         ...(input.deadMansSwitchUrl ? { deadMansSwitchUrl: input.deadMansSwitchUrl } : {}),
@@ -65,6 +79,8 @@ export function renderStackFiles(input: StackFilesInput): StackFiles {
         alertmanagerUrl: httpUrl(e.alertmanager),
         // The panel, like the alerts, only where backups run, and with the alerts' thresholds.
         backups: thresholds,
+        runtime,
+        cloudRunLogs: input.cloudRun && { projectId: input.cloudRun.projectId, subscription: input.cloudRun.logSubscription },
     });
     return { files: { ...monitoring.files, ...observability }, notificationsEnabled: monitoring.notificationsEnabled };
 }

@@ -94,3 +94,50 @@ export function waitTimeoutSeconds(t: ProbeTiming): number {
 export function probeWaitSeconds(t: Pick<ProbeTiming, "interval" | "startInterval">): number {
     return t.startInterval > 0 ? t.startInterval : t.interval;
 }
+
+/** Cloud Run's probe of an app: HTTP GET on its health path, timings in seconds. */
+export interface CloudRunProbe {
+    initialDelaySeconds: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+}
+
+/**
+ * The apps' probes on Cloud Run. Startup: every 10 s for up to 240 s, because Direct VPC egress
+ * can take a minute or more to connect a new instance (cloud.google.com/run/docs/configuring/vpc-direct-vpc,
+ * "Limitations") and the apps reach Cloud SQL through it. Liveness: as the Docker healthcheck
+ * (every 15 s, 3 failures). Cloud Run restarts a container that fails liveness, and sends no
+ * traffic to a revision that never passes startup.
+ */
+export const CLOUD_RUN_PROBES = {
+    startup: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 24 },
+    liveness: {
+        initialDelaySeconds: 0,
+        periodSeconds: PROBE_TIMING.app.interval,
+        timeoutSeconds: PROBE_TIMING.app.timeout,
+        failureThreshold: PROBE_TIMING.app.retries,
+    },
+} as const satisfies Record<string, CloudRunProbe>;
+
+/**
+ * What Cloud Run accepts (the API's field documentation, as google_cloud_run_v2_service's schema
+ * repeats it: terraform-provider-google-beta v7.45.0 services/cloudrunv2/resource_cloud_run_v2_service.go
+ * 604-640 startup, 224-338 liveness): initial delay and period at most 240 s for a startup probe
+ * and 3600 s for liveness, the timeout at least 1 s and below the period, at least one failure.
+ * Returns what is wrong, or nothing.
+ */
+export function cloudRunProbeProblems(kind: "startup" | "liveness", p: CloudRunProbe): string[] {
+    const max = kind === "startup" ? 240 : 3600;
+    const problems: string[] = [];
+    if (p.initialDelaySeconds < 0 || p.initialDelaySeconds > max) problems.push(`initialDelaySeconds must be 0 to ${max}`);
+    if (p.periodSeconds < 1 || p.periodSeconds > max) problems.push(`periodSeconds must be 1 to ${max}`);
+    if (p.timeoutSeconds < 1 || p.timeoutSeconds >= p.periodSeconds) problems.push("timeoutSeconds must be at least 1 and below periodSeconds");
+    if (p.failureThreshold < 1) problems.push("failureThreshold must be at least 1");
+    return problems;
+}
+
+/** How long a new instance has to pass its startup probe before Cloud Run gives up on it. */
+export function startupWindowSeconds(p: CloudRunProbe): number {
+    return p.initialDelaySeconds + p.failureThreshold * p.periodSeconds;
+}

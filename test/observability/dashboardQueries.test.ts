@@ -12,8 +12,9 @@ interface DashboardExpr {
     expr: string;
 }
 
+/** Every query of the dashboards as each runtime renders them (Cloud Run adds Cloud Monitoring's series). */
 function allExprs(): DashboardExpr[] {
-    return dashboards().flatMap((d) =>
+    return [...dashboards(), ...dashboards({}, "cloudrun").map((d) => ({ ...d, uid: `${d.uid}-cloudrun` }))].flatMap((d) =>
         listPanels(d.model).flatMap((p) =>
             p.targets.map((t) => ({
                 where: `${d.uid} / ${p.title} / ${t.refId}`,

@@ -66,6 +66,9 @@ export const EXPORTER_METRICS = [
     "redis_keyspace_misses_total",
     "redis_connected_clients",
     "redis_db_keys",
+    // stackdriver_exporter (cloudrun): Cloud Run's CPU and memory, as Cloud Monitoring measures them
+    "stackdriver_cloud_run_revision_run_googleapis_com_container_cpu_utilizations_bucket",
+    "stackdriver_cloud_run_revision_run_googleapis_com_container_memory_utilizations_bucket",
 ];
 
 export const KNOWN_METRICS = new Set([...APP_METRICS, ...RECORDING_RULES, ...EXPORTER_METRICS]);

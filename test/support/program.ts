@@ -115,6 +115,9 @@ export const MOCK_CLOUD = {
     redisAuth: "memorystore-auth-9f8e7d6c5b4a",
     redisCa: "-----BEGIN CERTIFICATE-----\nMIIBmockca\n-----END CERTIFICATE-----",
     instanceId: "4815162342",
+    vmInternalIp: "10.20.0.2",
+    loadBalancerIp: "34.120.55.66",
+    projectNumber: "123456789012",
 };
 
 /** The values a provider would compute for a resource, beyond its inputs. */
@@ -132,7 +135,20 @@ export function computedState(type: string, name: string, inputs: Record<string,
         case "gcp:compute/address:Address":
             return { address: M.vmAddress };
         case "gcp:compute/instance:Instance":
-            return { instanceId: M.instanceId };
+            return {
+                instanceId: M.instanceId,
+                networkInterfaces: ((inputs.networkInterfaces ?? []) as Array<Record<string, unknown>>).map((nic) => ({ ...nic, networkIp: M.vmInternalIp })),
+            };
+        case "gcp:compute/globalAddress:GlobalAddress":
+            return inputs.addressType === "EXTERNAL" ? { address: M.loadBalancerIp } : {};
+        case "gcp:cloudrunv2/service:Service":
+            // run.app URLs carry the project number and the region's short code.
+            return { uri: `https://${inputs.name}-${M.projectNumber}.southamerica-east1.run.app`, latestReadyRevision: `${inputs.name}-00001-abc` };
+        case "gcp:secretmanager/secretVersion:SecretVersion":
+            // Versions are numbered per secret by Google; a new value gets a new number.
+            return { version: String(1 + (parseInt(hash(JSON.stringify(inputs.secretData ?? "")), 16) % 999)) };
+        case "gcp:logging/projectSink:ProjectSink":
+            return { writerIdentity: `serviceAccount:service-${M.projectNumber}@gcp-sa-logging.iam.gserviceaccount.com` };
         case "gcp:compute/disk:Disk":
             return { selfLink: `https://www.googleapis.com/compute/v1/projects/${M.project}/zones/${inputs.zone}/disks/${inputs.name}` };
         case "gcp:serviceaccount/account:Account":
@@ -223,6 +239,10 @@ export async function underMocks<T>(stack: string, declare: () => T, configure: 
         error = e as Error;
     }
     await settle();
+    // The engine refuses a second resource with the same URN ("Duplicate resource URN"); the mocks would not.
+    const urns = resources.map((r) => r.urn);
+    const duplicate = urns.find((u, i) => urns.indexOf(u) !== i);
+    if (duplicate && !error) error = new Error(`Duplicate resource URN '${duplicate}'`);
     return { resources, byKey: new Map(resources.map((r) => [`${r.type}/${r.name}`, r])), result, error, generated };
 }
 

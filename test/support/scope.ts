@@ -9,9 +9,12 @@ const SHORT: Record<string, string> = {
     "command:local:Command": "command",
     "random:index/randomPassword:RandomPassword": "password",
     "gcp:sql/user:User": "sqlUser",
+    "gcp:cloudrunv2/service:Service": "service",
+    "gcp:cloudrunv2/job:Job": "job",
+    "gcp:secretmanager/secretVersion:SecretVersion": "secretVersion",
 };
 
-/** `container/postgres`, `command/postgres-roles`, …: the names the scope tables use. */
+/** `container/postgres`, `command/postgres-roles`, `service/dashboard`, …: the names the scope tables use. */
 export const short = (r: Registered) => `${SHORT[r.type] ?? r.type}/${r.name}`;
 
 export type Scope = Record<string, PlanAction>;

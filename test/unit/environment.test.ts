@@ -2,7 +2,7 @@
 // service gets, in which form the apps parse them, and that secrets never also appear in plain.
 
 import { expect } from "chai";
-import { appEnvironment, AppSecrets, AppSettings } from "../../components/apps/environment";
+import { appEnvironment, AppSecrets, AppSettings, secretKeyOf } from "../../components/apps/environment";
 import { serviceNames } from "../../facts/services";
 
 const settings: AppSettings = {
@@ -89,5 +89,23 @@ describe("unit: appEnvironment", () => {
                 name,
             ).to.deep.equal([]);
         }
+    });
+});
+
+describe("unit: where each secret variable lives in Secret Manager (gcp.runtime cloudrun)", () => {
+    it("keeps a value the services share in one secret, each JWT secret in its service's, and an operator's variable as the service's own", () => {
+        for (const name of serviceNames) {
+            expect(secretKeyOf(name, "DATABASE_URL", false)).to.equal("database-url");
+            expect(secretKeyOf(name, "REDIS_URL", false)).to.equal("redis-url");
+            expect(secretKeyOf(name, "JWT_SECRET_KEY", false)).to.equal(`jwt-${name}`);
+        }
+        expect(secretKeyOf("ml-service", "JWT_SECRET_ML", false)).to.equal("jwt-ml-service");
+        expect(secretKeyOf("dashboard", "DASHBOARD_API_KEY", false)).to.equal("dashboard-api-key");
+        expect(secretKeyOf("dashboard", "DASHBOARD_UI_API_KEY", false)).to.equal("dashboard-ui-api-key");
+        // Set by the operator in secretEnv: the service's own, even under a shared name.
+        expect(secretKeyOf("agente-negocio", "DATABASE_URL", true)).to.equal("agente-negocio-database-url");
+        expect(secretKeyOf("agente-negocio", "AWS_SECRET_ACCESS_KEY", true)).to.equal("agente-negocio-aws-secret-access-key");
+        // Another service's JWT variable is not this one's.
+        expect(secretKeyOf("dashboard", "JWT_SECRET_ML", false)).to.equal("dashboard-jwt-secret-ml");
     });
 });

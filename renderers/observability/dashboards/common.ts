@@ -24,6 +24,9 @@ export const RULES = RECORDING_RULES;
  */
 export const EXPORTER_SCRAPE_INTERVAL = INTERVALS.exporterScrape;
 
+/** Cloud Monitoring's series are scraped once a minute (cloudrun): the min step of their queries. */
+export const CLOUD_MONITORING_INTERVAL = INTERVALS.cloudMonitoringScrape;
+
 export { CADVISOR_SERVICE_LABEL };
 
 export const COLORS = { ok: "green", warn: "orange", bad: "red", neutral: "blue" } as const;

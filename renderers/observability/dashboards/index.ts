@@ -1,5 +1,6 @@
 // The four MiniMarket dashboards as Grafana JSON, plus a flat view of their panels.
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import { AppRuntime } from "../../../facts/services";
 import { businessKpisDashboard } from "./businessKpis";
 import { mlServiceDashboard } from "./mlService";
 import { performanceDashboard } from "./performance";
@@ -24,8 +25,8 @@ export interface RenderedDashboard {
  * runs (the default: every panel there is), or null where it does not (the panel would only say
  * "no data").
  */
-export function dashboards(backups: BackupPanelOptions | null = {}): RenderedDashboard[] {
-    return [systemOverviewDashboard(backups), businessKpisDashboard(), performanceDashboard(), mlServiceDashboard()].map((model) => {
+export function dashboards(backups: BackupPanelOptions | null = {}, runtime: AppRuntime = "docker"): RenderedDashboard[] {
+    return [systemOverviewDashboard(backups), businessKpisDashboard(), performanceDashboard(runtime), mlServiceDashboard(runtime)].map((model) => {
         if (!model.uid) throw new Error(`dashboard "${model.title}" has no uid`);
         return { uid: model.uid, title: model.title ?? model.uid, model, json: JSON.stringify(model, null, 2) + "\n" };
     });

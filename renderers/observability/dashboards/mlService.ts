@@ -4,12 +4,15 @@ import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as piechart from "@grafana/grafana-foundation-sdk/piechart";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
+import { AppRuntime } from "../../../facts/services";
+import { cloudRunBusiest } from "../../cloudRunMeasures";
 import {
     percentGauge,
     CADVISOR_SERVICE_LABEL,
     COLORS,
     EXPORTER_SCRAPE_INTERVAL,
     buildDashboard,
+    CLOUD_MONITORING_INTERVAL,
     cpuPercentOfLimit,
     dashedThresholds,
     lastValue,
@@ -103,22 +106,34 @@ function modelsInUse() {
         .reduceOptions(lastValue());
 }
 
-function mlResources() {
+/** On Cloud Run, Cloud Monitoring's busiest ml-service instance; on a Docker host, cAdvisor's container. */
+function mlShares(runtime: AppRuntime) {
+    if (runtime === "cloudrun") {
+        const share = (r: "cpu" | "memory") => `100 * ${cloudRunBusiest(r, ["ml-service"])}`;
+        return [
+            { expr: share("cpu"), legend: "CPU", interval: CLOUD_MONITORING_INTERVAL },
+            { expr: share("memory"), legend: "memory", interval: CLOUD_MONITORING_INTERVAL },
+        ];
+    }
+    return [
+        {
+            expr: cpuPercentOfLimit(ML_CONTAINER, CADVISOR_SERVICE_LABEL),
+            legend: "CPU",
+            interval: EXPORTER_SCRAPE_INTERVAL,
+        },
+        {
+            expr: memoryPercentOfLimit(ML_CONTAINER, CADVISOR_SERVICE_LABEL),
+            legend: "memory",
+            interval: EXPORTER_SCRAPE_INTERVAL,
+        },
+    ];
+}
+
+function mlResources(runtime: AppRuntime) {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "ML service CPU and memory (% of limit)",
         description: "The CPUHigh alert fires above 80% CPU for 10 minutes; MemoryPressure above 85% memory for 5 minutes (at 100% it is OOM-killed).",
-        queries: [
-            {
-                expr: cpuPercentOfLimit(ML_CONTAINER, CADVISOR_SERVICE_LABEL),
-                legend: "CPU",
-                interval: EXPORTER_SCRAPE_INTERVAL,
-            },
-            {
-                expr: memoryPercentOfLimit(ML_CONTAINER, CADVISOR_SERVICE_LABEL),
-                legend: "memory",
-                interval: EXPORTER_SCRAPE_INTERVAL,
-            },
-        ],
+        queries: mlShares(runtime),
         width: 12,
     })
         .unit(units.Percent)
@@ -160,7 +175,7 @@ function errorsPerMinute() {
         .tooltip(multiTooltip());
 }
 
-export function mlServiceDashboard(): dashboard.Dashboard {
+export function mlServiceDashboard(runtime: AppRuntime = "docker"): dashboard.Dashboard {
     return buildDashboard(
         {
             uid: ML_SERVICE_UID,
@@ -170,6 +185,15 @@ export function mlServiceDashboard(): dashboard.Dashboard {
             from: "now-6h",
             refresh: "1m",
         },
-        [ocrProcessingTime(), ocrTimeoutsPerHour(), predictionAccuracy(), driftScore(), modelsInUse(), mlResources(), predictionsAndCache(), errorsPerMinute()],
+        [
+            ocrProcessingTime(),
+            ocrTimeoutsPerHour(),
+            predictionAccuracy(),
+            driftScore(),
+            modelsInUse(),
+            mlResources(runtime),
+            predictionsAndCache(),
+            errorsPerMinute(),
+        ],
     );
 }

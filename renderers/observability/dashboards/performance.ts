@@ -2,11 +2,14 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import * as units from "@grafana/grafana-foundation-sdk/units";
+import { AppRuntime } from "../../../facts/services";
+import { cloudRunBusiest } from "../../cloudRunMeasures";
 import {
     percentGauge,
     COLORS,
     EXPORTER_SCRAPE_INTERVAL,
     buildDashboard,
+    CLOUD_MONITORING_INTERVAL,
     cpuPercentOfLimit,
     dashedThresholds,
     memoryPercentOfLimit,
@@ -21,11 +24,16 @@ export const PERFORMANCE_UID = "minimarket-performance";
 /** Every Docker container (cAdvisor's `name` label), not only the apps: Postgres and Redis matter here. */
 const CONTAINERS = 'name!=""';
 
-function containerCpu() {
+/** On Cloud Run the apps are not Docker containers: Cloud Monitoring's busiest instance of each service joins the panel. */
+function cloudRunQuery(runtime: AppRuntime, resource: "cpu" | "memory") {
+    return runtime === "cloudrun" ? [{ expr: `100 * ${cloudRunBusiest(resource)}`, legend: "{{service_name}}", interval: CLOUD_MONITORING_INTERVAL }] : [];
+}
+
+function containerCpu(runtime: AppRuntime) {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container CPU (% of limit)",
         description: "Containers without a CPU limit have no series here. The CPUHigh alert fires above 80% for an app container, for 10 minutes.",
-        queries: [{ expr: cpuPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
+        queries: [{ expr: cpuPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }, ...cloudRunQuery(runtime, "cpu")],
         width: 12,
     })
         .unit(units.Percent)
@@ -36,13 +44,16 @@ function containerCpu() {
         .tooltip(multiTooltip());
 }
 
-function containerMemory() {
+function containerMemory(runtime: AppRuntime) {
     return withBasics(new timeseries.PanelBuilder(), {
         title: "Container memory (% of limit)",
         description:
             "Working set over the memory limit. Containers without a limit have no series here. " +
             "The MemoryPressure alert fires above 85% for an app container, for 5 minutes.",
-        queries: [{ expr: memoryPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL }],
+        queries: [
+            { expr: memoryPercentOfLimit(CONTAINERS, "name"), legend: "{{name}}", interval: EXPORTER_SCRAPE_INTERVAL },
+            ...cloudRunQuery(runtime, "memory"),
+        ],
         width: 12,
     })
         .unit(units.Percent)
@@ -119,7 +130,7 @@ function redisClientsAndKeys() {
     );
 }
 
-export function performanceDashboard(): dashboard.Dashboard {
+export function performanceDashboard(runtime: AppRuntime = "docker"): dashboard.Dashboard {
     return buildDashboard(
         {
             uid: PERFORMANCE_UID,
@@ -130,8 +141,8 @@ export function performanceDashboard(): dashboard.Dashboard {
             refresh: "30s",
         },
         [
-            containerCpu(),
-            containerMemory(),
+            containerCpu(runtime),
+            containerMemory(runtime),
             byteRates("Disk I/O", "container_fs_reads_bytes_total", "read", "container_fs_writes_bytes_total", "write"),
             byteRates("Network I/O", "container_network_receive_bytes_total", "rx", "container_network_transmit_bytes_total", "tx"),
             redisHitRate(),

@@ -24,6 +24,8 @@ import {
 } from "./gcpNetwork";
 import { computeDisk, computeInstance, gcpServiceRules, redisInstance, sqlDatabase, sqlDatabaseInstance, sqlUser } from "./gcpServices";
 import { gcpSnapshotRules } from "./gcpSnapshots";
+import { gcpCloudRunRules } from "./gcpCloudRun";
+import { gcpEdgeRules } from "./gcpEdge";
 import { ProviderSource, ResourceRule } from "./types";
 
 export const gcpSource: ProviderSource = {
@@ -53,4 +55,4 @@ export {
     subnetwork,
 };
 
-export const gcpRules: ResourceRule[] = [...gcpNetworkRules, ...gcpServiceRules, ...gcpSnapshotRules];
+export const gcpRules: ResourceRule[] = [...gcpNetworkRules, ...gcpServiceRules, ...gcpSnapshotRules, ...gcpCloudRunRules, ...gcpEdgeRules];

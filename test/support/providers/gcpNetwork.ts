@@ -60,6 +60,7 @@ export const globalAddress: ResourceRule = {
             note: "Optional+Computed+ForceNew: unset lets Google pick a range; a stack that pins gcp.privateServicesRange must give the range it already has, or the range (and the peering) is replaced",
         }),
         addressType: rule("address_type", "replace", 162, { default: "EXTERNAL" }),
+        ipVersion: rule("ip_version", "replace", 180, { default: "IPV4", note: 'EmptyOrDefaultStringSuppress("IPV4")' }),
         labels: rule("labels", "update", 188),
         network: rule("network", "replace", 198, byName),
         prefixLength: rule("prefix_length", "replace", 209, { computed: true }),
