@@ -64,7 +64,7 @@ function required(pattern: RegExp, what: string, opts: { echo?: boolean } = {}) 
         .string({
             error: (iss) =>
                 iss.input === undefined
-                    ? `is required: ${what}; run \`pulumi config set --path '{key}' <value>\``
+                    ? `is required: ${what}; run \`{config} set --path '{key}' <value>\``
                     : `expected a string, got ${show(iss.input)}`,
         })
         .refine((v) => pattern.test(v), {
@@ -196,7 +196,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
             ctx,
             ["sshSourceRanges"],
             "no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from " +
-                "with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
+                "with `{config} set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
         );
     }
     list.forEach((range, i) => {
@@ -208,7 +208,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
                 ctx,
                 ["sshSourceRanges", i],
                 `${String(range)} opens SSH to (nearly) the whole internet; list the addresses you deploy from, ` +
-                    "or if you really mean it, also set `pulumi config set --path gcp.allowSshFromAnywhere true`",
+                    "or if you really mean it, also set `{config} set --path gcp.allowSshFromAnywhere true`",
             );
         }
     });

@@ -4,8 +4,9 @@
 
 import { z } from "zod";
 import { secretCatalog, SecretName, secretNames } from "../facts/secrets";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
+import { DEFAULT_RUNBOOK_BASE_URL, DEFAULT_TIMEZONE } from "../facts/telemetry";
 import { serviceNames } from "../facts/services";
+import { MAINTENANCE } from "../facts/endpoints";
 import { parsePrometheusDuration } from "../facts/prometheusDuration";
 import { ENVIRONMENT, envMap, LOG_LEVELS, originsProblem } from "./envVars";
 import { always, boolean, documented, integer, isPlainObject, listCommands, oneOf, problem, record, show, stringList, suggestion, text } from "./fields";
@@ -78,7 +79,7 @@ const hostPortsSchema = record(hostPortsShape, (_, known) => `unknown published 
 );
 
 const rotationsSchema = z
-    .record(z.string(), z.unknown(), { error: "expected an object; set a counter with `pulumi config set --path 'rotations.<secret>' 1`" })
+    .record(z.string(), z.unknown(), { error: "expected an object; set a counter with `{config} set --path 'rotations.<secret>' 1`" })
     .pipe(
         z.looseObject(Object.fromEntries(secretNames.map((n) => [n, integer(0, 1_000_000).optional()]))).superRefine((obj, ctx) => {
             for (const name of Object.keys(obj)) {
@@ -90,6 +91,21 @@ const rotationsSchema = z
     )
     .optional()
     .meta({ description: "bump to generate a new value of that secret on the next `pulumi up`", default: "`0`" });
+
+/** The fields of `maintenance`. */
+export const maintenanceShape = {
+    enabled: documented(boolean(), {
+        description: "the proxy answers the dashboard with 503 and the message while true (Grafana stays reachable); `scripts/stack.sh maintenance on|off`",
+        default: "`false`",
+    }),
+    message: documented(
+        text({
+            pattern: MAINTENANCE.message,
+            message: (v) => `must be one line of 1 to 300 characters without { } " or \\ (got ${show(v)})`,
+        }),
+        { description: "the text of the 503 answer", default: `\`${MAINTENANCE.defaultMessage}\`` },
+    ),
+};
 
 /** Fields shared by every platform; `services` and `secretEnv` are per service name. */
 const common = {
@@ -127,8 +143,9 @@ const common = {
             if (why) problem(ctx, [], why);
         }),
         {
-            description: "`TZ` of the apps: an IANA zone name as the containers' tzdata spells it (case-sensitive)",
-            default: "`America/Argentina/Buenos_Aires`",
+            description:
+                "the stack's time zone: `TZ` of the apps, and the time zone Grafana and the dashboards display; an IANA zone name as the containers' tzdata spells it (case-sensitive)",
+            default: `\`${DEFAULT_TIMEZONE}\``,
         },
     ),
     corsOrigins: documented(
@@ -143,19 +160,21 @@ const common = {
     ),
     dashboardForceHttps: documented(boolean(), { description: "`DASHBOARD_FORCE_HTTPS`", default: "`false` (`true` in prod)" }),
     services: z
-        .record(z.string(), z.unknown(), { error: "expected an object; set fields with `pulumi config set --path 'services.<service>.<field>' <value>`" })
+        .record(z.string(), z.unknown(), { error: "expected an object; set fields with `{config} set --path 'services.<service>.<field>' <value>`" })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, serviceSchema.optional()]))))
         // No description of its own: the README table documents each field of services.<service>.
         .optional(),
     secretEnv: z
         .record(z.string(), z.unknown(), {
-            error: "expected an object; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
+            error: "expected an object; set each value with `{config} set --secret --path 'secretEnv.<service>.<VAR>'`",
         })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap("secret").optional()]))))
         .optional()
-        .meta({ description: "add or override a secret variable (`pulumi config set --secret --path`)" }),
+        .meta({ description: "add or override a secret variable (`scripts/stack.sh config set --secret --path <key>`, which prompts)" }),
     // No description of its own: the README table documents each of hostPorts.<service>.
     hostPorts: hostPortsSchema.optional(),
+    // No description of its own: the table documents maintenance.enabled and maintenance.message.
+    maintenance: record(maintenanceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`).optional(),
     rotations: rotationsSchema,
     slackWebhookUrl: documented(text({ pattern: /^https:\/\/\S+$/, message: () => "must be an https:// Slack incoming-webhook URL" }), {
         description: "secret Slack incoming-webhook URL for Alertmanager",

@@ -68,4 +68,6 @@ export const defaultImages = {
     alloy: "grafana/alloy:v1.18.1",
     /** The prod entry point (automatic HTTPS). 2.11.x carries the security fixes 2.10.2 lacks. */
     caddy: "caddy:2.11.4",
+    /** rclone's official image (alpine, with a shell), for the optional copy of backups to a bucket. */
+    rclone: "rclone/rclone:1.71.2",
 } as const;

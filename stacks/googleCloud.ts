@@ -24,10 +24,10 @@ import { declareWorkloads } from "./workloads";
 import { dockerHubCredentials } from "./dockerHub";
 
 /** Public host names and where the proxy sends them. */
-export function publicSites(domain: string): Array<CaddySite & { host: string }> {
+export function publicSites(domain: string, maintenance?: string): Array<CaddySite & { host: string }> {
     const dashboard = serviceSpec("dashboard");
     return [
-        { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
+        { host: domain, upstream: `${dashboard.name}:${dashboard.port}`, maintenance },
         { host: `grafana.${domain}`, upstream: hostPort(ENDPOINTS.grafana) },
     ];
 }
@@ -133,7 +133,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         redis = new RedisContainer("redis", { platform, image: defaultImages.redis, memoryMb: config.redisMemoryMb, password: s.redisPassword }).connection;
     }
 
-    const sites = publicSites(g.domain);
+    const sites = publicSites(g.domain, config.maintenance.enabled ? config.maintenance.message : undefined);
     const grafanaUrl = `https://grafana.${g.domain}`;
     const { outputs } = declareWorkloads(config, {
         platform,

@@ -7,6 +7,7 @@ import { BACKUP_ROLE } from "../../renderers/data/backupRoleSql";
 import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
 import { UpstreamService } from "../docker/upstreamService";
+import { defaultImages } from "../../facts/images";
 
 /** A bucket that receives a copy of every backup. */
 export interface OffsiteSettings {
@@ -45,8 +46,8 @@ const METRICS_MOUNT = "/metrics";
  */
 export const TEXTFILE_HOST_DIR = "/var/lib/minimarket/textfile";
 export const NODE_EXPORTER_TEXTFILE_FLAG = `--collector.textfile.directory=/host${TEXTFILE_HOST_DIR}`;
-/** rclone's official image (alpine, with a shell), for the optional copy to a bucket. */
-export const OFFSITE_IMAGE = "rclone/rclone:1.71.2";
+/** The optional copy to a bucket runs rclone's official image. */
+export const OFFSITE_IMAGE = defaultImages.rclone;
 
 const SCRIPT_FILES = ["minimarket-backup.sh", "lib-sql.sh", "metrics.sh", "restore-drill.sh", "schedule.sh", "offsite-sync.sh"];
 

@@ -18,6 +18,8 @@ export interface ObservabilityStackArgs {
     deadMansSwitchUrl?: pulumi.Output<string>;
     /** Base of the alerts' runbook links. */
     runbookBaseUrl?: string;
+    /** The stack's time zone: Grafana's default and the dashboards'. */
+    timezone: string;
     /** PostgreSQL as the monitoring role sees it. */
     postgres: PostgresConnection;
     redis: RedisConnection;
@@ -42,8 +44,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
         // Everything but Alertmanager's file is free of secrets: render it without the webhook
         // and the heartbeat URL, and Alertmanager's file, when it carries either, as a secret.
-        const { backups, runbookBaseUrl } = args;
-        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl }).files;
+        const { backups, runbookBaseUrl, timezone } = args;
+        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl, timezone }).files;
         this.notificationsEnabled = args.slackWebhookUrl !== undefined;
         const alertmanagerFiles =
             args.slackWebhookUrl || args.deadMansSwitchUrl
@@ -85,6 +87,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 adminPassword: args.grafana.adminPassword,
                 secretKey: args.grafana.secretKey,
                 rootUrl: args.grafana.rootUrl,
+                timezone,
                 publish: args.grafana.ip === undefined ? undefined : { port: args.grafana.port, ip: args.grafana.ip },
                 dependsOn: [this.prometheus.container, this.loki.ready],
             },

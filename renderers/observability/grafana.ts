@@ -1,7 +1,7 @@
 // Grafana provisioning files (datasources, dashboard provider) and its non-secret environment.
 import { stringify } from "yaml";
 import { ENDPOINTS, httpUrl } from "../../facts/endpoints";
-import { DATASOURCE_UIDS, GRAFANA_TIMEZONE } from "../../facts/telemetry";
+import { DATASOURCE_UIDS, DEFAULT_TIMEZONE } from "../../facts/telemetry";
 
 export const DASHBOARD_FOLDER = "MiniMarket";
 /**
@@ -107,6 +107,8 @@ export interface GrafanaEnvInput {
     adminUser?: string;
     /** Dashboard uid opened on the home page. */
     homeDashboardUid?: string;
+    /** The time zone Grafana shows by default (config `timezone`); default DEFAULT_TIMEZONE. */
+    timezone?: string;
 }
 
 /** Non-secret environment; add GRAFANA_SECRET_ENV_VARS as secrets next to it. */
@@ -126,7 +128,7 @@ export function grafanaEnv(input: GrafanaEnvInput = {}): Record<string, string> 
         GF_ANALYTICS_FEEDBACK_LINKS_ENABLED: "false",
         GF_NEWS_NEWS_FEED_ENABLED: "false",
         GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
-        GF_DATE_FORMATS_DEFAULT_TIMEZONE: GRAFANA_TIMEZONE,
+        GF_DATE_FORMATS_DEFAULT_TIMEZONE: input.timezone ?? DEFAULT_TIMEZONE,
         GF_LOG_MODE: "console",
     };
     if (input.homeDashboardUid) {

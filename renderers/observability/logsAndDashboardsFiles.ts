@@ -19,6 +19,8 @@ export interface ObservabilityFilesInput {
     dockerSocketPath?: string;
     /** The Backups panel's thresholds, where the backup container runs; omitted: no panel. */
     backups?: BackupPanelOptions;
+    /** The time zone the dashboards show (config `timezone`); default DEFAULT_TIMEZONE. */
+    timezone?: string;
 }
 
 export type ObservabilityContainer = "grafana" | "loki" | "alloy";
@@ -42,7 +44,7 @@ export function renderObservabilityFiles(input: ObservabilityFilesInput): Record
         [at("loki", LOKI_CONFIG_PATH)]: renderLokiConfig(),
         [at("alloy", ALLOY_CONFIG_PATH)]: renderAlloyConfig(input),
     };
-    for (const d of dashboards(input.backups ?? null)) {
+    for (const d of dashboards(input.backups ?? null, input.timezone)) {
         files[at("grafana", `${DASHBOARDS_DIR}/${d.uid}.json`)] = d.json;
     }
     return files;

@@ -36,6 +36,8 @@ export interface StackFilesInput {
     runbookBaseUrl?: string;
     /** The backup container's schedule, when the stack runs one: its alerts go with it. */
     backups?: { intervalHours: number; drillIntervalHours: number };
+    /** The stack's time zone (config `timezone`): the dashboards show time in it. */
+    timezone?: string;
 }
 
 export interface StackFiles {
@@ -65,6 +67,7 @@ export function renderStackFiles(input: StackFilesInput): StackFiles {
         alertmanagerUrl: httpUrl(e.alertmanager),
         // The panel, like the alerts, only where backups run, and with the alerts' thresholds.
         backups: thresholds,
+        timezone: input.timezone,
     });
     return { files: { ...monitoring.files, ...observability }, notificationsEnabled: monitoring.notificationsEnabled };
 }

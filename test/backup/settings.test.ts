@@ -21,7 +21,7 @@ describe("backup settings", () => {
         expect(settings).to.deep.equal({ ...backupDefaults, offsite: undefined, diskSnapshots: { ...backupDefaults.diskSnapshots } });
     });
 
-    it("accepts a full valid object, with strings as `pulumi config set --path` stores them", () => {
+    it("accepts a full valid object, with strings as `scripts/stack.sh --stack staging config set --path` stores them", () => {
         const { settings, problems } = read({
             intervalHours: "6",
             startTime: "01:30",

@@ -48,11 +48,11 @@ describe("Memorystore clients trust its CA (item 15)", () => {
         const memorystore = { redis: { mode: "memorystore" } };
         expect(() => prodConfig({ rotations: { redisPassword: 1 } }, memorystore)).to.throw(
             ConfigError,
-            /minimarket:rotations\.redisPassword: does nothing with gcp\.redis\.mode memorystore.*pulumi config rm --path rotations\.redisPassword/,
+            /minimarket:rotations\.redisPassword: does nothing with gcp\.redis\.mode memorystore.*scripts\/stack\.sh --stack prod config rm --path rotations\.redisPassword/,
         );
         expect(() => prodConfig({ redisPassword: "x".repeat(40) }, memorystore)).to.throw(
             ConfigError,
-            /minimarket:redisPassword: does nothing .*pulumi config rm redisPassword/,
+            /minimarket:redisPassword: does nothing .*scripts\/stack\.sh --stack prod config rm redisPassword/,
         );
         expect(() => prodConfig({ rotations: { redisPassword: 1 } })).not.to.throw();
     });
