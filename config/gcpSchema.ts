@@ -63,9 +63,7 @@ function required(pattern: RegExp, what: string, opts: { echo?: boolean } = {}) 
     return z
         .string({
             error: (iss) =>
-                iss.input === undefined
-                    ? `is required: ${what}; run \`{config} set --path '{key}' <value>\``
-                    : `expected a string, got ${show(iss.input)}`,
+                iss.input === undefined ? `is required: ${what}; run \`{config} set --path '{key}' <value>\`` : `expected a string, got ${show(iss.input)}`,
         })
         .refine((v) => pattern.test(v), {
             // Some values must never be repeated: a private key pasted where the public one belongs.

@@ -85,7 +85,7 @@ export function misspelledNamespaceProblems(otherKeys: readonly string[], stack:
         const key = full.slice(i + 1);
         return [
             `${full}: the namespace "${namespace}" is not "${NAMESPACE}", so the program never reads this key; ` +
-                `run \`${config} rm ${full}\` and set it as \`${config} set ${key}\`${key.includes(".") || key.includes("[") ? "" : " <value>"} (with --secret if it is one)`,
+                `move it: \`${config} rm ${full}\`, then \`${config} set ${key} <value>\` (for a secret, \`${config} set --secret ${key}\`, which prompts)`,
         ];
     });
 }
@@ -106,7 +106,11 @@ export function parseGcpConfig(value: unknown, opts: { required: boolean; stack?
     const stack = opts.stack ?? "prod";
     if (value === undefined) {
         return opts.required
-            ? { problems: [`${NAMESPACE}:gcp: platform gcp needs the Google Cloud settings; start with \`${configCommand(stack)} set --path gcp.project <project-id>\``] }
+            ? {
+                  problems: [
+                      `${NAMESPACE}:gcp: platform gcp needs the Google Cloud settings; start with \`${configCommand(stack)} set --path gcp.project <project-id>\``,
+                  ],
+              }
             : { gcp: undefined, problems: [] };
     }
     const decoded = typeof value === "string" ? decodeValues({ v: value }).v : value;

@@ -114,11 +114,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
         const value = v[name];
         if (value === undefined) continue;
         if (!secret(name)) {
-            problem(
-                r,
-                [name],
-                `is stored in plain text; run \`{config} set --secret ${name}\` (or \`{config} rm ${name}\` to let the program generate it)`,
-            );
+            problem(r, [name], `is stored in plain text; run \`{config} set --secret ${name}\` (or \`{config} rm ${name}\` to let the program generate it)`);
         }
         const rotation = isPlainObject(v.rotations) ? Number(v.rotations[name] ?? 0) : 0;
         if (rotation > 0) {

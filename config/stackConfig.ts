@@ -14,10 +14,7 @@ import { DEFAULT_MIGRATION, HostPorts, hostPortDefaults, serviceSchema, topLevel
 
 /** The schema of the whole `minimarket:*` namespace for one stack. */
 export function stackSchema(ctx: ParseContext) {
-    return record(
-        topLevelShape,
-        (k, _, hint) => `unknown key; remove it with \`{config} rm ${k}\`${hint} (known keys: ${[...topLevelKeys].sort().join(", ")})`,
-    )
+    return record(topLevelShape, (k, _, hint) => `unknown key; remove it with \`{config} rm ${k}\`${hint} (known keys: ${[...topLevelKeys].sort().join(", ")})`)
         .superRefine((values, rctx) => crossFieldRules(values as Record<string, unknown>, ctx, rctx), always)
         .transform((v) => toStackConfig(v as RawValues, ctx));
 }

@@ -50,7 +50,12 @@ export function configTableRows(): string[] {
                 rows.push(row(key, docOf(schema as z.ZodType)));
         }
     }
-    rows.push(row("<secret name>", { default: "generated", description: "supply a secret yourself: `scripts/stack.sh config set --secret <name>` (prompts; ≥ 32 characters)" }));
+    rows.push(
+        row("<secret name>", {
+            default: "generated",
+            description: "supply a secret yourself: `scripts/stack.sh config set --secret <name>` (prompts; ≥ 32 characters)",
+        }),
+    );
     return rows;
 }
 

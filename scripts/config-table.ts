@@ -16,6 +16,8 @@ export function updateConfigTable(file: string): "updated" | "unchanged" {
 if (require.main === module) {
     const result = updateConfigTable(path.join(__dirname, "..", TABLE_PAGE));
     console.error(
-        result === "updated" ? `config-table: ${TABLE_PAGE} updated from config/schema.ts` : `config-table: ${TABLE_PAGE} already matches config/schema.ts; nothing changed`,
+        result === "updated"
+            ? `config-table: ${TABLE_PAGE} updated from config/schema.ts`
+            : `config-table: ${TABLE_PAGE} already matches config/schema.ts; nothing changed`,
     );
 }

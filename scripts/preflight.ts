@@ -53,9 +53,14 @@ export function pulumiCliCheck(printed: string): { stop?: string; note?: string 
     const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(printed.trim());
     if (!m) return { stop: `cannot tell the Pulumi CLI's version from \`pulumi version\` (${JSON.stringify(printed.trim().slice(0, 40))})` };
     const version = `${m[1]}.${m[2]}.${m[3]}`;
-    if (m[1] !== "3") return { stop: `Pulumi CLI ${version} is not a 3.x release, which the @pulumi/pulumi 3 SDK needs; install ${PINNED_PULUMI_CLI} (https://www.pulumi.com/docs/install/)` };
+    if (m[1] !== "3")
+        return {
+            stop: `Pulumi CLI ${version} is not a 3.x release, which the @pulumi/pulumi 3 SDK needs; install ${PINNED_PULUMI_CLI} (https://www.pulumi.com/docs/install/)`,
+        };
     if (compareVersions(version, PINNED_PULUMI_CLI) < 0) {
-        return { note: `Pulumi CLI ${version} is older than ${PINNED_PULUMI_CLI}, the release the workflows and tests use; if a command misbehaves, upgrade first` };
+        return {
+            note: `Pulumi CLI ${version} is older than ${PINNED_PULUMI_CLI}, the release the workflows and tests use; if a command misbehaves, upgrade first`,
+        };
     }
     return {};
 }
@@ -160,12 +165,14 @@ export async function preflight(c: Checks): Promise<{ ok: boolean; lines: string
 
     const version = await c.run("docker", ["version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}"]);
     const [engineVersion, api] = version.stdout.trim().split(/\s+/);
-    if (version.code !== 0 || !api) return { ok: false, lines: [...lines, `Docker at ${c.dockerHost} does not say its version (docker version failed); is it running?`] };
+    if (version.code !== 0 || !api)
+        return { ok: false, lines: [...lines, `Docker at ${c.dockerHost} does not say its version (docker version failed); is it running?`] };
     const problem = engineProblem({ version: engineVersion, api }, c.dockerHost);
     if (problem) return { ok: false, lines: [...lines, problem] };
     lines.push(`Docker Engine ${engineVersion} (API ${api}) at ${c.dockerHost}`);
 
-    if (typeof config === "string") return { ok: true, lines: [...lines, "the stack's config has problems (`up` lists them), so the images to pull are not listed"] };
+    if (typeof config === "string")
+        return { ok: true, lines: [...lines, "the stack's config has problems (`up` lists them), so the images to pull are not listed"] };
     const listing = await c.run("docker", ["image", "ls", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}"]);
     const plan = pullPlan(dockerHostImages(config as DockerStackConfig), presentRefs(listing.code === 0 ? listing.stdout : ""));
     return { ok: true, lines: [...lines, ...pullReport(plan, config.dockerHub?.username, stackArg)] };

@@ -48,7 +48,8 @@ export function previousImage(history: HistoryEntry[], service: string): Rollbac
     if (updates.length === 0) return "the stack has no successful update yet, so there is nothing to go back to";
     const current = imageIn(updates[0], service);
     const earlier = updates.slice(1).find((u) => imageIn(u, service) !== current);
-    if (!earlier) return `${service} has run ${current ?? "its demo stand-in"} in every update of the history read (${updates.length}); there is no earlier image`;
+    if (!earlier)
+        return `${service} has run ${current ?? "its demo stand-in"} in every update of the history read (${updates.length}); there is no earlier image`;
     return { from: current, to: imageIn(earlier, service), version: earlier.version, startTime: earlier.startTime };
 }
 

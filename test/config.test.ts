@@ -74,7 +74,12 @@ describe("stack configuration", () => {
     });
 
     const cases: Array<[string, Record<string, unknown>, string[], RegExp, string?]> = [
-        ["unknown top-level key", { redisPasword: "x" }, [], /minimarket:redisPasword: unknown key; remove it with `scripts\/stack\.sh --stack staging config rm redisPasword`/],
+        [
+            "unknown top-level key",
+            { redisPasword: "x" },
+            [],
+            /minimarket:redisPasword: unknown key; remove it with `scripts\/stack\.sh --stack staging config rm redisPasword`/,
+        ],
         [
             "unknown service name",
             { services: { "agente-deposit": { image: "a/b:1" } } },

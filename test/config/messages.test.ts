@@ -64,7 +64,9 @@ describe("config messages", () => {
         });
         it("nested list: the remove command takes --path too", () => {
             const text = refusal(prodValues({ gcp: { ...(prodValues().gcp as object), sshSourceRanges: "203.0.113.7/32" } }), { stack: "prod" });
-            expect(text).to.include("`scripts/stack.sh --stack prod config rm --path 'gcp.sshSourceRanges'`, then `scripts/stack.sh --stack prod config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`");
+            expect(text).to.include(
+                "`scripts/stack.sh --stack prod config rm --path 'gcp.sshSourceRanges'`, then `scripts/stack.sh --stack prod config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
+            );
         });
         it("a release command given as one string is split into its arguments", () => {
             expect(refusal({ services: { dashboard: { migrationCommand: "alembic upgrade head" } } })).to.include(

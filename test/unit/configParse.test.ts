@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { boolean, editDistance, integer, isPlainObject, oneOf, record, stringList, suggestion, text } from "../../config/fields";
-import { ConfigError, decodeValues, formatIssues, keyOf, parseGcpConfig } from "../../config/parse";
+import { ConfigError, configCommand, decodeValues, formatIssues, keyOf, misspelledNamespaceProblems, parseConfig, parseGcpConfig } from "../../config/parse";
 
 /** The problems a schema reports for a value, formatted as the operator sees them. */
 function problems(schema: z.ZodType, value: unknown, prefix: PropertyKey[] = []): string[] {
@@ -40,9 +40,38 @@ describe("unit: config values and messages", () => {
         expect(problems(z.object({ flag: boolean() }), { flag: "no" }, ["gcp"])).to.deep.equal([
             "minimarket:gcp.flag: expected true or false, got \"no\"; run `scripts/stack.sh --stack staging config set --path 'gcp.flag' true`",
         ]);
-        expect(problems(boolean(), "x")).to.deep.equal(['minimarket: expected true or false, got "x"; run `scripts/stack.sh --stack staging config set  true`']);
+        expect(problems(boolean(), "x")).to.deep.equal([
+            'minimarket: expected true or false, got "x"; run `scripts/stack.sh --stack staging config set  true`',
+        ]);
         const issue = { code: "custom", path: ["a"], message: "run `{config} rm {key}` or `{rm}`", input: 1 } as unknown as z.core.$ZodIssue;
-        expect(formatIssues([issue], "dev-ana")).to.deep.equal(["minimarket:a: run `scripts/stack.sh --stack dev-ana config rm a` or `scripts/stack.sh --stack dev-ana config rm a`"]);
+        expect(formatIssues([issue], "dev-ana")).to.deep.equal([
+            "minimarket:a: run `scripts/stack.sh --stack dev-ana config rm a` or `scripts/stack.sh --stack dev-ana config rm a`",
+        ]);
+    });
+
+    it("names the entry point with the stack in every fix command", () => {
+        expect(configCommand("staging")).to.equal("scripts/stack.sh --stack staging config");
+        expect(configCommand("dev-ana")).to.equal("scripts/stack.sh --stack dev-ana config");
+    });
+
+    it("reports keys of a namespace that looks like a typo of minimarket, and leaves the providers' alone", () => {
+        expect(misspelledNamespaceProblems(["minimarkt:logLevel"], "dev-ana")).to.deep.equal([
+            'minimarkt:logLevel: the namespace "minimarkt" is not "minimarket", so the program never reads this key; move it: ' +
+                "`scripts/stack.sh --stack dev-ana config rm minimarkt:logLevel`, then `scripts/stack.sh --stack dev-ana config set logLevel <value>` " +
+                "(for a secret, `scripts/stack.sh --stack dev-ana config set --secret logLevel`, which prompts)",
+        ]);
+        // One or two edits away, or another letter case, is a typo; further is another namespace.
+        for (const ns of ["MiniMarket", "mini-market", "minimarkets", "mnimarkt", "minimarket2x"]) {
+            expect(misspelledNamespaceProblems([`${ns}:x`], "s"), ns).to.have.length(1);
+        }
+        for (const key of ["gcp:project", "docker:host", "pulumi:template", "random:x", "command:y", "minimark3ts2:x", "minimarket:logLevel", "nonamespace"]) {
+            expect(misspelledNamespaceProblems([key], "s"), key).to.deep.equal([]);
+        }
+        expect(() => parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["minimarkt:logLevel", "gcp:project"] }, "s")).to.throw(
+            ConfigError,
+            /^Invalid stack configuration \(1 problem\); nothing was changed:\n {2}- minimarkt:logLevel: /,
+        );
+        expect(parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["gcp:project"] }, "s").logLevel).to.equal("INFO");
     });
 
     it("reports a repeated problem once", () => {
