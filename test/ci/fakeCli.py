@@ -1,10 +1,11 @@
-# Stand-in `pulumi`, `docker` and `npm` for the dry run of the CI steps (installed under those
+# Stand-in `pulumi`, `docker`, `npm` and `ssh` for the dry run of the CI steps (installed under those
 # names; the name called picks the behaviour). They share a JSON state file, so `pulumi up` after a
 # rotation changes the passwords and the container IDs that `docker` then shows, as the program
 # would. Every call is logged (one JSON line: tool, args); secrets never come in through args.
 # Knobs (environment): FAKE_FAIL=<pulumi verb> makes it fail; FAKE_SMOKE_EXIT; FAKE_EXTRA_REPLACED
 # (a container the rotation also replaces); FAKE_KEEP_OLD_PG / FAKE_KEEP_OLD_REDIS (old password
-# still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
+# still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG;
+# FAKE_ENGINE ("<version> <api>" of `docker version`).
 import json, os, sys, time
 
 STATE = os.environ["FAKE_STATE"]
@@ -119,6 +120,8 @@ def pulumi(s):
         print("Resources: %d changed" % len(replaced))
     elif verb == "preview":
         print("Resources: %d unchanged" % len(CONTAINERS))
+    elif verb == "version":
+        print("v3.248.0")
     elif verb == "stack" and args[1] == "output" and args[-1] == "dashboardUrl":
         print(env.get("FAKE_DASHBOARD_URL", "http://127.0.0.1:9"))
     elif verb == "stack" and args[1] == "output":
@@ -144,6 +147,10 @@ def docker(s):
     stacks = s["stacks"]
     if verb == "info":
         print("Server Version: fake")
+    elif verb == "version":
+        print(env.get("FAKE_ENGINE", "27.5.1 1.47"))
+    elif verb == "image" and args[1] == "ls":
+        pass
     elif verb == "ps":
         filters = dict(args[i + 1].split("=", 2)[1:] for i, a in enumerate(args) if a == "--filter")
         label = filters["com.minimarket.environment"]
@@ -200,6 +207,11 @@ def docker(s):
         fail("fake docker: unexpected %s" % " ".join(args), 2)
 
 
+def ssh(_s):
+    # The shared connection of scripts/stack.sh (master, then `-O exit`): nothing to reach here.
+    pass
+
+
 def npm(_s):
     if args[:3] == ["run", "--silent", "smoke"]:
         code = int(env.get("FAKE_SMOKE_EXIT", "0"))
@@ -211,5 +223,5 @@ def npm(_s):
 
 log()
 state = load()
-{"pulumi": pulumi, "docker": docker, "npm": npm}[tool](state)
+{"pulumi": pulumi, "docker": docker, "npm": npm, "ssh": ssh}[tool](state)
 save(state)

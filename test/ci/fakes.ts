@@ -8,7 +8,7 @@ import { missingMessage, unavailable, which } from "../support/tools";
 import { JobResult, runJob } from "./workflowRunner";
 
 export interface Call {
-    tool: "pulumi" | "docker" | "npm";
+    tool: "pulumi" | "docker" | "npm" | "ssh";
     args: string[];
 }
 
@@ -35,10 +35,10 @@ export class CiSandbox {
     constructor(python3: string) {
         for (const d of [this.bin, this.home, this.runnerTemp]) fs.mkdirSync(d, { recursive: true });
         const source = fs.readFileSync(path.join(__dirname, "fakeCli.py"), "utf8");
-        for (const tool of ["pulumi", "docker", "npm"]) fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
+        for (const tool of ["pulumi", "docker", "npm", "ssh"]) fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
     }
 
-    run(workflow: string, job: string, knobs: Record<string, string> = {}, secrets: Record<string, string> = {}): JobResult {
+    run(workflow: string, job: string, knobs: Record<string, string> = {}, secrets: Record<string, string> = {}, vars: Record<string, string> = {}): JobResult {
         const workDir = fs.mkdtempSync(path.join(this.root, "job-"));
         const env = {
             PATH: `${this.bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`,
@@ -49,7 +49,7 @@ export class CiSandbox {
             FAKE_LOG: this.log,
             ...knobs,
         };
-        return runJob(workflow, job, { env, secrets, workDir });
+        return runJob(workflow, job, { env, secrets, vars, workDir });
     }
 
     calls(): Call[] {

@@ -3,7 +3,8 @@
  * in order, with `bash --noprofile --norc -eo pipefail`, a fresh GITHUB_STEP_SUMMARY per step,
  * GITHUB_ENV applied to later steps, and after a failure only the steps marked `if: always()`.
  * `uses:` steps are recorded but not run (the fake CLIs stand in for what they install). The only
- * expressions resolved are `${{ secrets.NAME }}` in `env:`; anything else is an error here.
+ * expressions resolved are `${{ secrets.NAME }}` and `${{ vars.NAME }}` in `env:`; anything else is
+ * an error here.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -44,11 +45,11 @@ export function loadJob(workflow: string, job: string): { env: Record<string, st
     return { env: { ...doc.env, ...j.env }, steps: j.steps };
 }
 
-function resolve(value: string, secrets: Record<string, string>): string {
+function resolve(value: string, secrets: Record<string, string>, vars: Record<string, string>): string {
     return String(value).replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_m, expr: string) => {
-        const secret = /^secrets\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
-        if (!secret) throw new Error(`expression not supported by the dry run: ${expr}`);
-        return secrets[secret[1]] ?? "";
+        const ref = /^(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expr);
+        if (!ref) throw new Error(`expression not supported by the dry run: ${expr}`);
+        return (ref[1] === "secrets" ? secrets : vars)[ref[2]] ?? "";
     });
 }
 
@@ -62,9 +63,14 @@ function readGithubEnv(file: string): Record<string, string> {
     return out;
 }
 
-export function runJob(workflow: string, job: string, options: { env: Record<string, string>; secrets?: Record<string, string>; workDir: string }): JobResult {
+export function runJob(
+    workflow: string,
+    job: string,
+    options: { env: Record<string, string>; secrets?: Record<string, string>; vars?: Record<string, string>; workDir: string },
+): JobResult {
     const { env: jobEnv, steps } = loadJob(workflow, job);
     const secrets = options.secrets ?? {};
+    const vars = options.vars ?? {};
     let carried: Record<string, string> = {};
     const results: StepResult[] = [];
     let failed = false;
@@ -84,12 +90,13 @@ export function runJob(workflow: string, job: string, options: { env: Record<str
         const githubEnv = path.join(options.workDir, "github-env");
         fs.writeFileSync(script, step.run ?? "");
         fs.writeFileSync(summaryFile, "");
-        const stepEnv = Object.fromEntries(Object.entries({ ...jobEnv, ...step.env }).map(([k, v]) => [k, resolve(v, secrets)]));
+        const stepEnv = Object.fromEntries(Object.entries({ ...jobEnv, ...step.env }).map(([k, v]) => [k, resolve(v, secrets, vars)]));
         const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], {
             cwd: repoRoot,
             env: { ...options.env, ...carried, ...stepEnv, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ENV: githubEnv, GITHUB_ACTIONS: "true" },
             encoding: "utf8",
-            timeout: 60_000,
+            // Generous: a step may compile TypeScript (ts-node) on a busy machine.
+            timeout: 240_000,
         });
         carried = { ...carried, ...readGithubEnv(githubEnv) };
         const ok = r.status === 0;

@@ -36,11 +36,19 @@ describe("the entry point (scripts/stack.sh) on the team's stack", function () {
     it("reports a passphrase that cannot decrypt the committed secrets before any pulumi command, with what to do", () => {
         const c = clone();
         teamMachine(c, "a passphrase made on this laptop");
-        for (const args of [["--stack", "staging", "preview"], ["config", "set", "--secret", "dockerHubToken", "--stack", "staging"], ["--stack", "staging", "up", "--yes"]]) {
+        for (const args of [
+            ["--stack", "staging", "preview"],
+            ["config", "set", "--secret", "dockerHubToken", "--stack", "staging"],
+            ["--stack", "staging", "up", "--yes"],
+        ]) {
             const r = c.run("stack.sh", args);
             expect(r.status, args.join(" ")).to.equal(1);
-            expect(r.stderr).to.include("the passphrase on this machine cannot decrypt Pulumi.staging.yaml (its encryptionsalt was made with another one); nothing was changed");
-            expect(r.stderr).to.include("Get the team's passphrase from where the team keeps it and store it with `scripts/stack.sh --stack staging passphrase`");
+            expect(r.stderr).to.include(
+                "the passphrase on this machine cannot decrypt Pulumi.staging.yaml (its encryptionsalt was made with another one); nothing was changed",
+            );
+            expect(r.stderr).to.include(
+                "Get the team's passphrase from where the team keeps it and store it with `scripts/stack.sh --stack staging passphrase`",
+            );
             expect(r.stderr).to.include("or drop --stack to work on your own stack");
         }
         expect(c.calls(), "nothing ran").to.deep.equal([]);
@@ -135,7 +143,7 @@ describe("the entry point on your own stack: every later command in the same con
         expect(c.run("stack.sh", ["preview"]).status).to.equal(0);
         expect(c.run("stack.sh", ["stack", "output", "--show-secrets"]).status).to.equal(0);
         expect(c.run("stack.sh", ["config", "set", "--secret", "dockerHubToken"], { input: "dckr_pat_secret\n" }).status).to.equal(0);
-        const calls = since(n).filter((x) => x.tool === "pulumi" && x.args[0] !== "stack" || x.args[1] === "output");
+        const calls = since(n).filter((x) => (x.tool === "pulumi" && x.args[0] !== "stack") || x.args[1] === "output");
         const pulumi = calls.filter((x) => !(x.args[0] === "config" && x.args[1] === "get"));
         expect(pulumi.map((p) => p.args.join(" "))).to.deep.equal([
             `preview --stack ${PERSONAL}`,
@@ -187,10 +195,22 @@ describe("the entry point on your own stack: every later command in the same con
     it("rollback: the image the service ran before, from the stack's history, set through config, then `up`", () => {
         const services = (image: string) => ({ value: JSON.stringify({ dashboard: { image } }), objectValue: { dashboard: { image } }, secret: false });
         const history = [
-            { version: 4, kind: "update", result: "succeeded", startTime: "2026-11-20T10:00:00Z", config: { "minimarket:services": services("r.example/dashboard:1.9.3") } },
+            {
+                version: 4,
+                kind: "update",
+                result: "succeeded",
+                startTime: "2026-11-20T10:00:00Z",
+                config: { "minimarket:services": services("r.example/dashboard:1.9.3") },
+            },
             { version: 3, kind: "update", result: "failed", config: { "minimarket:services": services("r.example/dashboard:1.9.9") } },
             { version: 2, kind: "refresh", result: "succeeded", config: { "minimarket:services": services("r.example/dashboard:0.1.0") } },
-            { version: 1, kind: "update", result: "succeeded", startTime: "2026-11-19T09:00:00Z", config: { "minimarket:services": services("r.example/dashboard:1.9.2") } },
+            {
+                version: 1,
+                kind: "update",
+                result: "succeeded",
+                startTime: "2026-11-19T09:00:00Z",
+                config: { "minimarket:services": services("r.example/dashboard:1.9.2") },
+            },
         ];
         const file = path.join(c.root, "..", "history.json");
         fs.writeFileSync(file, JSON.stringify(history));
@@ -210,7 +230,9 @@ describe("the entry point on your own stack: every later command in the same con
 
         const nothing = c.run("stack.sh", ["rollback", "ml-service"], { env: { FAKE_HISTORY: file } });
         expect(nothing.status).to.equal(1);
-        expect(nothing.stderr).to.include("ml-service has run its demo stand-in in every update of the history read (2); there is no earlier image; nothing was changed");
+        expect(nothing.stderr).to.include(
+            "ml-service has run its demo stand-in in every update of the history read (2); there is no earlier image; nothing was changed",
+        );
     });
 
     it("context: says which stack, backend, passphrase file and daemon, and no secret", () => {

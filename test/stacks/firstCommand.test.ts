@@ -119,7 +119,10 @@ describe("the first command (scripts/up-staging.sh) on a clone with the team's s
 
     it("refuses to make a new passphrase for your stack file that already holds secrets of another one", () => {
         const c = clone();
-        fs.writeFileSync(path.join(c.root, `Pulumi.${PERSONAL}.yaml`), "encryptionsalt: v1:ThS5UPxP9qc=:v1:UZYAXF+ylaJ0rGhv:9OTvBnOEDFgxs7btjzSu+LZ470vLpg==\n");
+        fs.writeFileSync(
+            path.join(c.root, `Pulumi.${PERSONAL}.yaml`),
+            "encryptionsalt: v1:ThS5UPxP9qc=:v1:UZYAXF+ylaJ0rGhv:9OTvBnOEDFgxs7btjzSu+LZ470vLpg==\n",
+        );
         const r = c.run("up-staging.sh", ["--yes"]);
         expect(r.status).to.equal(1);
         expect(r.stderr).to.include(`Pulumi.${PERSONAL}.yaml holds secrets encrypted with a passphrase this machine does not have`);
@@ -137,7 +140,23 @@ describe("the first command (scripts/up-staging.sh) on a clone with the team's s
         expect(r.status, r.stderr).to.equal(0);
         const control = `ControlPath=${c.mm}/ssh/${PERSONAL}/%C`;
         const ssh = c.calls().filter((x) => x.tool === "ssh");
-        expect(ssh[0].args).to.deep.equal(["-o", "ControlMaster=yes", "-o", control, "-o", "ControlPersist=10m", "-o", "ConnectTimeout=30", "-i", "/keys/ana key", "-f", "-N", "-p", "2222", "ana@lab.example"]);
+        expect(ssh[0].args).to.deep.equal([
+            "-o",
+            "ControlMaster=yes",
+            "-o",
+            control,
+            "-o",
+            "ControlPersist=10m",
+            "-o",
+            "ConnectTimeout=30",
+            "-i",
+            "/keys/ana key",
+            "-f",
+            "-N",
+            "-p",
+            "2222",
+            "ana@lab.example",
+        ]);
         // docker info, docker version, docker image ls, then the provider inside pulumi up: all multiplexed.
         const dials = ssh.slice(1, -1);
         expect(dials).to.have.length(4);
