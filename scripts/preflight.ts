@@ -124,10 +124,11 @@ export function pullReport(plan: PullPlan, dockerHubUser: string | undefined, st
 }
 
 /**
- * The stack's config from its stack file. Secret values cannot be read without the passphrase
- * and do not matter here: each stands in as a value every rule accepts.
+ * The stack's config from its stack file, and its platform (read even when the config has
+ * problems). Secret values cannot be read without the passphrase and do not matter here: each
+ * stands in as a value every rule accepts.
  */
-export function stackConfigFromFile(stack: string, projectDir: string): StackConfig | string {
+export function stackConfigFromFile(stack: string, projectDir: string): { platform: string; config?: StackConfig; problems?: string } {
     const file = stackFilePath(stack, projectDir);
     const placeholders = {
         "minimarket:slackWebhookUrl": SECRET_PLACEHOLDERS.slackWebhookUrl,
@@ -135,10 +136,11 @@ export function stackConfigFromFile(stack: string, projectDir: string): StackCon
     };
     const raw = fs.existsSync(file) ? rawConfigOf(readStackFile(file, placeholders)) : { values: {}, secretKeys: new Set<string>() };
     for (const key of raw.secretKeys) if (!(`minimarket:${key}` in placeholders)) raw.values[key] = "preflight-placeholder-of-a-secret-value-0000";
+    const platform = raw.values.platform ?? "docker";
     try {
-        return parseConfig(raw, stack);
+        return { platform, config: parseConfig(raw, stack) };
     } catch (e) {
-        return (e as Error).message;
+        return { platform, problems: (e as Error).message };
     }
 }
 
@@ -160,8 +162,8 @@ export async function preflight(c: Checks): Promise<{ ok: boolean; lines: string
     if (pulumiCheck.stop) return { ok: false, lines: [pulumiCheck.stop] };
     lines.push(pulumiCheck.note ?? `Pulumi CLI ${cli.stdout.trim()}`);
 
-    const config = stackConfigFromFile(c.stack, c.projectDir);
-    if (typeof config !== "string" && config.platform === "gcp") return { ok: true, lines: [...lines, "platform gcp: the VM installs its own Docker Engine"] };
+    const { platform, config } = stackConfigFromFile(c.stack, c.projectDir);
+    if (platform === "gcp") return { ok: true, lines: [...lines, "platform gcp: the VM installs its own Docker Engine"] };
 
     const version = await c.run("docker", ["version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}"]);
     const [engineVersion, api] = version.stdout.trim().split(/\s+/);
