@@ -173,8 +173,7 @@ export async function preflight(c: Checks): Promise<{ ok: boolean; lines: string
     if (problem) return { ok: false, lines: [...lines, problem] };
     lines.push(`Docker Engine ${engineVersion} (API ${api}) at ${c.dockerHost}`);
 
-    if (typeof config === "string")
-        return { ok: true, lines: [...lines, "the stack's config has problems (`up` lists them), so the images to pull are not listed"] };
+    if (!config) return { ok: true, lines: [...lines, "the stack's config has problems (`up` lists them), so the images to pull are not listed"] };
     const listing = await c.run("docker", ["image", "ls", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}"]);
     const plan = pullPlan(dockerHostImages(config as DockerStackConfig), presentRefs(listing.code === 0 ? listing.stdout : ""));
     return { ok: true, lines: [...lines, ...pullReport(plan, config.dockerHub?.username, stackArg)] };

@@ -170,6 +170,12 @@ describe("preflight: image pulls", () => {
             lines: ["Pulumi CLI v3.248.0", "Docker at ssh://h does not say its version (docker version failed); is it running?"],
         });
 
+        answers["docker version"] = { code: 0, stdout: "27.5.1 1.47\n" };
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  minimarket:logLevel: LOUD\n");
+        const bad = await preflight({ stack: "bad", projectDir: dir, dockerHost: "unix:///x", run, personal: false });
+        expect(bad.ok, "the program reports the config itself").to.equal(true);
+        expect(bad.lines.pop()).to.equal("the stack's config has problems (`up` lists them), so the images to pull are not listed");
+
         fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), "config:\n  minimarket:platform: gcp\n");
         const gcp = await preflight({ stack: "prod", projectDir: dir, dockerHost: "unix:///x", run, personal: false });
         expect(gcp).to.deep.equal({ ok: true, lines: ["Pulumi CLI v3.248.0", "platform gcp: the VM installs its own Docker Engine"] });

@@ -94,7 +94,7 @@ describe("deploy workflow, dry run of its steps with fake CLIs", function () {
     });
 
     it("deploys the team's stack from the team's backend only: never from a directory of the runner", () => {
-        for (const vars of [{}, { PULUMI_BACKEND_URL: "file:///tmp/state" }]) {
+        for (const vars of [{}, { PULUMI_BACKEND_URL: "file:///tmp/state" }] as Array<Record<string, string>>) {
             const job = deploy(HOST, SECRETS, vars);
             expect(job.steps.find((s) => s.name === UP_STEP)!.stderr).to.match(/set the repository variable PULUMI_BACKEND_URL|a directory on the runner/);
         }

@@ -30,7 +30,9 @@ describe("maintenance mode: config", () => {
                 /minimarket:maintenance\.message: must be one line of 1 to 300 characters without \{ \} " or \\/,
             );
         }
-        expect(() => parse({ maintenance: JSON.stringify({ enabled: true, mesage: "x" }) })).to.throw(/minimarket:maintenance\.mesage: unknown field.*did you mean `message`/);
+        expect(() => parse({ maintenance: JSON.stringify({ enabled: true, mesage: "x" }) })).to.throw(
+            /minimarket:maintenance\.mesage: unknown field.*did you mean `message`/,
+        );
         expect(() => renderCaddyfile({ sites: [{ port: 8080, upstream: "dashboard:8080", maintenance: 'a"b' }] })).to.throw(/invalid maintenance message/);
     });
 });
@@ -101,7 +103,9 @@ describe("maintenance mode: through config and up", function () {
         expect(changed(off, offAgain), "off again: the same as never on").to.deep.equal([]);
         const uploads = unwrap(named(on, CONTAINER, "proxy").inputs.uploads) as Array<{ file: string; content: string }>;
         const caddyfile = uploads.find((u) => u.file === "/etc/caddy/Caddyfile")!.content;
-        expect(caddyfile).to.include(`http://:8080 {\n\tlog\n\theader Content-Type "text/plain; charset=utf-8"\n\theader Cache-Control "no-store"\n\trespond "${MESSAGE}" 503\n}`);
+        expect(caddyfile).to.include(
+            `http://:8080 {\n\tlog\n\theader Content-Type "text/plain; charset=utf-8"\n\theader Cache-Control "no-store"\n\trespond "${MESSAGE}" 503\n}`,
+        );
         expect(caddyfile).to.include("http://:3000 {\n\tlog\n\tencode zstd gzip\n\treverse_proxy {");
     });
 });
