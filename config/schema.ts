@@ -95,7 +95,8 @@ const rotationsSchema = z
 /** The fields of `maintenance`. */
 export const maintenanceShape = {
     enabled: documented(boolean(), {
-        description: "the proxy answers the dashboard with 503 and the message while true (Grafana stays reachable); `scripts/stack.sh maintenance on|off`",
+        description:
+            "the proxy answers the dashboard with 503 and the message while true (Grafana stays reachable); `scripts/stack.sh maintenance on` and `off`",
         default: "`false`",
     }),
     message: documented(
@@ -120,7 +121,7 @@ const common = {
         }),
         {
             description: "`ssh://user@host` (or `tcp://…`) to deploy to a remote Docker host; the provider and every docker CLI step use it",
-            default: "`DOCKER_HOST` (up-staging.sh sets it from the docker CLI's current context), else `unix:///var/run/docker.sock`",
+            default: "`DOCKER_HOST` (scripts/stack.sh sets it from the docker CLI's current context), else `unix:///var/run/docker.sock`",
         },
     ),
     dockerSshOpts: documented(stringList(), { description: 'extra ssh options, e.g. `["-i","~/.ssh/deploy"]`', default: "`[]`" }),
@@ -203,7 +204,7 @@ const common = {
     postgresMemoryMb: documented(integer(256, 65536), { description: "memory limit of the PostgreSQL container", default: "`1024`" }),
     redisMemoryMb: documented(integer(600, 65536), { description: "memory limit of Redis (maxmemory is 512mb)", default: "`768`" }),
     backup: documented(backupSchema, {
-        description: "PostgreSQL backups and restore drills on staging, disk snapshots on prod (see [Backups](#backups))",
+        description: "PostgreSQL backups and restore drills on staging, disk snapshots on prod (see [backups.md](backups.md))",
         default: "daily at 03:00 UTC, 7 daily + 4 weekly, daily drill",
     }),
     backupOffsiteCredentials: documented(z.string({ error: "expected a string" }), {
@@ -236,6 +237,6 @@ export const topLevelShape = {
         default: "`docker`",
     }),
     ...common,
-    gcp: documented(gcpSchema, { description: "prod platform settings", default: "see [Production on Google Cloud](#production-on-google-cloud)" }),
+    gcp: documented(gcpSchema, { description: "prod platform settings", default: "see [prod.md](prod.md)" }),
 };
 export const topLevelKeys: ReadonlySet<string> = new Set(Object.keys(topLevelShape));
