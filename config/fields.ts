@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 
-/** What the README's config table shows for a key. */
+/** What the config table of docs/configuration.md shows for a key. */
 export type FieldDoc = {
     description: string;
     /** Default as people read it, e.g. "`8080`" or "stack name". */

@@ -163,7 +163,7 @@ const common = {
     services: z
         .record(z.string(), z.unknown(), { error: "expected an object; set fields with `{config} set --path 'services.<service>.<field>' <value>`" })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, serviceSchema.optional()]))))
-        // No description of its own: the README table documents each field of services.<service>.
+        // No description of its own: the config table documents each field of services.<service>.
         .optional(),
     secretEnv: z
         .record(z.string(), z.unknown(), {
@@ -172,7 +172,7 @@ const common = {
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap("secret").optional()]))))
         .optional()
         .meta({ description: "add or override a secret variable (`scripts/stack.sh config set --secret --path <key>`, which prompts)" }),
-    // No description of its own: the README table documents each of hostPorts.<service>.
+    // No description of its own: the config table documents each of hostPorts.<service>.
     hostPorts: hostPortsSchema.optional(),
     // No description of its own: the table documents maintenance.enabled and maintenance.message.
     maintenance: record(maintenanceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`).optional(),

@@ -31,7 +31,7 @@ export interface CaddyfileOptions {
     resolver?: string;
 }
 
-/** How the proxy rides out a replacement; README "Deploys without downtime" quotes these. */
+/** How the proxy rides out a replacement; docs/operations.md "Deploys without downtime" quotes these. */
 export const PROXY_RETRY = {
     /** Seconds a request may spend being retried across upstreams before it fails. */
     tryDuration: 5,

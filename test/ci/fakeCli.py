@@ -16,7 +16,7 @@ env = os.environ
 APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]
 CONTAINERS = APPS + ["postgres", "redis", "prometheus", "alertmanager", "node-exporter", "cadvisor",
                      "postgres-exporter", "redis-exporter", "grafana", "loki", "alloy"]
-# What the program replaces for each rotated secret (README, "Rotating a secret").
+# What the program replaces for each rotated secret (docs/configuration.md, "Rotating a secret").
 REPLACES = {"postgresPassword": APPS, "redisPassword": APPS + ["redis", "redis-exporter"]}
 SECRET_NAMES = ["postgresPassword", "redisPassword", "grafanaAdminPassword", "postgresAdminPassword"]
 
