@@ -7,7 +7,7 @@
 # With --stack staging (or prod): the team's stack, in the team's backend, with the team's passphrase.
 #
 #   scripts/stack.sh preview | up | refresh | destroy     the pulumi command on the stack
-#   scripts/stack.sh config set --secret dockerHubToken   any pulumi config command (--secret prompts)
+#   scripts/stack.sh config set --secret dockerHubToken   # any pulumi config command; --secret prompts
 #   scripts/stack.sh stack output [--show-secrets]        any pulumi stack command
 #   scripts/stack.sh smoke [options]                      the smoke checks (npm run smoke)
 #   scripts/stack.sh backup backup|list|verify|drill      the backup container (scripts/backup-staging.sh)

@@ -1,12 +1,11 @@
 // Maintenance mode: `maintenance.enabled` makes the proxy answer the dashboard with 503 and the
 // operator's message, through config and `up` (so a preview shows it: only the proxy changes),
-// while Grafana stays reachable. The rendered Caddyfile runs in the real Caddy here.
+// while Grafana stays reachable. The rendered Caddyfile runs in the real Caddy here; the config and
+// the rendered text alone: test/unit/maintenance.test.ts.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { parseConfig } from "../../config";
-import { MAINTENANCE } from "../../facts/endpoints";
 import { renderCaddyfile } from "../../renderers/caddyfile";
 import { publicSites } from "../../stacks/googleCloud";
 import { stagingEntry } from "../../stacks/dockerHost";
@@ -15,27 +14,6 @@ import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from ".
 import { changed, CONTAINER, realImages, withConfig } from "../support/staging";
 
 const MESSAGE = "Inventario en mantenimiento: volvemos a las 14:00 (¡gracias!) – 100% <b>ok</b> & 'quotes'";
-
-describe("maintenance mode: config", () => {
-    const parse = (values: Record<string, string>) => parseConfig({ values, secretKeys: new Set() }, "dev-ana");
-
-    it("is off by default, with a default message; on with the operator's message", () => {
-        expect(parse({}).maintenance).to.deep.equal({ enabled: false, message: MAINTENANCE.defaultMessage });
-        expect(parse({ maintenance: JSON.stringify({ enabled: "true", message: MESSAGE }) }).maintenance).to.deep.equal({ enabled: true, message: MESSAGE });
-    });
-
-    it("refuses a message that would not stay one Caddyfile token, naming the key", () => {
-        for (const bad of ['say "hi"', "a {placeholder}", "back\\slash", "two\nlines", "", "x".repeat(301)]) {
-            expect(() => parse({ maintenance: JSON.stringify({ enabled: true, message: bad }) }), JSON.stringify(bad)).to.throw(
-                /minimarket:maintenance\.message: must be one line of 1 to 300 characters without \{ \} " or \\/,
-            );
-        }
-        expect(() => parse({ maintenance: JSON.stringify({ enabled: true, mesage: "x" }) })).to.throw(
-            /minimarket:maintenance\.mesage: unknown field.*did you mean `message`/,
-        );
-        expect(() => renderCaddyfile({ sites: [{ port: 8080, upstream: "dashboard:8080", maintenance: 'a"b' }] })).to.throw(/invalid maintenance message/);
-    });
-});
 
 describe("maintenance mode: the proxy (real caddy)", function () {
     this.timeout(60_000);
