@@ -164,5 +164,9 @@ describe("the first command (scripts/up-staging.sh) on a clone with the team's s
         expect(ssh[ssh.length - 1].args).to.deep.equal(["-o", control, "-O", "exit", "-p", "2222", "ana@lab.example"]);
         expect(c.pulumiCalls().pop()!.args).to.deep.equal(["up", "--stack", PERSONAL, "--parallel", "8", "--yes"]);
         expect(JSON.stringify(c.calls())).not.to.include(TEAM_HOST);
+
+        // Below sshd's default MaxSessions (10) per connection, unless the caller chose a parallelism.
+        expect(c.run("stack.sh", ["up", "--yes", "--parallel", "4"]).status).to.equal(0);
+        expect(c.pulumiCalls().pop()!.args).to.deep.equal(["up", "--stack", PERSONAL, "--yes", "--parallel", "4"]);
     });
 });
