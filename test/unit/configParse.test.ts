@@ -64,7 +64,8 @@ describe("unit: config values and messages", () => {
         for (const ns of ["MiniMarket", "mini-market", "minimarkets", "mnimarkt", "minimarket2x"]) {
             expect(misspelledNamespaceProblems([`${ns}:x`], "s"), ns).to.have.length(1);
         }
-        for (const key of ["gcp:project", "docker:host", "pulumi:template", "random:x", "command:y", "minimark3ts2:x", "minimarket:logLevel", "nonamespace"]) {
+        // A key without a namespace, or with an empty one or no key, is not something the CLI stores.
+        for (const key of ["gcp:project", "docker:host", "pulumi:template", "random:x", "command:y", "minimark3ts2:x", "minimarket:logLevel", "nonamespace", "minimarkXX", ":x", "minimarkt:"]) {
             expect(misspelledNamespaceProblems([key], "s"), key).to.deep.equal([]);
         }
         expect(() => parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["minimarkt:logLevel", "gcp:project"] }, "s")).to.throw(
