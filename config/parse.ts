@@ -80,8 +80,9 @@ export function misspelledNamespaceProblems(otherKeys: readonly string[], stack:
     const config = configCommand(stack);
     return otherKeys.flatMap((full) => {
         // The CLI stores every key as <namespace>:<key>; anything else is nobody's typo.
-        const [, namespace, key] = /^([^:]+):(.+)$/.exec(full) ?? [];
-        if (namespace === undefined || namespace === NAMESPACE || editDistance(namespace, NAMESPACE) > 2) return [];
+        const namespace = full.split(":")[0];
+        const key = full.slice(namespace.length + 1);
+        if (!key || namespace === NAMESPACE || editDistance(namespace, NAMESPACE) > 2) return [];
         return [
             `${full}: the namespace "${namespace}" is not "${NAMESPACE}", so the program never reads this key; ` +
                 `move it: \`${config} rm ${full}\`, then \`${config} set ${key} <value>\` (for a secret, \`${config} set --secret ${key}\`, which prompts)`,
