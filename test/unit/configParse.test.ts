@@ -65,7 +65,19 @@ describe("unit: config values and messages", () => {
             expect(misspelledNamespaceProblems([`${ns}:x`], "s"), ns).to.have.length(1);
         }
         // A key without a namespace, or with an empty one or no key, is not something the CLI stores.
-        for (const key of ["gcp:project", "docker:host", "pulumi:template", "random:x", "command:y", "minimark3ts2:x", "minimarket:logLevel", "nonamespace", "minimarkXX", ":x", "minimarkt:"]) {
+        for (const key of [
+            "gcp:project",
+            "docker:host",
+            "pulumi:template",
+            "random:x",
+            "command:y",
+            "minimark3ts2:x",
+            "minimarket:logLevel",
+            "nonamespace",
+            "minimarkXX",
+            ":x",
+            "minimarkt:",
+        ]) {
             expect(misspelledNamespaceProblems([key], "s"), key).to.deep.equal([]);
         }
         expect(() => parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["minimarkt:logLevel", "gcp:project"] }, "s")).to.throw(
