@@ -9,7 +9,11 @@ import { isPlainObject } from "./fields";
 import { ConfigError, RawConfig } from "./parse";
 import { NAMESPACE } from "./schema";
 
-export const SECRET_PLACEHOLDER = "<secret: set with pulumi config set --secret, not shown here>";
+/**
+ * Stands in for an encrypted value. No whitespace: it must pass every rule a real value passes
+ * (postgresMonitorPassword refuses whitespace), or `npm run render` fails on a stack that sets it.
+ */
+export const SECRET_PLACEHOLDER = "<secret:set-with-pulumi-config-set--secret,not-shown-here>";
 
 export interface StackFile {
     /** Full keys (`minimarket:services`, `gcp:project`) to CLI-style string values. */

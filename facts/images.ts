@@ -58,7 +58,15 @@ export const defaultImages = {
     cadvisor: "ghcr.io/google/cadvisor:v0.60.5",
     postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.20.1",
     redisExporter: "oliver006/redis_exporter:v1.88.0",
-    grafana: "grafana/grafana:12.1.1",
+    /**
+     * The newest patch of Grafana 12's last minor, which Grafana supports for 15 months (until about
+     * 2027-05; each other minor gets 9). 12.1 was out of support since 2026-04. Sources, as of
+     * 2026-12: the npm registry's @grafana/data release times (12.4.0 on 2026-02-24, 12.4.10 on
+     * 2026-09-01, its last 12.x entry here), Alpine's grafana 12.4.14 (2026-10-29) and the OSV
+     * advisories of Chainguard's grafana-12.4 packages, fixed in 12.4.16 (2026-11-24). 13.x is a
+     * major upgrade, left for its own change. docs/images.md has the details.
+     */
+    grafana: "grafana/grafana:12.4.16",
     loki: "grafana/loki:3.5.12",
     /**
      * v1.18.1 (2026-08-06): discovery.docker and loki.source.docker use the moby client, which
@@ -68,6 +76,6 @@ export const defaultImages = {
     alloy: "grafana/alloy:v1.18.1",
     /** The prod entry point (automatic HTTPS). 2.11.x carries the security fixes 2.10.2 lacks. */
     caddy: "caddy:2.11.4",
-    /** rclone's official image (alpine, with a shell), for the optional copy of backups to a bucket. */
-    rclone: "rclone/rclone:1.71.2",
+    /** rclone's official image (alpine, with a shell), for the optional copy of the backups to a bucket. */
+    offsiteSync: "rclone/rclone:1.71.2",
 } as const;

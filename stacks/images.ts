@@ -9,6 +9,6 @@ export function dockerHostImages(config: DockerStackConfig): string[] {
     const apps = Object.values(config.services).map((s) => s.image ?? d.standIn);
     const observability = [d.prometheus, d.alertmanager, d.nodeExporter, d.cadvisor, d.postgresExporter, d.redisExporter, d.grafana, d.loki, d.alloy];
     // The backup container runs the database's own image; its copy to a bucket runs rclone.
-    const offsite = config.backup.enabled && config.backup.offsite ? [d.rclone] : [];
+    const offsite = config.backup.enabled && config.backup.offsite ? [d.offsiteSync] : [];
     return [...new Set([d.postgres, d.redis, ...apps, ...observability, d.caddy, ...offsite])];
 }

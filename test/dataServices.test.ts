@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DatabasePasswords, postgresCommand, postgresEnv, ROLES_PSQL, rolesSql } from "../renderers/data/postgresServer";
+import { DatabasePasswords, postgresCommand, postgresEnv, postgresHealthcheck, ROLES_PSQL, rolesSql, SUPERUSER } from "../renderers/data/postgresServer";
 import { sqlLiteral } from "../renderers/data/roleSql";
 import { DATABASE, ROLES } from "../facts/endpoints";
 import { redisCommand, redisHealthcheck, redisSettings } from "../renderers/data/redisServer";
@@ -63,7 +63,7 @@ describe("Redis as the container runs it", function () {
         await waitFor(
             () => `redis to answer:\n${procs.logOf("redis")}`,
             () => (cli([], nasty).stdout.includes("PONG") ? true : undefined),
-            15_000,
+            60_000,
             200,
         );
     });
@@ -256,6 +256,33 @@ describe("PostgreSQL as the container sets it up: the product's environment, com
         expect(roleStep(rotated).status).to.equal(0);
         expect(pg.tcp(ROLES.app, rotated.app, "SELECT count(*) FROM productos;").stdout.trim()).to.equal("1");
         expect(pg.tcp(ROLES.monitor, passwords.monitor, "SELECT 1;").stdout.trim()).to.equal("1");
+    });
+});
+
+describe("PostgreSQL's health probe as the container runs it", function () {
+    const procs = new ProcessGroup();
+    let dir: string;
+    after(async () => {
+        await procs.stopAll();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("fails while the image's temporary init server runs (socket only), and passes once the real server listens", async function () {
+        const bins = requireBinaries(this, POSTGRES_IMAGE_BINARIES);
+        dir = makeTempDir("pg-probe");
+        const pg = new PostgresLikeTheImage(procs, bins, { env: postgresEnv(nasty), command: postgresCommand() }, dir, await freePort());
+        const socketOnly = ["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE];
+        const during: Record<string, number | null> = {};
+        await pg.initialise(() => {
+            during.product = pg.probe(postgresHealthcheck()).status;
+            during.socketOnly = pg.probe(socketOnly).status;
+        });
+        // The harness really is in the init phase: a socket-only probe calls it ready.
+        expect(during.socketOnly, "a socket-only pg_isready during init").to.equal(0);
+        // pg_isready exits 2 when nothing answers: the deploy does not go on to the role step.
+        expect(during.product, "the product's probe during init").to.equal(2);
+        const after = pg.probe(postgresHealthcheck());
+        expect(after.status, after.stdout + after.stderr).to.equal(0);
     });
 });
 

@@ -176,19 +176,18 @@ describe("observability stack on staging", () => {
         }
     });
 
-    it("gates on readiness where the image cannot probe itself", () => {
-        expect(named(run, CONTAINER, "loki").inputs.healthcheck).to.equal(undefined);
+    it("gates on readiness from outside where the image cannot probe itself, and on its own probe elsewhere", () => {
         expect(named(run, CONTAINER, "redis-exporter").inputs.healthcheck).to.equal(undefined);
-        const ready = named(run, COMMAND, "loki-ready");
+        const ready = named(run, COMMAND, "alloy-ready");
         expect(ready.inputs.create).to.match(
-            /^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.5 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/loki:3100\/ready$/,
+            /^docker run --rm --network minimarket-staging-services --entrypoint sh prom\/prometheus:v3\.5\.5 -c '.*wget -q -O \/dev\/null "\$0".*' http:\/\/alloy:12345\/-\/ready$/,
         );
-        for (const name of ["prometheus", "alertmanager", "grafana", "node-exporter", "cadvisor", "postgres-exporter"]) {
+        for (const name of ["prometheus", "alertmanager", "grafana", "loki", "node-exporter", "cadvisor", "postgres-exporter"]) {
             const c = named(run, CONTAINER, name);
             expect((c.inputs.healthcheck as { tests: string[] }).tests[0], name).to.equal("CMD");
             expect(c.inputs.wait, name).to.equal(true);
         }
-        expect(dependenciesOf(run, named(run, CONTAINER, "alloy"))).to.include(`${COMMAND}/loki-ready`);
+        expect(dependenciesOf(run, named(run, CONTAINER, "alloy"))).to.include(`${CONTAINER}/loki`);
     });
 
     it("without a Slack webhook still routes alerts and says notifications are off", () => {

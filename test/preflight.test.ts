@@ -211,6 +211,6 @@ describe("the images a Docker-host stack pulls (stacks/images.ts)", function () 
         const values = Object.fromEntries(Object.entries(offsite.config!).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
         const withOffsite = dockerHostImages(config(values, ["backupOffsiteCredentials"]));
         expect(withOffsite.slice().sort()).to.deep.equal(await declared({ ...offsite, useStackFile: false }));
-        expect(withOffsite).to.include(defaultImages.rclone).and.not.include(defaultImages.standIn);
+        expect(withOffsite).to.include(defaultImages.offsiteSync).and.not.include(defaultImages.standIn);
     });
 });

@@ -173,6 +173,18 @@ describe("docker.Container change classification", () => {
         expect(replaced({ ports: [{ internal: 8080, external: 8080, ip: "127.0.0.1" }] })).to.equal("replace");
     });
 
+    it("replaces on a /dev/shm size or bind-propagation change; an unset shm keeps the daemon's 64 MB", () => {
+        const base = app({ memorySwap: 1024 });
+        expect(readBack(CONTAINER, base).shmSize).to.equal(64);
+        expect(planFromInputs(CONTAINER, base, base).action).to.equal("same");
+        expect(planFromInputs(CONTAINER, { ...base, shmSize: 256 }, { ...base, shmSize: 256 }).action).to.equal("same");
+        expect(planFromInputs(CONTAINER, base, { ...base, shmSize: 256 }).action).to.equal("replace");
+        const root = { type: "bind", source: "/", target: "/host", readOnly: true };
+        const withMount = { ...base, mounts: [{ ...root, bindOptions: { propagation: "rslave" } }] };
+        expect(planFromInputs(CONTAINER, withMount, withMount).action).to.equal("same");
+        expect(planFromInputs(CONTAINER, { ...base, mounts: [root] }, withMount).action).to.equal("replace");
+    });
+
     it("ignores the order of sets and the defaults the provider fills in", () => {
         const base = app({
             memorySwap: 1024,
@@ -204,7 +216,7 @@ describe("docker.Container change classification", () => {
 
     it("fails on a field nobody has classified, and on an unknown type", () => {
         const base = app({ memorySwap: 1024 });
-        expect(() => planFromInputs(CONTAINER, base, { ...base, shmSize: 64 })).to.throw(UnknownFieldError, "shmSize");
+        expect(() => planFromInputs(CONTAINER, base, { ...base, sysctls: { "net.core.somaxconn": "1024" } })).to.throw(UnknownFieldError, "sysctls");
         expect(() => planFromInputs(CONTAINER, base, { ...base, healthcheck: { tests: ["CMD"], nope: 1 } })).to.throw(UnknownFieldError, "healthcheck.nope");
         expect(() => readBack("docker:index/service:Service", {})).to.throw(UnknownTypeError);
     });

@@ -26,6 +26,11 @@ describe("provider facts cover the program", () => {
     const runs: Array<[string, ProgramRun]> = [];
     before(async () => {
         runs.push(["staging", await runProgram({ stack: "staging" })]);
+        // The offsite copy's container is declared only with backup.offsite set.
+        runs.push([
+            "staging with an offsite copy",
+            await runProgram({ stack: "staging", config: { backup: { offsite: { url: "gs://minimarket-backups/staging" } } } }),
+        ]);
         runs.push(["prod", await runProgram({ stack: "prod", ...registryPassword })]);
         runs.push(["prod with Memorystore", await runProgram({ stack: "prod", ...registryPassword, rawConfig: withMemorystore() })]);
         for (const [name, run] of runs) expect(run.error, `${name}: ${run.error?.stack}`).to.equal(undefined);

@@ -4,19 +4,10 @@
 
 import { expect } from "chai";
 import { SecretConsumer, secretCatalog, SecretName, secretNames } from "../facts/secrets";
-import { ProgramRun, Registered, runProgram, StackSettings, unwrap } from "./support/program";
-import { planFromInputs, PlanAction } from "./support/providers";
+import { ProgramRun, runProgram, StackSettings } from "./support/program";
+import { Scope, scopeOf } from "./support/scope";
 import { realImages, withConfig } from "./support/staging";
 
-const SHORT: Record<string, string> = {
-    "docker:index/container:Container": "container",
-    "command:local:Command": "command",
-    "random:index/randomPassword:RandomPassword": "password",
-    "gcp:sql/user:User": "sqlUser",
-};
-const short = (r: Registered) => `${SHORT[r.type] ?? r.type}/${r.name}`;
-
-type Scope = Record<string, PlanAction>;
 const R = "replace" as const;
 const U = "update" as const;
 
@@ -81,29 +72,6 @@ const CONSUMER: Record<string, SecretConsumer> = {
     "container/grafana": "grafana",
     "command/grafana-admin-password": "grafana",
 };
-
-/** What `pulumi up` would do to each resource whose inputs differ, per the provider facts in test/support/providers. */
-function scopeOf(before: ProgramRun, after: ProgramRun): Scope {
-    const key = (r: Registered) => `${r.type}::${r.name}`;
-    const old = new Map(before.resources.map((r) => [key(r), r]));
-    const scope: Scope = {};
-    for (const r of after.resources) {
-        const o = old.get(key(r));
-        if (!o) {
-            scope[short(r)] = "replace";
-            continue;
-        }
-        if (r.type.startsWith("minimarket:") || r.type.startsWith("pulumi:providers:")) continue;
-        // The engine keeps the old value of an ignored field (`ignoreChanges`) before it diffs.
-        const inputs = { ...(unwrap(r.inputs) as Record<string, unknown>) };
-        const oldInputs = unwrap(o.inputs) as Record<string, unknown>;
-        for (const field of r.options.ignoreChanges) inputs[field] = oldInputs[field];
-        const plan = planFromInputs(r.type, oldInputs, inputs);
-        if (plan.action !== "same") scope[short(r)] = plan.action;
-    }
-    for (const r of before.resources) if (!after.resources.some((a) => key(a) === key(r))) scope[short(r)] = "replace";
-    return scope;
-}
 
 const registryPassword = { config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" }, secretKeys: ["registryPassword"] };
 const STACKS: Array<{ name: string; settings: StackSettings; table: Record<SecretName, Scope> }> = [

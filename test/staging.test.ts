@@ -180,6 +180,62 @@ describe("staging stack on one Docker host", () => {
         expect(named(runs.real, VOLUME, "redis-data").options.retainOnDelete).to.equal(true);
     });
 
+    it("probes each data service with exactly this command and these timings, and waits for it", async () => {
+        // Written out here, not read from the product: a changed probe or timing must change this test.
+        const expected: Record<string, { healthcheck: Record<string, unknown>; waitTimeout: number }> = {
+            // Over TCP: the image's temporary init server listens on its socket only (test/dataServices.test.ts).
+            postgres: {
+                healthcheck: {
+                    tests: ["CMD", "pg_isready", "-U", "postgres", "-d", "inventario_retail", "-h", "127.0.0.1"],
+                    interval: "10s",
+                    timeout: "5s",
+                    retries: 5,
+                    startPeriod: "1m0s",
+                    startInterval: "1s",
+                },
+                waitTimeout: 115,
+            },
+            // PONG only: a Redis loading its AOF answers LOADING; the password never on the command line.
+            redis: {
+                healthcheck: {
+                    tests: ["CMD-SHELL", 'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p 6379 ping | grep -q PONG'],
+                    interval: "10s",
+                    timeout: "5s",
+                    retries: 5,
+                    startPeriod: "30s",
+                    startInterval: "1s",
+                },
+                waitTimeout: 85,
+            },
+            // Its metrics written (the loop has started) and the database reachable with its settings.
+            backup: {
+                healthcheck: {
+                    tests: ["CMD-SHELL", 'test -f /metrics/minimarket_backup.prom && pg_isready -q -h "$PGHOST" -p "$PGPORT" -d "$PGDATABASE"'],
+                    interval: "15s",
+                    timeout: "5s",
+                    retries: 5,
+                    startPeriod: "20s",
+                    startInterval: "1s",
+                },
+                waitTimeout: 100,
+            },
+        };
+        for (const [name, want] of Object.entries(expected)) {
+            const c = named(runs.real, CONTAINER, name);
+            expect(unwrap(c.inputs.healthcheck), name).to.deep.equal(want.healthcheck);
+            expect({ wait: c.inputs.wait, waitTimeout: c.inputs.waitTimeout }, name).to.deep.equal({ wait: true, waitTimeout: want.waitTimeout });
+        }
+        expect(containerEnv(named(runs.real, CONTAINER, "backup"))).to.deep.include({ PGHOST: "postgres", PGPORT: "5432", PGDATABASE: "inventario_retail" });
+        // Prod runs the same Redis container (without Memorystore).
+        const prod = await runProgram({
+            stack: "prod",
+            config: { registryPassword: "eyJ0eXBlIjoic2VydmljZV9hY2NvdW50In0=" },
+            secretKeys: ["registryPassword"],
+        });
+        expect(prod.error, prod.error?.stack).to.equal(undefined);
+        expect(unwrap(named(prod, CONTAINER, "redis").inputs.healthcheck)).to.deep.equal(expected.redis.healthcheck);
+    });
+
     it("gives every container a restart policy, a memory limit and rotated logs; a readable fixed name to all but the apps", () => {
         const apps = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"];
         for (const c of byType(runs.real, CONTAINER)) {

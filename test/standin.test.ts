@@ -29,7 +29,7 @@ for (const [service, metrics] of Object.entries(expectedMetrics)) {
             await waitFor(
                 "the stand-in to answer",
                 async () => ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined),
-                15_000,
+                60_000,
                 200,
             );
         });
@@ -55,7 +55,7 @@ for (const [service, metrics] of Object.entries(expectedMetrics)) {
 
         it("logs JSON lines with level and message", async () => {
             await fetch(`${base}/nothing-here`);
-            await waitFor("a request log line", () => (procs.logOf("standin").includes('"path": "/nothing-here"') ? true : undefined), 5_000, 100);
+            await waitFor("a request log line", () => (procs.logOf("standin").includes('"path": "/nothing-here"') ? true : undefined), 60_000, 100);
             const lines = procs
                 .logOf("standin")
                 .trim()

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PostgresEndpoint } from "../data/connections";
 import { BACKUP_ROLE } from "../../renderers/data/backupRoleSql";
+import { POSTGRES_SHM_MB } from "../../renderers/data/postgresServer";
 import { conventionalArgs, envList, onNetwork, replaceInPlace } from "../docker/container";
 import { DockerPlatform } from "../docker/platform";
 import { UpstreamService } from "../docker/upstreamService";
@@ -46,8 +47,6 @@ const METRICS_MOUNT = "/metrics";
  */
 export const TEXTFILE_HOST_DIR = "/var/lib/minimarket/textfile";
 export const NODE_EXPORTER_TEXTFILE_FLAG = `--collector.textfile.directory=/host${TEXTFILE_HOST_DIR}`;
-/** The optional copy to a bucket runs rclone's official image. */
-export const OFFSITE_IMAGE = defaultImages.rclone;
 
 const SCRIPT_FILES = ["minimarket-backup.sh", "lib-sql.sh", "metrics.sh", "restore-drill.sh", "schedule.sh", "offsite-sync.sh"];
 
@@ -161,6 +160,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 volumes: { [BACKUP_MOUNT]: "pg-backups" },
                 mounts: [metricsMount],
                 onDataNetwork: true,
+                // The restore drill runs a PostgreSQL server in this container.
+                shmSizeMb: POSTGRES_SHM_MB,
                 // Deploys fail if the container cannot reach PostgreSQL or write its metrics.
                 healthcheck: ["CMD-SHELL", `test -f ${METRICS_MOUNT}/minimarket_backup.prom && pg_isready -q -h "$PGHOST" -p "$PGPORT" -d "$PGDATABASE"`],
                 dependsOn: args.dependsOn,
@@ -182,7 +183,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 `${name}-offsite`,
                 {
                     ...conventionalArgs({ environment: platform.environment, service: "backup-offsite", role: "data", memoryMb: 256 }),
-                    image: platform.image(OFFSITE_IMAGE).imageId,
+                    image: platform.image(defaultImages.offsiteSync).imageId,
                     entrypoints: ["sh", `${SCRIPT_DIR}/offsite-sync.sh`],
                     envs: pulumi.secret(env.apply((e) => envList({ ...common, ...e.plain, ...e.secret }))),
                     uploads: [{ file: `${SCRIPT_DIR}/offsite-sync.sh`, content: files[`${SCRIPT_DIR}/offsite-sync.sh`], permissions: "0644" }],

@@ -7,7 +7,7 @@ import { DockerPlatform } from "../docker/platform";
 import { shellCommand } from "../../renderers/shell";
 import { DATABASE, ENDPOINTS, LABELS, ROLES, VOLUMES, volumeName } from "../../facts/endpoints";
 import { PostgresConnection } from "./connections";
-import { postgresCommand, postgresEnv, rolesSql, ROLES_PSQL, SUPERUSER } from "../../renderers/data/postgresServer";
+import { POSTGRES_SHM_MB, postgresCommand, postgresEnv, postgresHealthcheck, rolesSql, ROLES_PSQL } from "../../renderers/data/postgresServer";
 
 export interface PostgresContainerArgs {
     platform: DockerPlatform;
@@ -58,8 +58,10 @@ export class PostgresContainer extends pulumi.ComponentResource {
                 // Only read when the volume is initialised; rolesReady keeps the password current.
                 envs: pulumi.secret(args.adminPassword.apply((adminPassword) => envList(postgresEnv(adminPassword)))),
                 volumes: [{ volumeName: this.volume.name, containerPath: "/var/lib/postgresql/data" }],
+                // terraform-provider-docker v4.5.0 `shm_size` (MB; resource_docker_container.go:863).
+                shmSize: POSTGRES_SHM_MB,
                 networksAdvanced: [onNetwork(platform.dataNetwork, ENDPOINTS.postgres.host)],
-                ...healthGate(["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"], PROBE_TIMING.postgres),
+                ...healthGate(postgresHealthcheck(), PROBE_TIMING.postgres),
             },
             platform.childOpts(this, { ...replaceInPlace, dependsOn: [this.volume] }),
         );

@@ -11,6 +11,13 @@ export interface HostMount {
     hostPath: string;
     containerPath: string;
     readOnly: boolean;
+    /**
+     * Bind propagation: with `rslave`, file systems the host mounts or unmounts under hostPath later
+     * show up (or go) in the container too. Such a mount goes in the provider's `mounts` block, the
+     * one that carries `bind_options.propagation` (terraform-provider-docker v4.5.0
+     * resource_docker_container.go:328-370); `volumes` cannot.
+     */
+    propagation?: "rslave";
 }
 
 export interface UpstreamServiceArgs {
@@ -38,6 +45,8 @@ export interface UpstreamServiceArgs {
     pidMode?: string;
     devices?: string[];
     user?: string;
+    /** Size of /dev/shm in MB; Docker's default (64) when unset. */
+    shmSizeMb?: number;
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -74,6 +83,10 @@ export class UpstreamService extends pulumi.ComponentResource {
               )
             : undefined;
 
+        const propagated = (args.mounts ?? [])
+            .filter((m) => m.propagation)
+            .map((m) => ({ type: "bind", source: m.hostPath, target: m.containerPath, readOnly: m.readOnly, bindOptions: { propagation: m.propagation } }));
+
         this.container = new docker.Container(
             name,
             {
@@ -82,7 +95,13 @@ export class UpstreamService extends pulumi.ComponentResource {
                 command: args.command,
                 envs,
                 uploads,
-                volumes: [...volumeMounts, ...(args.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly }))],
+                volumes: [
+                    ...volumeMounts,
+                    ...(args.mounts ?? [])
+                        .filter((m) => !m.propagation)
+                        .map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: m.readOnly })),
+                ],
+                mounts: propagated.length ? propagated : undefined,
                 networksAdvanced: [
                     onNetwork(platform.serviceNetwork, args.service),
                     ...(args.onDataNetwork ? [onNetwork(platform.dataNetwork, args.service)] : []),
@@ -92,6 +111,7 @@ export class UpstreamService extends pulumi.ComponentResource {
                 privileged: args.privileged,
                 pidMode: args.pidMode,
                 user: args.user,
+                shmSize: args.shmSizeMb,
                 devices: args.devices?.map((d) => ({ hostPath: d, containerPath: d })),
             },
             platform.childOpts(this, { ...replaceInPlace, dependsOn: [...(volumeMounts.length ? this.volumes : []), ...(args.dependsOn ?? [])] }),
@@ -100,9 +120,9 @@ export class UpstreamService extends pulumi.ComponentResource {
     }
 }
 
-/** `wget` probe of a URL, for images (busybox-based) that ship it. */
-export function httpProbe(url: string): string[] {
-    return ["CMD", "wget", "-q", "-O", "/dev/null", url];
+/** `wget` probe of a URL, for images (busybox-based) that ship it; `wget` names it where it is not on PATH. */
+export function httpProbe(url: string, wget = "wget"): string[] {
+    return ["CMD", wget, "-q", "-O", "/dev/null", url];
 }
 
 /**

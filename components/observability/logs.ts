@@ -13,12 +13,17 @@ export interface LokiArgs {
 }
 
 /**
- * Loki, single binary, filesystem storage on a kept volume. Its image is distroless (no shell to
- * probe with), so a readiness gate waits for /ready from outside before the deploy goes on.
+ * The image is built FROM gcr.io/distroless/static:debug, which carries busybox in /busybox
+ * (grafana/loki cmd/loki/Dockerfile at v3.5.12: `SHELL [ "/busybox/sh", "-c" ]`), so it probes
+ * itself by that path, whatever PATH the image sets.
+ */
+export const LOKI_WGET = "/busybox/wget";
+
+/**
+ * Loki, single binary, filesystem storage on a kept volume. The deploy waits until its /ready
+ * answers (a health probe of its own, like the other observability containers).
  */
 export class Loki extends UpstreamService {
-    readonly ready: command.local.Command;
-
     constructor(name: string, args: LokiArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
             "minimarket:observability:Loki",
@@ -32,13 +37,9 @@ export class Loki extends UpstreamService {
                 command: [`-config.file=${LOKI_CONFIG_PATH}`],
                 files: args.files,
                 volumes: { [LOKI_DATA_DIR]: VOLUMES.loki },
+                healthcheck: httpProbe(`http://127.0.0.1:${ENDPOINTS.loki.port}/ready`, LOKI_WGET),
             },
             opts,
-        );
-        this.ready = readinessGate(
-            `${name}-ready`,
-            { platform: args.platform, url: `${httpUrl(ENDPOINTS.loki)}/ready`, probeImage: defaultImages.prometheus, container: this.container },
-            this,
         );
     }
 }

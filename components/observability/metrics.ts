@@ -69,7 +69,15 @@ export class Alertmanager extends UpstreamService {
     }
 }
 
-/** Host metrics: filesystems, CPU, memory of the Docker host itself, read through /host. */
+/**
+ * Host metrics: filesystems, CPU, memory of the Docker host itself, read through /host. As its
+ * upstream runs it in a container (prometheus/node_exporter README.md at v1.12.1, "Docker"): the
+ * host's / read-only with `rslave` propagation, so a disk mounted after the container started is
+ * seen too and an unmounted one is not held, and the host's PID namespace. Not the host's
+ * network: it stays on the service network, where Prometheus scrapes `node-exporter:9100` and
+ * nothing else can, and no dashboard or alert reads the host's interface counters
+ * (node_network_*), the one thing the container's own network would get wrong (docs/images.md).
+ */
 export class NodeExporter extends UpstreamService {
     constructor(name: string, args: { platform: DockerPlatform }, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -83,7 +91,7 @@ export class NodeExporter extends UpstreamService {
                 memoryMb: 128,
                 // Backup and drill metrics arrive as textfile-collector files on the host.
                 command: ["--path.rootfs=/host", NODE_EXPORTER_TEXTFILE_FLAG],
-                mounts: [{ hostPath: "/", containerPath: "/host", readOnly: true }],
+                mounts: [{ hostPath: "/", containerPath: "/host", readOnly: true, propagation: "rslave" }],
                 pidMode: "host",
                 healthcheck: httpProbe("http://127.0.0.1:9100/metrics"),
             },

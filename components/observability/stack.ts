@@ -89,11 +89,11 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 rootUrl: args.grafana.rootUrl,
                 timezone,
                 publish: args.grafana.ip === undefined ? undefined : { port: args.grafana.port, ip: args.grafana.ip },
-                dependsOn: [this.prometheus.container, this.loki.ready],
+                dependsOn: [this.prometheus.container, this.loki.container],
             },
             child,
         );
-        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.ready] }, child);
+        new Alloy("alloy", { platform, files: filesOf(publicFiles, "alloy"), dependsOn: [this.loki.container] }, child);
 
         this.registerOutputs({ notificationsEnabled: this.notificationsEnabled });
     }

@@ -20,6 +20,17 @@ export const POSTGRES_HOST_AUTH_METHOD = "scram-sha-256";
  */
 export const POSTGRES_SETTINGS: Readonly<Record<string, string>> = { password_encryption: "scram-sha-256" };
 
+/**
+ * Size of /dev/shm, in MB, of every container that runs a PostgreSQL server: the database and the
+ * backup container (its restore drill starts a server of its own). PostgreSQL keeps its dynamic
+ * shared memory there (parallel queries, large sorts, pg_restore's parallel index builds); Docker's
+ * default of 64 MB fails them with "could not resize shared memory segment ... No space left on
+ * device". The image's documentation asks for more (docker-library/docs postgres/content.md at
+ * c4a9ba41: "You will want to pass `--shm-size=256MB`"). The pages count toward the container's
+ * memory limit only while used.
+ */
+export const POSTGRES_SHM_MB = 256;
+
 /** The container command; the image's entrypoint passes the same arguments to its init-time server. */
 export function postgresCommand(settings: Readonly<Record<string, string>> = POSTGRES_SETTINGS): string[] {
     return ["postgres", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])];
@@ -57,6 +68,17 @@ export function rolesSql(p: DatabasePasswords): string {
             { name: ROLES.monitor, password: p.monitor, memberOf: ["pg_monitor"] },
         ]) + backupRoleSql(DATABASE, p.backup)
     );
+}
+
+/**
+ * The container's health probe: pg_isready over TCP to 127.0.0.1, the real server's address
+ * (the image's postgresql.conf says listen_addresses = '*'). On an empty volume the image's
+ * entrypoint first runs a temporary server with listen_addresses='' (socket only:
+ * docker-library/postgres 17/bookworm/docker-entrypoint.sh docker_temp_server_start) to create the
+ * database and run init scripts, then stops it; a probe over the socket would call that one healthy.
+ */
+export function postgresHealthcheck(): string[] {
+    return ["CMD", "pg_isready", "-U", SUPERUSER, "-d", DATABASE, "-h", "127.0.0.1"];
 }
 
 /**

@@ -111,23 +111,52 @@ export interface GrafanaEnvInput {
     timezone?: string;
 }
 
+/**
+ * Everything in Grafana 12 that reaches out to grafana.com (or elsewhere) on its own, turned off:
+ * the dashboards use only the core Prometheus, Loki and Alertmanager datasources, and nothing of
+ * the stack may change behind a pinned image. Keys and defaults read in grafana/grafana
+ * pkg/setting/setting_plugins.go readPluginSettings and pkg/setting/setting.go (analytics) of the
+ * stored main snapshot 0a8a924c (after the 12.4 branch; the v12.4.16 tag could not be brought here,
+ * docs/images.md); `GF_<SECTION>_<KEY>` overrides `[section] key`.
+ */
+export const GRAFANA_OFFLINE_ENV: Readonly<Record<string, string>> = {
+    // [plugins] preinstall_disabled (default false): otherwise every start installs the default
+    // "preinstall" apps and datasources from grafana.com, in the background.
+    GF_PLUGINS_PREINSTALL_DISABLED: "true",
+    // [plugins] preinstall_auto_update (default true): and updates them to their newest version.
+    // Read only while preinstall is enabled; kept off for whoever turns that back on.
+    GF_PLUGINS_PREINSTALL_AUTO_UPDATE: "false",
+    // [plugins] public_key_retrieval_disabled (default false): the plugin-signing key is fetched
+    // from grafana.com every 10 days; the key bundled with the binary is used instead.
+    GF_PLUGINS_PUBLIC_KEY_RETRIEVAL_DISABLED: "true",
+    // [plugins] plugin_admin_enabled (default true): the catalog UI browses and installs from grafana.com.
+    GF_PLUGINS_PLUGIN_ADMIN_ENABLED: "false",
+    // [analytics] reporting_enabled: usage counters to stats.grafana.org every 24 h.
+    GF_ANALYTICS_REPORTING_ENABLED: "false",
+    // [analytics] check_for_updates / check_for_plugin_updates: version checks against grafana.com.
+    GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+    GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
+    // [analytics] feedback_links_enabled: links to Grafana's feedback forms.
+    GF_ANALYTICS_FEEDBACK_LINKS_ENABLED: "false",
+    // [news] news_feed_enabled: the news panel fetches grafana.com's RSS feed.
+    GF_NEWS_NEWS_FEED_ENABLED: "false",
+    // [security] disable_gravatar: profile pictures from gravatar.com, keyed by the user's email hash.
+    GF_SECURITY_DISABLE_GRAVATAR: "true",
+    // [snapshots] external_enabled: "publish to snapshots.raintank.io" would upload dashboard data.
+    GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
+};
+
 /** Non-secret environment; add GRAFANA_SECRET_ENV_VARS as secrets next to it. */
 export function grafanaEnv(input: GrafanaEnvInput = {}): Record<string, string> {
     const env: Record<string, string> = {
         GF_PATHS_PROVISIONING: PROVISIONING_DIR,
         GF_SECURITY_ADMIN_USER: input.adminUser ?? "admin",
-        GF_SECURITY_DISABLE_GRAVATAR: "true",
         GF_SECURITY_COOKIE_SAMESITE: "lax",
         GF_AUTH_ANONYMOUS_ENABLED: "false",
         GF_AUTH_BASIC_ENABLED: "true",
         GF_USERS_ALLOW_SIGN_UP: "false",
         GF_USERS_ALLOW_ORG_CREATE: "false",
-        GF_ANALYTICS_REPORTING_ENABLED: "false",
-        GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-        GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
-        GF_ANALYTICS_FEEDBACK_LINKS_ENABLED: "false",
-        GF_NEWS_NEWS_FEED_ENABLED: "false",
-        GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
+        ...GRAFANA_OFFLINE_ENV,
         GF_DATE_FORMATS_DEFAULT_TIMEZONE: input.timezone ?? DEFAULT_TIMEZONE,
         GF_LOG_MODE: "console",
     };

@@ -113,10 +113,16 @@ describe("backups against real PostgreSQL", function () {
     });
 
     it("the manifest counts the dump's own snapshot, not rows written while pg_dump runs", async () => {
-        // pg_dump starts 3s after the snapshot is taken and counted; rows arrive in between.
+        // pg_dump starts only once rows have arrived after the snapshot was taken and counted (a go
+        // file, not a fixed delay a busy machine could outrun; bounded in case the test never says go).
         const slow = path.join(dir, "slow-bin");
+        const go = path.join(dir, "pg_dump-may-start");
         fs.mkdirSync(slow);
-        fs.writeFileSync(path.join(slow, "pg_dump"), `#!/bin/sh\nsleep 3\nexec ${PG_BIN}/pg_dump "$@"\n`, { mode: 0o755 });
+        fs.writeFileSync(
+            path.join(slow, "pg_dump"),
+            `#!/bin/sh\ni=0; while [ ! -e ${go} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\nexec ${PG_BIN}/pg_dump "$@"\n`,
+            { mode: 0o755 },
+        );
         const env = { PATH: `${slow}:${PG_BIN}:${process.env.PATH}`, ...backupEnv() };
         const before = Number(pg.sql("SELECT count(*) FROM blobs;"));
         const child = spawn(BACKUP_SCRIPT, ["backup"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -133,6 +139,7 @@ describe("backups against real PostgreSQL", function () {
             50,
         );
         pg.sql("INSERT INTO blobs SELECT g, '\\x01' FROM generate_series(100001, 100500) g;");
+        fs.writeFileSync(go, "");
         expect(await exited, stderr).to.equal(0);
         const id = latest();
         expect(fs.readFileSync(manifestOf(id), "utf8")).to.include(`table\tpublic.blobs\t${before}\n`);
@@ -239,7 +246,7 @@ describe("backups against real PostgreSQL", function () {
         await waitFor(
             () => `pg_dump ${dumpPid} still running after the loop stopped`,
             () => (alive(dumpPid) ? undefined : true),
-            5_000,
+            60_000,
             50,
         );
         expect(latest(), "a cut-short dump is never listed").to.equal("");

@@ -75,6 +75,40 @@ describe("PostgresBackup component", () => {
         expect(labels).to.include({ "com.minimarket.service": "backup", "com.minimarket.role": "data" });
     });
 
+    it("gives the loop each setting under its own variable (every value distinct, so a crossed wire shows)", async () => {
+        const run = await declare(
+            settings({
+                intervalHours: 4,
+                startTime: "01:15",
+                keepDaily: 9,
+                keepWeekly: 5,
+                drillIntervalHours: 48,
+                drillStartTime: "05:45",
+                requireMigrationVersion: false,
+            }),
+        );
+        expect(run.error, run.error?.stack).to.equal(undefined);
+        expect(containerEnv(named(run, "minimarket-staging-backup"))).to.deep.equal({
+            PGHOST: "postgres",
+            PGPORT: "5432",
+            PGDATABASE: "inventario_retail",
+            PGUSER: "minimarket_backup",
+            PGPASSWORD: PASSWORD,
+            PGAPPNAME: "minimarket-backup",
+            PGCONNECT_TIMEOUT: "10",
+            BACKUP_DIR: "/backups",
+            METRICS_DIR: "/metrics",
+            BACKUP_START_TIME: "01:15",
+            BACKUP_INTERVAL_SECONDS: "14400",
+            BACKUP_KEEP_DAILY: "9",
+            BACKUP_KEEP_WEEKLY: "5",
+            DRILL_START_TIME: "05:45",
+            DRILL_INTERVAL_SECONDS: "172800",
+            DRILL_REQUIRE_MIGRATION_VERSION: "0",
+            DRILL_TMPDIR: "/backups/.drill",
+        });
+    });
+
     it("delivers the scripts as files, byte for byte, with no credential in them", async () => {
         const run = await declare(settings());
         const uploads = unwrap(named(run, "minimarket-staging-backup").inputs.uploads) as Array<{ file: string; content: string }>;

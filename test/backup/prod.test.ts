@@ -9,7 +9,8 @@ import * as gcp from "@pulumi/gcp";
 import { cloudSqlBackupRetention } from "../../components/backup/cloudSqlRetention";
 import { DataDiskSnapshots } from "../../components/backup/diskSnapshots";
 import { underMocks } from "../support/program";
-import { makeTempDir } from "../support/processes";
+import { makeTempDir, requireBinaries } from "../support/processes";
+import { actionsOn, FAKE_DOCKER_PY, hostContainers, runningApps, writeHost } from "../support/fakeDocker";
 
 describe("DataDiskSnapshots", () => {
     it("a daily schedule with retention by config, attached to the data disk, kept when the disk goes", async () => {
@@ -42,8 +43,14 @@ describe("DataDiskSnapshots", () => {
 describe("gcp-pitr-restore.sh (fake gcloud and docker)", () => {
     const script = path.join(__dirname, "..", "..", "scripts", "gcp-pitr-restore.sh");
     let dir: string;
+    let host: string;
+    let python3: string;
+    before(function () {
+        python3 = requireBinaries(this, ["python3"]).python3;
+    });
     beforeEach(() => {
         dir = makeTempDir("pitr");
+        host = path.join(dir, "host.json");
         const fake = (name: string, body: string) =>
             fs.writeFileSync(path.join(dir, name), `#!/bin/bash\necho "${name} $*" >> "${dir}/calls"\n${body}\n`, { mode: 0o755 });
         fake(
@@ -53,7 +60,9 @@ describe("gcp-pitr-restore.sh (fake gcloud and docker)", () => {
   *"instances describe "*) echo 10.77.0.9 ;;
 esac`,
         );
-        fake("docker", `case "$1" in ps) echo app-1; echo app-2 ;; esac`);
+        // ps and restart act on a host's table of containers: the filters decide what is restarted.
+        writeHost(host, hostContainers("prod", "staging"));
+        fake("docker", `exec "${python3}" "${FAKE_DOCKER_PY}" "${host}" "$@"`);
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -82,10 +91,24 @@ esac`,
             "gcloud dns record-sets update postgres.prod.minimarket.internal. --project mm-prod-4711 --zone minimarket-prod-internal --type A --ttl 60 --rrdatas 10.77.0.9",
         );
         const clone = r.calls.findIndex((c) => c.startsWith("gcloud sql instances clone minimarket-prod-postgres pg-restored "));
-        const restart = r.calls.indexOf("docker restart app-1 app-2");
+        const restart = r.calls.findIndex((c) => c.startsWith("docker restart "));
         expect(clone).to.be.at.least(0);
         expect(dns).to.be.greaterThan(clone);
         expect(restart).to.be.greaterThan(dns);
+    });
+
+    it("--restart-apps restarts this stack's running app containers, and nothing else", () => {
+        const r = run(["--project", "mm-prod-4711", "--time", time, "--target", "pg-restored", "--switch-dns", "--restart-apps"]);
+        expect(r.status, r.stderr).to.equal(0);
+        const apps = runningApps(hostContainers("prod", "staging"), "prod");
+        expect(apps, "the host has four running prod apps").to.have.length(4);
+        const acted = actionsOn(host);
+        expect(
+            acted.every(([verb]) => verb === "restart"),
+            JSON.stringify(acted),
+        ).to.equal(true);
+        // Not the data, observability or proxy containers, not a release step, not staging's apps.
+        expect(acted.map(([, id]) => id).sort()).to.deep.equal(apps);
     });
 
     it("--dry-run only reads", () => {

@@ -5,21 +5,23 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { makeTempDir } from "../support/processes";
+import { makeTempDir, requireBinaries } from "../support/processes";
+import { actionsOn, FAKE_DOCKER_PY, hostContainers, runningApps, writeHost } from "../support/fakeDocker";
 
 const ROOT = path.join(__dirname, "..", "..");
 const RESTORE = path.join(ROOT, "scripts", "restore-staging.sh");
 const BACKUP = path.join(ROOT, "scripts", "backup-staging.sh");
 const ID = "20260301T030000Z";
 
-// verify: prints the ID (or fails, FAKE_VERIFY_RC); ps: two app containers; cp: tar streams;
-// the restore itself exits FAKE_RESTORE_RC.
+// verify: prints the ID (or fails, FAKE_VERIFY_RC); ps, stop, start: a host's table of containers
+// (test/support/fakeDocker.py), so the filters decide what is stopped; cp: tar streams; the restore
+// itself exits FAKE_RESTORE_RC.
 const FAKE_DOCKER = `#!/bin/bash
 echo "$*" >> "$FAKE_LOG"
+case "$1" in ps|stop|start) exec "$FAKE_PYTHON" "$FAKE_DOCKER_PY" "$FAKE_HOST" "$@" ;; esac
 case "$1 $2" in
     "exec minimarket-staging-backup")
         case "$*" in *" verify "*) [ "\${FAKE_VERIFY_RC:-0}" = 0 ] || { echo "backup is NOT usable" >&2; exit 1; }; echo ${ID} ;; esac ;;
-    "ps -q") echo app-1; echo app-2 ;;
     "cp minimarket-staging-backup:"*) echo "tar-bytes" ;;
     "cp -") cat >/dev/null ;;
 esac
@@ -30,10 +32,20 @@ exit 0
 describe("restore-staging.sh (fake docker)", () => {
     let dir: string;
     let logFile: string;
+    let host: string;
+    let python3: string;
+    // The staging apps as `docker ps -q` prints them: what the live restore must stop and start.
+    const apps = runningApps(hostContainers("staging", "prod"), "staging");
+    const shown = apps.map((id) => id.slice(0, 12)).join(" ");
+    before(function () {
+        python3 = requireBinaries(this, ["python3"]).python3;
+    });
     beforeEach(() => {
         dir = makeTempDir("restore-staging");
         fs.writeFileSync(path.join(dir, "docker"), FAKE_DOCKER, { mode: 0o755 });
         logFile = path.join(dir, "calls.log");
+        host = path.join(dir, "host.json");
+        writeHost(host, hostContainers("staging", "prod"));
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -41,7 +53,7 @@ describe("restore-staging.sh (fake docker)", () => {
         const r = spawnSync("bash", [script, ...args], {
             encoding: "utf8",
             // The entry point (scripts/stack.sh) hands the scripts the stack's environment label.
-            env: { PATH: `${dir}:${process.env.PATH}`, FAKE_LOG: logFile, MINIMARKET_ENVIRONMENT: "staging", ...env },
+            env: { PATH: `${dir}:${process.env.PATH}`, FAKE_LOG: logFile, FAKE_PYTHON: python3, FAKE_DOCKER_PY, FAKE_HOST: host, MINIMARKET_ENVIRONMENT: "staging", ...env },
             timeout: 30_000,
         });
         const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n") : [];
@@ -78,18 +90,20 @@ describe("restore-staging.sh (fake docker)", () => {
         expect(r.status, r.stderr).to.equal(0);
         expect(r.calls[0]).to.match(new RegExp(`verify ${ID}$`));
         expect(r.calls).to.include("ps -q --filter label=com.minimarket.environment=staging --filter label=com.minimarket.role=app");
-        const stop = indexOf(r.calls, /^stop app-1 app-2$/);
+        const stop = r.calls.indexOf(`stop ${shown}`);
         const restore = indexOf(r.calls, /restore-db\.sh .*--into live --confirm inventario_retail$/);
-        const start = indexOf(r.calls, /^start app-1 app-2$/);
+        const start = r.calls.indexOf(`start ${shown}`);
         expect(stop).to.be.greaterThan(0);
         expect(restore).to.be.greaterThan(stop);
         expect(start).to.be.greaterThan(restore);
+        // Staging's running apps only: not its database, backup or observability, not prod's apps.
+        expect(actionsOn(host)).to.deep.equal([...apps.map((id) => ["stop", id]), ...apps.map((id) => ["start", id])]);
     });
 
     it("a failed restore still starts the apps, and fails", () => {
         const r = run(RESTORE, ["--into", "live", "--confirm", "inventario_retail"], { FAKE_RESTORE_RC: "1" });
         expect(r.status).to.not.equal(0);
-        expect(indexOf(r.calls, /^start app-1 app-2$/)).to.be.greaterThan(indexOf(r.calls, /^exec .*restore-db\.sh/));
+        expect(r.calls.indexOf(`start ${shown}`)).to.be.greaterThan(indexOf(r.calls, /^exec .*restore-db\.sh/));
     });
 
     it("a backup that fails verification stops nothing and restores nothing", () => {

@@ -8,6 +8,8 @@
 # FAKE_ENGINE ("<version> <api>" of `docker version`).
 import json, os, sys, time
 
+import fakeDocker  # copied beside this file (test/ci/fakes.ts)
+
 STATE = os.environ["FAKE_STATE"]
 tool = os.path.basename(sys.argv[0])
 args = sys.argv[1:]
@@ -46,6 +48,22 @@ def fail(msg, code=1):
 def secret(name, rotation):
     # Characters that break naive quoting, and unique per value, so any leak is found.
     return "%s-v%d-&?!)'\"$x-%s" % (name, rotation, env.get("FAKE_SECRET_SALT", "s4lt"))
+
+
+def dashboard_answers():
+    """Statuses the fake dashboard answered (test/ci/fakeDashboard.py logs them)."""
+    log = env.get("FAKE_DASHBOARD_LOG")
+    if not log or not os.path.exists(log):
+        return []
+    with open(log) as f:
+        return f.read().split()
+
+
+def wait_until(condition, seconds=60):
+    """Bounded: if it never holds, the test's own assertions report what is missing."""
+    deadline = time.time() + seconds
+    while not condition() and time.time() < deadline:
+        time.sleep(0.02)
 
 
 def opt(name):
@@ -102,12 +120,17 @@ def pulumi(s):
             st["rows"], st["keys"] = [], {}
         if st.get("services", {}) != st.get("appliedServices", {}) and not env.get("FAKE_BUMP_KEEPS"):
             replaced.add("dashboard")
+            # The replacement lasts until the request loop has reached the dashboard during it (a
+            # dropped request, or 10 answered), not a fixed time.
+            served = lambda status: dashboard_answers().count(status)
             if env.get("FAKE_BUMP_DROPS"):
+                dropped = served("502")
                 open(env["FAKE_BUMP_DROPS"], "w").close()
-                time.sleep(1)
+                wait_until(lambda: served("502") >= dropped + 1)
                 os.remove(env["FAKE_BUMP_DROPS"])
             else:
-                time.sleep(0.5)
+                before = served("200")
+                wait_until(lambda: served("200") >= before + 10)
         st["appliedServices"] = dict(st.get("services", {}))
         st["previous"] = dict(st["applied"])
         st["applied"] = dict(st["rotations"])
@@ -152,19 +175,18 @@ def docker(s):
     elif verb == "image" and args[1] == "ls":
         pass
     elif verb == "ps":
-        filters = dict(args[i + 1].split("=", 2)[1:] for i, a in enumerate(args) if a == "--filter")
-        label = filters["com.minimarket.environment"]
-        st = stacks.get(label, {"containers": {}})
-        fmt = opt("--format")
-        for c, cid in sorted(st["containers"].items()):
-            if filters.get("com.minimarket.service", c) != c:
-                continue
-            if fmt == "{{.ID}}":
-                print(cid)
-            elif fmt.startswith('{{.Label "com.minimarket.service"}}'):
-                print("%s %s" % (c, cid))
-            else:
-                print("minimarket-%s-%s %s" % (label, c, cid))
+        # Every stack's containers on the one host, with the program's labels; the shared model
+        # (test/support/fakeDocker.py) applies the filters, so a script asking for the wrong ones gets them.
+        host = {"containers": [
+            {"id": cid + "0" * 52, "name": "minimarket-%s-%s" % (name, c), "running": True,
+             "labels": {"com.minimarket.environment": name, "com.minimarket.service": c,
+                        "com.minimarket.role": "app" if c in APPS else "data" if c in ("postgres", "redis") else "observability"}}
+            for name, st in sorted(stacks.items()) for c, cid in sorted(st["containers"].items())]}
+        try:
+            for line in fakeDocker.ps(host, args[1:]):
+                print(line)
+        except fakeDocker.Refused as e:
+            fail(str(e), e.code)
     elif verb == "exec":
         name = [a for a in args[1:] if a.startswith("minimarket-")][0]
         stack = name[len("minimarket-"):].rsplit("-", 1)[0]

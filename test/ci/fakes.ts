@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { missingMessage, unavailable, which } from "../support/tools";
 import { JobResult, runJob } from "./workflowRunner";
+import { FAKE_DOCKER_PY } from "../support/fakeDocker";
 
 export interface Call {
     tool: "pulumi" | "docker" | "npm" | "ssh";
@@ -36,6 +37,8 @@ export class CiSandbox {
         for (const d of [this.bin, this.home, this.runnerTemp]) fs.mkdirSync(d, { recursive: true });
         const source = fs.readFileSync(path.join(__dirname, "fakeCli.py"), "utf8");
         for (const tool of ["pulumi", "docker", "npm", "ssh"]) fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
+        // The host's `docker ps` filters, which fakeCli.py imports from its own directory.
+        fs.copyFileSync(FAKE_DOCKER_PY, path.join(this.bin, "fakeDocker.py"));
     }
 
     run(workflow: string, job: string, knobs: Record<string, string> = {}, secrets: Record<string, string> = {}, vars: Record<string, string> = {}): JobResult {

@@ -24,14 +24,15 @@ describe("integration workflow, dry run of its steps with fake CLIs", function (
         const port = await freePort();
         dashboard = { url: `http://127.0.0.1:${port}/`, dropFlag: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ci-dashboard-")), "dropping") };
         procs.start("dashboard", python, [path.join(__dirname, "fakeDashboard.py"), String(port), dashboard.dropFlag]);
-        await waitFor("the fake dashboard", async () => ((await fetch(dashboard.url)).ok ? true : undefined), 10_000, 100);
+        await waitFor("the fake dashboard", async () => ((await fetch(dashboard.url)).ok ? true : undefined), 60_000, 100);
     });
     after(async () => {
         await procs.stopAll();
         if (dashboard.dropFlag) fs.rmSync(path.dirname(dashboard.dropFlag), { recursive: true, force: true });
     });
 
-    const run = (knobs: Record<string, string> = {}) => box.current.run("integration.yml", "integration", { FAKE_DASHBOARD_URL: dashboard.url, ...knobs });
+    const run = (knobs: Record<string, string> = {}) =>
+        box.current.run("integration.yml", "integration", { FAKE_DASHBOARD_URL: dashboard.url, FAKE_DASHBOARD_LOG: `${dashboard.dropFlag}.log`, ...knobs });
     const status = (job: JobResult) => job.steps.map((s) => `${s.status}: ${s.name}`);
     const failure = (job: JobResult) =>
         job.steps

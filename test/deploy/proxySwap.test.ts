@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { renderCaddyfile } from "../../renderers/caddyfile";
-import { freePort, makeTempDir, ProcessGroup, requireBinaries, sleep, waitFor } from "../support/processes";
+import { freePort, makeTempDir, ProcessGroup, requireBinaries, waitFor } from "../support/processes";
 
 const HELPERS = path.join(__dirname, "swapHelpers.py");
 const OLD = "127.0.0.2";
@@ -20,14 +20,22 @@ interface LoopResult {
     medianMs: number;
 }
 
-/** GETs through the proxy with `workers` in parallel until `done()` says stop; bounded by maxRequests and time. */
-async function requestLoop(url: string, done: () => boolean, workers = 4, maxRequests = 4000, maxMs = 30_000): Promise<LoopResult> {
+/** A request loop running in the background; `sent()` and `result` are live, `stop()` ends it. */
+interface Loop {
+    result: LoopResult;
+    sent(): number;
+    stop(): Promise<LoopResult>;
+}
+
+/** GETs through the proxy with `workers` in parallel until stopped; bounded by maxRequests and time. */
+function requestLoop(url: string, workers = 4, maxRequests = 20_000, maxMs = 180_000): Loop {
     const result: LoopResult = { ok: 0, failed: [], servedBy: {}, maxMs: 0, medianMs: 0 };
     const times: number[] = [];
     const deadline = Date.now() + maxMs;
     let sent = 0;
+    let done = false;
     const worker = async () => {
-        while (!done() && sent < maxRequests && Date.now() < deadline) {
+        while (!done && sent < maxRequests && Date.now() < deadline) {
             sent++;
             const start = Date.now();
             try {
@@ -43,15 +51,26 @@ async function requestLoop(url: string, done: () => boolean, workers = 4, maxReq
             times.push(Date.now() - start);
         }
     };
-    await Promise.all(Array.from({ length: workers }, worker));
-    times.sort((a, b) => a - b);
-    result.maxMs = times[times.length - 1] ?? 0;
-    result.medianMs = times[Math.floor(times.length / 2)] ?? 0;
-    return result;
+    const running = Promise.all(Array.from({ length: workers }, worker));
+    return {
+        result,
+        sent: () => sent,
+        stop: async () => {
+            done = true;
+            await running;
+            times.sort((a, b) => a - b);
+            result.maxMs = times[times.length - 1] ?? 0;
+            result.medianMs = times[Math.floor(times.length / 2)] ?? 0;
+            return result;
+        },
+    };
 }
 
+/** Requests the loop must send in each phase: every phase waits for requests, never for time. */
+const PER_PHASE = 20;
+
 describe("proxy during a side-by-side replacement (real caddy, loopback backends)", function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     let bins: Record<string, string>;
     const procs = new ProcessGroup();
     let dir: string;
@@ -76,7 +95,9 @@ describe("proxy during a side-by-side replacement (real caddy, loopback backends
         };
         alias([OLD]);
         procs.start("dns", bins.python3, [HELPERS, "dns", String(dnsPort), answers]);
-        procs.start("old", bins.python3, [HELPERS, "backend", OLD, String(appPort), "old", "0"]);
+        const oldListens = path.join(dir, "old-listens");
+        fs.writeFileSync(oldListens, "");
+        procs.start("old", bins.python3, [HELPERS, "backend", OLD, String(appPort), "old", oldListens]);
 
         const rendered = renderCaddyfile({ sites: [{ port: proxyPort, upstream: `dashboard:${appPort}` }], resolver: `127.0.0.1:${dnsPort}` });
         // Only the admin endpoint moves off the shared default port; the sites are as rendered.
@@ -88,40 +109,52 @@ describe("proxy during a side-by-side replacement (real caddy, loopback backends
         await waitFor(
             () => `caddy serving the old backend\n${procs.logOf("caddy", 5)}`,
             async () => ((await fetch(url).then((r) => r.text())) === "old" ? true : undefined),
-            15_000,
+            60_000,
             200,
         );
 
-        let finished = false;
-        const loop = requestLoop(url, () => finished);
-        await sleep(500);
-        // The new container joins the alias at start, 1.5 s before its app listens.
-        alias([OLD, NEW]);
-        procs.start("new", bins.python3, [HELPERS, "backend", NEW, String(appPort), "new", "1.5"]);
-        // The provider's wait: only once the new one is healthy does Pulumi remove the old one.
-        await waitFor(
-            "the new backend to answer",
-            async () => ((await fetch(`http://${NEW}:${appPort}/`).then((r) => r.text())) === "new" ? true : undefined),
-            15_000,
-            200,
-        );
-        await sleep(500);
-        const oldPid = procs.pidOf("old")!;
-        await procs.stop("old"); // SIGTERM by PID: drain, then exit
-        alias([NEW]); // its endpoint leaves the network when it stops
-        expect(() => process.kill(oldPid, 0), "the old backend has exited").to.throw();
-        await sleep(2000);
-        finished = true;
-        return loop;
+        const loop = requestLoop(url);
+        const phase = (what: string, done: () => boolean) => waitFor(`${what} (${JSON.stringify(loop.result)})`, () => (done() ? true : undefined), 60_000, 20);
+        const served = (id: string) => loop.result.servedBy[id] ?? 0;
+        try {
+            await phase("the old backend serving through the proxy", () => served("old") >= PER_PHASE);
+            // The new container joins the alias at start, before its app listens.
+            const answered = fs.existsSync(`${answers}.log`) ? fs.readFileSync(`${answers}.log`, "utf8").length : 0;
+            alias([OLD, NEW]);
+            const go = path.join(dir, "new-listens");
+            procs.start("new", bins.python3, [HELPERS, "backend", NEW, String(appPort), "new", go]);
+            // Caddy has resolved the alias to both (round robin: every other request goes to the new
+            // one, which refuses), and enough requests went out since, before the app listens.
+            await phase("caddy resolving the alias to both backends", () => fs.readFileSync(`${answers}.log`, "utf8").slice(answered).includes(NEW));
+            const resolved = loop.sent();
+            await phase("requests while the new backend does not listen yet", () => loop.sent() >= resolved + PER_PHASE);
+            fs.writeFileSync(go, "");
+            // The provider's wait: only once the new one is healthy does Pulumi remove the old one.
+            await waitFor(
+                "the new backend to answer",
+                async () => ((await fetch(`http://${NEW}:${appPort}/`).then((r) => r.text())) === "new" ? true : undefined),
+                30_000,
+                200,
+            );
+            await phase("the new backend serving through the proxy", () => served("new") >= PER_PHASE);
+            const oldPid = procs.pidOf("old")!;
+            await procs.stop("old"); // SIGTERM by PID: drain, then exit
+            alias([NEW]); // its endpoint leaves the network when it stops
+            expect(() => process.kill(oldPid, 0), "the old backend has exited").to.throw();
+            const stopped = loop.sent();
+            await phase("requests after the old backend left", () => loop.sent() >= stopped + PER_PHASE);
+        } finally {
+            await loop.stop();
+        }
+        return loop.result;
     }
 
     it("loses no request while the new backend starts and the old one drains", async () => {
         const r = await replaceUnderLoad();
         console.log(`      ${r.ok} requests, ${r.failed.length} failed, median ${r.medianMs} ms, max ${r.maxMs} ms, served by ${JSON.stringify(r.servedBy)}`);
         expect(r.failed, "failed requests").to.deep.equal([]);
-        expect(r.ok).to.be.greaterThan(100);
-        expect(r.servedBy.old, "the old backend served before the swap").to.be.greaterThan(0);
-        expect(r.servedBy.new, "the new backend served after it").to.be.greaterThan(0);
+        expect(r.servedBy.old, "the old backend served before the swap").to.be.at.least(PER_PHASE);
+        expect(r.servedBy.new, "the new backend served after it").to.be.at.least(PER_PHASE);
     });
 
     it("control: without retries, the same replacement fails requests (so the retries are what saves them)", async () => {

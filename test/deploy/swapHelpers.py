@@ -1,9 +1,11 @@
 # Stand-ins for what a Docker host gives the proxy during a side-by-side replacement, on loopback:
 #   dns <port> <answers.json>   Docker's embedded DNS: A records for a name from a file the test
 #                               rewrites as containers join and leave the network alias.
-#   backend <ip> <port> <id> <delay>  an app container: listens only after <delay> s of start-up,
-#                               answers GET with its id, and on SIGTERM drains like uvicorn: stops
-#                               accepting, finishes requests in flight, then exits.
+#                               Every answer is logged to <answers.json>.log (the IPs, one line).
+#   backend <ip> <port> <id> <go-file>  an app container: listens only once <go-file> exists (its
+#                               start-up, as long as the test wants), answers GET with its id, and
+#                               on SIGTERM drains like uvicorn: stops accepting, finishes requests
+#                               in flight, then exits.
 import json, os, signal, socket, struct, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +24,8 @@ def answer(data, answers_file):
     if ips is None:
         return struct.pack(">HHHHHH", qid, 0x8183, qdcount, 0, 0, 0) + question  # NXDOMAIN
     records = ips if qtype == 1 else []
+    with open(answers_file + ".log", "a") as log:
+        log.write(" ".join(records) + "\n")
     body = b"".join(struct.pack(">HHHIH", 0xC00C, 1, 1, 0, 4) + socket.inet_aton(ip) for ip in records)
     return struct.pack(">HHHHHH", qid, 0x8180, qdcount, len(records), 0, 0) + question + body
 
@@ -65,7 +69,7 @@ def dns(port, answers_file):
             pass
 
 
-def backend(ip, port, ident, delay):
+def backend(ip, port, ident, go_file):
     active = [0]
     lock = threading.Lock()
 
@@ -90,7 +94,9 @@ def backend(ip, port, ident, delay):
         def log_message(self, *args):
             pass
 
-    time.sleep(delay)
+    deadline = time.time() + 120  # bounded: a test that never says go still ends
+    while not os.path.exists(go_file) and time.time() < deadline:
+        time.sleep(0.01)
     server = ThreadingHTTPServer((ip, port), Handler)
     server.daemon_threads = True
 
@@ -114,4 +120,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "dns":
         dns(int(sys.argv[2]), sys.argv[3])
     else:
-        backend(sys.argv[2], int(sys.argv[3]), sys.argv[4], float(sys.argv[5]))
+        backend(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5])

@@ -133,7 +133,7 @@ describe("fire drill: alerts reach Slack and resolve (live, 127.0.0.1)", functio
         );
         record(`${alert} ${status.toLowerCase()} → ${CRITICAL}`, message.receivedAt - since);
         // Critical alerts are copied to the general channel too.
-        await waitFor(`${status} ${alert} in ${GENERAL}`, () => findNotification(receiver, GENERAL, alert, status, since), 10_000, 250);
+        await waitFor(`${status} ${alert} in ${GENERAL}`, () => findNotification(receiver, GENERAL, alert, status, since), 60_000, 250);
         return message;
     }
 

@@ -247,7 +247,7 @@ export class Redis {
         await waitFor(
             () => `redis listening\n${this.procs.logOf("redis")}`,
             () => canConnect(this.port),
-            15_000,
+            60_000,
             200,
         );
     }

@@ -86,11 +86,12 @@ describe("Docker readiness check", () => {
     });
 
     it("gives up after its time bound with a message saying what to check", () => {
-        const started = Date.now();
         const result = run(stub(1000), 2);
+        // Gave up by itself: not killed by the 30 s bound of run() (no elapsed-time check, which a busy machine breaks).
+        expect(result.signal, "the script never gave up").to.equal(null);
         expect(result.status).to.equal(1);
         expect(result.stderr).to.include("did not answer over ssh:// within 2s");
-        expect(Date.now() - started).to.be.lessThan(10_000);
+        expect(fs.readFileSync(path.join(dir, "calls.log"), "utf8")).to.include("docker -H ssh://deploy@34.95.10.20 version");
     });
 });
 

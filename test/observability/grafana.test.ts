@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { DASHBOARDS_DIR, GRAFANA_SECRET_ENV_VARS, grafanaEnv, renderDashboardProvider, renderDatasources } from "../../renderers/observability/grafana";
+import {
+    DASHBOARDS_DIR,
+    GRAFANA_OFFLINE_ENV,
+    GRAFANA_SECRET_ENV_VARS,
+    grafanaEnv,
+    renderDashboardProvider,
+    renderDatasources,
+} from "../../renderers/observability/grafana";
 
 type Yaml = any;
 
@@ -63,6 +70,27 @@ describe("grafana provisioning", () => {
                 GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
                 GF_DATE_FORMATS_DEFAULT_TIMEZONE: "America/Argentina/Buenos_Aires",
             });
+        });
+
+        it("reaches nothing outside on its own: no plugin downloads or updates at start, no key fetch, catalog, reports, checks, news, gravatar or snapshot upload", () => {
+            const offline = {
+                GF_PLUGINS_PREINSTALL_DISABLED: "true",
+                GF_PLUGINS_PREINSTALL_AUTO_UPDATE: "false",
+                GF_PLUGINS_PUBLIC_KEY_RETRIEVAL_DISABLED: "true",
+                GF_PLUGINS_PLUGIN_ADMIN_ENABLED: "false",
+                GF_ANALYTICS_REPORTING_ENABLED: "false",
+                GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+                GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: "false",
+                GF_ANALYTICS_FEEDBACK_LINKS_ENABLED: "false",
+                GF_NEWS_NEWS_FEED_ENABLED: "false",
+                GF_SECURITY_DISABLE_GRAVATAR: "true",
+                GF_SNAPSHOTS_EXTERNAL_ENABLED: "false",
+            };
+            expect(GRAFANA_OFFLINE_ENV).to.deep.equal(offline);
+            for (const input of [{}, { rootUrl: "https://g.example.com/", adminUser: "ops", homeDashboardUid: "x" }]) {
+                expect(grafanaEnv(input)).to.deep.include(offline);
+                expect(grafanaEnv(input)).not.to.have.property("GF_INSTALL_PLUGINS");
+            }
         });
 
         it("never carries a secret; it names the secret variables instead", () => {

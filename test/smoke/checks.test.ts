@@ -60,7 +60,7 @@ describe("smoke checks against real local servers", function () {
     }
 
     /** Targets need a scrape or two after a change: checks get a bounded wait, as in the CLI. */
-    const run = (check: SmokeCheck, timeoutMs = 20_000): Promise<CheckOutcome> => runCheck(check, { timeoutMs, intervalMs: 500 });
+    const run = (check: SmokeCheck, timeoutMs = 60_000): Promise<CheckOutcome> => runCheck(check, { timeoutMs, intervalMs: 500 });
 
     async function expectPass(check: SmokeCheck, detail?: RegExp) {
         const o = await run(check);
@@ -105,7 +105,7 @@ describe("smoke checks against real local servers", function () {
                     const r: any = await (await fetch(`${stack.prometheusUrl}/api/v1/targets?state=active`)).json();
                     return r.data.activeTargets.some((t: any) => t.labels.job === "redis-exporter" && t.health === "down") ? true : undefined;
                 },
-                20_000,
+                60_000,
             );
             await expectFail(check, /redis-exporter 127\.0\.0\.1:\d+: down \(.*connection refused/);
         } finally {

@@ -111,7 +111,7 @@ describe("npm run smoke (CLI, fake pulumi and docker, real local servers)", func
         const wrong = { ...SECRETS, grafanaAdminPassword: "rotated-but-grafana-never-heard-0123456789" };
         fakes.setOutputs(outputs(wrong));
         const summary = path.join(dir, "summary.md");
-        const r = await smoke(["--stack", "ci-42", "--timeout", "3", "--interval", "1"], { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary });
+        const r = await smoke(["--stack", "ci-42", "--timeout", "20", "--interval", "1"], { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary });
         expect(r.code, r.stdout + r.stderr).to.equal(1);
         expect(r.stdout).to.match(/^FAIL {2}grafana login +the stack's grafanaAdminPassword was refused \(HTTP 401\)/m);
         expect(r.stdout).to.match(/^FAIL {2}grafana dashboards +GET http:\/\/grafana:3000\/api\/search\S* HTTP 401/m);

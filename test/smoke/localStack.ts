@@ -138,7 +138,7 @@ export class LocalStack {
         await waitFor(
             `stand-in ${service}`,
             async () => ((await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok ? true : undefined),
-            15_000,
+            60_000,
             200,
         );
     }

@@ -18,7 +18,10 @@ describe("smoke: retries, report and endpoints", () => {
         const never = await runCheck({ name: "never", attempt: async () => Promise.reject(new Error("still down")) }, { timeoutMs: 300, intervalMs: 50 });
         expect(never.ok).to.equal(false);
         expect(never.detail).to.equal("still down");
-        expect(Date.now() - started).to.be.within(250, 2_000);
+        // Kept trying until no further attempt fitted before the deadline. Only lower bounds: a busy
+        // machine makes it later, never earlier; that it ends at all is mocha's timeout.
+        expect(Date.now() - started).to.be.at.least(250);
+        expect(never.seconds).to.be.at.least(0.25);
     });
 
     it("redacts secrets in every form they may travel in", () => {

@@ -1,9 +1,11 @@
 /**
  * PostgreSQL from Debian's binaries, set up the way the official image's entrypoint sets up the
- * product's container (docker-library/postgres, docker-entrypoint.sh, `docker_init_database_dir`,
- * `pg_setup_hba_conf`, `docker_setup_db`): initdb with POSTGRES_USER, the password from
- * POSTGRES_PASSWORD and POSTGRES_INITDB_ARGS; a `host all all all $POSTGRES_HOST_AUTH_METHOD` line;
- * POSTGRES_DB created; then the server runs the container's command. The environment and the
+ * product's container (docker-library/postgres 17/bookworm/docker-entrypoint.sh at 6edb0a8c,
+ * `docker_init_database_dir`, `pg_setup_hba_conf`, `docker_temp_server_start`, `docker_setup_db`):
+ * initdb with POSTGRES_USER, the password from POSTGRES_PASSWORD and POSTGRES_INITDB_ARGS; a
+ * `host all all all $POSTGRES_HOST_AUTH_METHOD` line; a temporary server with the command's
+ * arguments plus `-c listen_addresses=''` (socket only) creates POSTGRES_DB and stops; then the
+ * server runs the container's command. The environment and the
  * command are the product's (renderers/data/postgresServer.ts); only where things live on this machine
  * differs, and that is decided in one place: `placeLocally`.
  */
@@ -82,8 +84,11 @@ export class PostgresLikeTheImage {
         return spawnSync(bin, args, { ...this.id, input, encoding: "utf8", timeout: 60_000 });
     }
 
-    /** First start on an empty volume: what the entrypoint does before it execs the command. */
-    async initialise(): Promise<void> {
+    /**
+     * First start on an empty volume: what the entrypoint does before it execs the command.
+     * `whileInitialising` runs while the temporary server is up (after POSTGRES_DB is created).
+     */
+    async initialise(whileInitialising: () => void | Promise<void> = () => undefined): Promise<void> {
         const env = this.spec.env;
         const user = env.POSTGRES_USER || "postgres";
         const pwFile = path.join(path.dirname(this.at.dataDir), "initdb-password");
@@ -106,29 +111,52 @@ export class PostgresLikeTheImage {
         let method = env.POSTGRES_HOST_AUTH_METHOD;
         if (!method) method = this.asOwner(this.bins.postgres, ["-C", "password_encryption", ...args]).stdout.trim();
         fs.appendFileSync(path.join(this.at.dataDir, "pg_hba.conf"), `\nhost all all all ${method}\n`);
-        await this.start();
+        // docker_temp_server_start: the same arguments, listening on the socket only.
+        await this.run([...args, "-c", "listen_addresses="], this.at.socketDir);
         const db = env.POSTGRES_DB || user;
         const created = this.psql(
             ["-v", "ON_ERROR_STOP=1", "--username", user, "--no-password", "--no-psqlrc", "--dbname", "postgres", "--set", `db=${db}`],
             'CREATE DATABASE :"db";',
         );
         if (created.status !== 0) throw new Error(`CREATE DATABASE failed: ${created.stderr}`);
+        await whileInitialising();
+        await this.stop();
+        await this.start();
     }
 
     /** `exec "$@"`: the container's command, in the foreground, stopped by PID. */
     async start(): Promise<void> {
-        const { args } = placeLocally(this.spec.command, this.at);
+        await this.run(placeLocally(this.spec.command, this.at).args, "127.0.0.1");
+    }
+
+    /** Starts the server with `args`, ready once it accepts connections at `host` (an address, or the socket directory). */
+    private async run(args: string[], host: string): Promise<void> {
         // SIGINT: a fast shutdown that does not wait for clients such as the exporter.
         this.procs.start(this.name, this.bins.postgres, args, this.id, "SIGINT");
         await waitFor(
             () => `${this.name} ready\n${this.procs.logOf(this.name)}`,
             () => {
                 if (!this.procs.isRunning(this.name)) throw new Error(`${this.name} exited:\n${this.procs.logOf(this.name)}`);
-                return spawnSync(this.bins.pg_isready, ["-h", "127.0.0.1", "-p", String(this.at.port)], { timeout: 5_000 }).status === 0 ? true : undefined;
+                return spawnSync(this.bins.pg_isready, ["-h", host, "-p", String(this.at.port)], { timeout: 5_000 }).status === 0 ? true : undefined;
             },
-            30_000,
+            60_000,
             200,
         );
+    }
+
+    /**
+     * A health probe of the container (["CMD", "pg_isready", …]) run here as the container runs it:
+     * with libpq's defaults there (the socket directory, port 5432) placed on this server's.
+     */
+    probe(test: string[]): SpawnSyncReturns<string> {
+        const [kind, bin, ...args] = test;
+        if (kind !== "CMD" || bin !== "pg_isready") throw new Error(`expected ["CMD", "pg_isready", …], got ${JSON.stringify(test)}`);
+        const placed = args.map((a, i) => (args[i - 1] === "-p" && a === "5432" ? String(this.at.port) : a));
+        return spawnSync(this.bins.pg_isready, placed, {
+            encoding: "utf8",
+            env: { PATH: process.env.PATH, PGHOST: this.at.socketDir, PGPORT: String(this.at.port) },
+            timeout: 30_000,
+        });
     }
 
     stop(): Promise<void> {

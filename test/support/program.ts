@@ -74,6 +74,11 @@ export interface StackSettings {
     rawConfig?: Record<string, string>;
     /** Start from the committed Pulumi.<stack>.yaml, as `pulumi up --stack <stack>` does (default true). */
     useStackFile?: boolean;
+    /**
+     * Runs on the fresh copy of the program's modules before the program: a test changes a module's
+     * exported value there to see what a deployed older version declared (blast-radius tests).
+     */
+    patch?: () => void;
 }
 
 /** The committed config of a stack, as the CLI hands it to the program. */
@@ -230,6 +235,7 @@ export async function runProgram(settings: StackSettings = {}): Promise<ProgramR
         for (const id of Object.keys(require.cache)) {
             if (!id.includes("node_modules") && !id.includes("/test/")) delete require.cache[id];
         }
+        settings.patch?.();
     };
     let outputs: Record<string, unknown> = {};
     const run = await underMocks(stack, () => (require("../../index") as () => Record<string, unknown>)(), configure);

@@ -28,6 +28,6 @@ describe("unit: stack file values", () => {
         const file = path.join(dir, "Pulumi.secure.yaml");
         fs.writeFileSync(file, ["config:", "  minimarket:redisPassword:", "    secure: AAABAJ1vZ2U="].join("\n"));
         expect(readStackFile(file)).to.deep.equal({ values: { "minimarket:redisPassword": SECRET_PLACEHOLDER }, secretKeys: ["minimarket:redisPassword"] });
-        expect(SECRET_PLACEHOLDER).to.equal("<secret: set with pulumi config set --secret, not shown here>");
+        expect(SECRET_PLACEHOLDER).to.equal("<secret:set-with-pulumi-config-set--secret,not-shown-here>");
     });
 });

@@ -35,7 +35,7 @@ export const container: ResourceRule = {
         image: rule("image", "replace", 141),
         hostname: rule("hostname", "replace", 148, { computed: true }),
         command: rule("command", "replace", 163, { computed: true }),
-        entrypoint: rule("entrypoint", "replace", 172, { computed: true }),
+        entrypoints: rule("entrypoint", "replace", 172, { computed: true }),
         user: rule("user", "replace", 181, { normalize: (v) => (v === "" ? undefined : v), note: 'C:187 DiffSuppress treats "" as no change' }),
         restart: rule("restart", "update", 230, { default: "no", note: UPDATE_ATTRS }),
         maxRetryCount: rule("max_retry_count", "update", 238, { note: UPDATE_ATTRS }),
@@ -49,6 +49,10 @@ export const container: ResourceRule = {
             note: "Optional, not Computed: Read stores the daemon's value (CF:940-944), an unset input then plans a removal; Update sends 0 = unchanged (CF:1060-1067)",
         }),
         cpuShares: rule("cpu_shares", "update", 872, { unsetIs: "ignored", note: `${UPDATE_ATTRS}; 0 means unchanged to the daemon` }),
+        shmSize: rule("shm_size", "replace", 863, {
+            computed: true,
+            note: "MB; Create sends HostConfig.ShmSize = MB x 1 MiB (CF:350-351), Read stores ShmSize / 1 MiB (CF:945): an unset input keeps the daemon's 64",
+        }),
         cpus: rule("cpus", "replace", 1158, { note: 'read back through nanoInt64ToDecimalString (CF:946-948, H:133): 1 -> "1.0"' }),
         envs: rule("env", "replace", 590, { set: true, computed: true, note: "never read back (CF:891-896)" }),
         labels: rule("labels", "replace", 833, {
@@ -92,6 +96,17 @@ export const container: ResourceRule = {
                 readOnly: rule("read_only", "replace", 466),
             },
             note: "never read back",
+        }),
+        mounts: rule("mounts", "replace", 328, {
+            set: true,
+            fields: {
+                target: rule("target", "replace", 335),
+                source: rule("source", "replace", 340),
+                type: rule("type", "replace", 345),
+                readOnly: rule("read_only", "replace", 351, { default: false }),
+                bindOptions: rule("bind_options", "replace", 356, { fields: { propagation: rule("propagation", "replace", 363) } }),
+            },
+            note: "bind propagation only here (bind_options, C:356-370); Create sends HostConfig.Mounts (CF:166-258), Read stores them back as sent (CF:881, resource_docker_container_structures.go:388-437)",
         }),
         uploads: rule("upload", "replace", 987, {
             set: true,

@@ -112,6 +112,9 @@ export function readBackContainer(inputs: Obj, daemon: DaemonFacts = { swapLimit
             .map((p) => ({ internal: p.internal, external: p.external, ip: p.ip || "0.0.0.0", protocol: p.protocol ?? "tcp" }))
             .sort((a, b) => Number(a.internal) - Number(b.internal));
     }
+    // CF:945 stores HostConfig.ShmSize in MB; the daemon's default is 64 MB (docker-library/docs
+    // postgres/content.md at c4a9ba41: "the default /dev/shm size for containers is 64MB").
+    state.shmSize = inputs.shmSize ?? 64;
     const devices = inputs.devices as Obj[] | undefined;
     if (devices && devices.length > 0) state.devices = devices.map((d) => ({ ...d, permissions: d.permissions ?? "rwm" }));
     return state;
