@@ -20,9 +20,14 @@ export interface RawConfig {
     otherKeys?: string[];
 }
 
-/** `pulumi config` on one stack, through the entry point that gives it the stack's backend and passphrase. */
+/** The entry point of every command on one stack: it gives pulumi the stack's backend, passphrase and daemon. */
+export function stackCommand(stack: string): string {
+    return `scripts/stack.sh --stack ${stack}`;
+}
+
+/** `pulumi config` on one stack, through its entry point. */
 export function configCommand(stack: string): string {
-    return `scripts/stack.sh --stack ${stack} config`;
+    return `${stackCommand(stack)} config`;
 }
 
 export class ConfigError extends Error {

@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GcpConfig, GcpStackConfig } from "../config";
+import { GcpConfig, GcpStackConfig, stackCommand } from "../config";
 import { RedisConnection } from "../components/data/connections";
 import { RedisContainer } from "../components/data/redis";
 import { DockerPlatform } from "../components/docker/platform";
@@ -171,7 +171,7 @@ export function deployOnGcp(config: GcpStackConfig): StackOutputs {
         vmAddress: vm.publicIp,
         /** The A records to create at the domain's DNS provider. */
         dnsRecords,
-        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records)),
+        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records, stackCommand(config.stack))),
         dockerHost: vm.dockerHost,
         cloudSqlConnectionName: postgres.connectionName,
         cloudSqlPrivateIp: postgres.privateIpAddress,

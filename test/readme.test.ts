@@ -18,6 +18,10 @@ const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 const configuration = fs.readFileSync(path.join(root, TABLE_PAGE), "utf8");
 const observability = fs.readFileSync(path.join(root, "docs", "observability.md"), "utf8");
 
+/** Every page under docs/, as `docs/<path>.md`. */
+const docsPages = (): string[] =>
+    (fs.readdirSync(path.join(root, "docs"), { recursive: true }) as string[]).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
 const anchor = (heading: string) =>
     heading
@@ -52,16 +56,30 @@ describe("README", () => {
     });
 
     it("never puts a secret value on a command line: `--secret KEY` is the end of the line", () => {
-        for (const [file, text] of [
-            ["README.md", readme],
-            ...fs
-                .readdirSync(path.join(root, "docs"))
-                .filter((f) => f.endsWith(".md"))
-                .map((f) => [f, fs.readFileSync(path.join(root, "docs", f), "utf8")]),
-        ]) {
+        for (const [file, text] of [["README.md", readme], ...docsPages().map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")])]) {
             const offending = [...text.matchAll(/config set --secret (?:--path )?'?[\w<][\w.<>-]*'? +[^\s`#|)(]/g)].map((m) => m[0]);
             expect(offending, file).to.deep.equal([]);
         }
+    });
+});
+
+describe("the operator's pages", () => {
+    // CI's pages describe what the workflows run on their own stacks; research and contributor
+    // pages quote commands as found.
+    const notForOperators = /^docs\/(?:research\/|ci\.md|ci-integration\.md|testing\.md|mutation\.md|architecture\.md)/;
+
+    it("give every command on a stack through scripts/stack.sh, never a bare `pulumi` without its context", () => {
+        const bare: string[] = [];
+        for (const file of ["README.md", ...docsPages().filter((f) => !notForOperators.test(f))]) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            // A block that sets the backend itself (the removal of an old local stack) has its context.
+            const blocks = [...text.matchAll(/```[a-z]*\n([\s\S]*?)```/g)].map((m) => m[1]).filter((b) => !/PULUMI_BACKEND_URL=/.test(b));
+            const spans = [...text.replace(/```[\s\S]*?```/g, "").matchAll(/`(pulumi [^`]+)`/g)].map((m) => m[1]);
+            const lines = blocks.flatMap((b) => b.split("\n")).map((l) => l.trim());
+            // `pulumi up` alone names the operation; with arguments it is a command to type.
+            for (const cmd of [...spans, ...lines]) if (/^pulumi [a-z-]+ \S/.test(cmd)) bare.push(`${file}: ${cmd}`);
+        }
+        expect(bare).to.deep.equal([]);
     });
 });
 
