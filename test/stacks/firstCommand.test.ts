@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { defaultImages } from "../../facts/images";
 import { clone, PERSONAL, TEAM_HOST } from "./harness";
 
 describe("the first command (scripts/up-staging.sh) on a clone with the team's staging config", function () {
@@ -63,7 +64,10 @@ describe("the first command (scripts/up-staging.sh) on a clone with the team's s
     });
 
     it("lists the image pulls before `pulumi up`, with how to use a Docker Hub account", () => {
-        const c = clone({ images: ["postgres 17.11-bookworm <none>", "docker.io/grafana/grafana 12.1.1 sha256:" + "a".repeat(64)] });
+        // Two pinned images on the daemon already, one listed as docker.io/<repo>: both count as present.
+        const [grafanaRepo, grafanaTag] = defaultImages.grafana.split(":");
+        const [postgresRepo, postgresTag] = defaultImages.postgres.split(":");
+        const c = clone({ images: [`${postgresRepo} ${postgresTag} <none>`, `docker.io/${grafanaRepo} ${grafanaTag} sha256:${"a".repeat(64)}`] });
         const r = c.run("up-staging.sh", ["--yes"]);
         expect(r.status, r.stderr).to.equal(0);
         expect(r.stderr).to.include("preflight: Docker Engine 27.5.1 (API 1.47) at unix:///var/run/docker.sock");
