@@ -53,7 +53,15 @@ describe("restore-staging.sh (fake docker)", () => {
         const r = spawnSync("bash", [script, ...args], {
             encoding: "utf8",
             // The entry point (scripts/stack.sh) hands the scripts the stack's environment label.
-            env: { PATH: `${dir}:${process.env.PATH}`, FAKE_LOG: logFile, FAKE_PYTHON: python3, FAKE_DOCKER_PY, FAKE_HOST: host, MINIMARKET_ENVIRONMENT: "staging", ...env },
+            env: {
+                PATH: `${dir}:${process.env.PATH}`,
+                FAKE_LOG: logFile,
+                FAKE_PYTHON: python3,
+                FAKE_DOCKER_PY,
+                FAKE_HOST: host,
+                MINIMARKET_ENVIRONMENT: "staging",
+                ...env,
+            },
             timeout: 30_000,
         });
         const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n") : [];

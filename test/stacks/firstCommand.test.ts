@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { defaultImages } from "../../facts/images";
-import { clone, PERSONAL, TEAM_HOST } from "./harness";
+import { clone, PERSONAL, TEAM_HOST, TEAM_SALT } from "./harness";
 
 describe("the first command (scripts/up-staging.sh) on a clone with the team's staging config", function () {
     this.timeout(300_000);
@@ -123,10 +123,8 @@ describe("the first command (scripts/up-staging.sh) on a clone with the team's s
 
     it("refuses to make a new passphrase for your stack file that already holds secrets of another one", () => {
         const c = clone();
-        fs.writeFileSync(
-            path.join(c.root, `Pulumi.${PERSONAL}.yaml`),
-            "encryptionsalt: v1:ThS5UPxP9qc=:v1:UZYAXF+ylaJ0rGhv:9OTvBnOEDFgxs7btjzSu+LZ470vLpg==\n",
-        );
+        // A salt made with a passphrase this machine does not have (the team's, here).
+        fs.writeFileSync(path.join(c.root, `Pulumi.${PERSONAL}.yaml`), `encryptionsalt: ${TEAM_SALT}\n`);
         const r = c.run("up-staging.sh", ["--yes"]);
         expect(r.status).to.equal(1);
         expect(r.stderr).to.include(`Pulumi.${PERSONAL}.yaml holds secrets encrypted with a passphrase this machine does not have`);

@@ -58,7 +58,7 @@ const opt = (name) => {
     return i >= 0 ? args[i + 1] : undefined;
 };
 const file = (stack) => `Pulumi.${stack}.yaml`;
-const readDoc = (stack) => (fs.existsSync(file(stack)) ? YAML.parse(fs.readFileSync(file(stack), "utf8")) ?? {} : {});
+const readDoc = (stack) => (fs.existsSync(file(stack)) ? (YAML.parse(fs.readFileSync(file(stack), "utf8")) ?? {}) : {});
 
 const selecting = args[0] === "stack" && args[1] === "select";
 const stack = selecting ? args.filter((a) => !a.startsWith("-") && a !== "passphrase")[2] : opt("--stack");
