@@ -99,6 +99,12 @@ describe("the entry point (scripts/stack.sh) on the team's stack", function () {
         // The team's stack is never created or selected by a script: it exists in the team's backend.
         expect(c.pulumiCalls().some((p) => p.args[0] === "stack" && p.args[1] === "select")).to.equal(false);
         expect(JSON.stringify(c.calls()), "the passphrase is on no command line").not.to.include(TEAM_PASSPHRASE);
+
+        // The backup script, even called directly, reaches the team's backup container on the team's host.
+        const backup = c.run("backup-staging.sh", ["--stack", "staging", "list"]);
+        expect(backup.status, backup.stderr).to.equal(0);
+        const exec = c.calls().filter((x) => x.tool === "docker" && x.args[0] === "exec");
+        expect(exec.map((x) => [x.args[1], x.dockerHost])).to.deep.equal([["minimarket-staging-backup", TEAM_HOST]]);
     });
 
     it("names secure values this passphrase cannot decrypt (committed from another stack), before any pulumi command", () => {
