@@ -1,4 +1,4 @@
-// StrykerJS mutation testing of the pure code (README "Mutation testing", docs/mutation.md).
+// StrykerJS mutation testing of the pure code (docs/testing.md "Mutation testing", docs/mutation.md).
 // `npm run mutation` runs it; it is not part of `npm test`.
 import fs from "node:fs";
 import path from "node:path";
@@ -17,7 +17,7 @@ export default {
     mutate: [
         "config/**/*.ts",
         // Reads the running Pulumi stack (needs the Pulumi runtime); index.ts only re-exports;
-        // table.ts writes the README table (readme.test.ts compares it), it reads no config.
+        // table.ts writes the config table of docs/configuration.md (readme.test.ts compares it), it reads no config.
         "!config/load.ts",
         "!config/index.ts",
         "!config/table.ts",
@@ -43,7 +43,7 @@ export default {
         "test/config.test.ts",
         // Messages, validation gaps, time zones, durations, secrets never echoed (not the program runs).
         ...testsUnder("test/config").filter((f) => !f.endsWith("programRun.test.ts")),
-        // The README's config table comes from the schema's descriptions and defaults.
+        // The config table (docs/configuration.md) comes from the schema's descriptions and defaults.
         "test/readme.test.ts",
         "test/gcp/gcpConfig.test.ts",
         "test/backup/settings.test.ts",
@@ -72,14 +72,14 @@ export default {
     testRunner: "project-mocha",
     coverageAnalysis: "perTest",
     // Two test processes (about 2 GB of memory each, most of it the reloaded modules): the setting
-    // the README's figure was measured with on a 2-core machine. `--concurrency 1` on a busy one.
+    // the figure in docs/testing.md was measured with on a 2-core machine. `--concurrency 1` on a busy one.
     concurrency: 2,
     timeoutMS: 10000,
     // Static mutants (reached while modules load: constants, regular expressions, the zod schemas,
     // and values tests compute in a describe body) have no per-test coverage: each reloads the
     // modules and runs every test file that imports the mutated file. They are a third of the
     // mutants and most of the time; MUTATION_IGNORE_STATIC=1 skips them (reported as Ignored) for
-    // a quick look, but the figure in the README includes them.
+    // a quick look, but the figure in docs/testing.md includes them.
     ignoreStatic: process.env.MUTATION_IGNORE_STATIC === "1",
     incremental: true,
     incrementalFile: "reports/mutation/stryker-incremental.json",

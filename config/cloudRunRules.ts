@@ -32,7 +32,7 @@ export function cloudRunGcpRules(g: Record<string, unknown>, ctx: z.RefinementCt
             problem(
                 ctx,
                 ["cloudRun"],
-                "is only read with gcp.runtime cloudrun; run `pulumi config set --path gcp.runtime cloudrun`, or `pulumi config rm --path gcp.cloudRun`",
+                "is only read with gcp.runtime cloudrun; run `{config} set --path gcp.runtime cloudrun`, or `{config} rm --path gcp.cloudRun`",
             );
         }
         return;
@@ -42,7 +42,7 @@ export function cloudRunGcpRules(g: Record<string, unknown>, ctx: z.RefinementCt
         problem(
             ctx,
             ["redis", "mode"],
-            "must be memorystore with gcp.runtime cloudrun: Cloud Run's instances share one Redis, reached over Direct VPC egress; run `pulumi config set --path gcp.redis.mode memorystore`",
+            "must be memorystore with gcp.runtime cloudrun: Cloud Run's instances share one Redis, reached over Direct VPC egress; run `{config} set --path gcp.redis.mode memorystore`",
         );
     }
     // Unset (the default /24) or not a CIDR (refused by the range check): nothing to say here.
@@ -51,7 +51,7 @@ export function cloudRunGcpRules(g: Record<string, unknown>, ctx: z.RefinementCt
         problem(
             ctx,
             ["networkCidr"],
-            `is a /${cidr.prefix}, but Cloud Run's Direct VPC egress needs a /${CLOUD_RUN.largestSubnetPrefix} or larger; set a wider range with \`pulumi config set --path gcp.networkCidr <cidr>\``,
+            `is a /${cidr.prefix}, but Cloud Run's Direct VPC egress needs a /${CLOUD_RUN.largestSubnetPrefix} or larger; set a wider range with \`{config} set --path gcp.networkCidr <cidr>\``,
         );
     }
 }
@@ -77,6 +77,14 @@ export function cloudRunCrossFieldRules(v: Record<string, unknown>, environment:
     for (const name of serviceNames) {
         checkLimits(ctx, name, limits[name]);
         checkVariables(ctx, v, name);
+    }
+    // Maintenance is the proxy's 503; on cloudrun the dashboard is served by the load balancer, not the proxy.
+    if (isPlainObject(v.maintenance) && [true, "true"].includes(v.maintenance.enabled as never)) {
+        problem(
+            ctx,
+            ["maintenance", "enabled"],
+            "has no effect with gcp.runtime cloudrun: the dashboard is served by the load balancer, not by the proxy that answers 503; run `{config} set --path maintenance.enabled false`, and route traffic with `gcp.cloudRun.<service>.serveRevision` instead",
+        );
     }
     const longest = cloudRunJobName(environment, "agente-deposito");
     if (longest.length > CLOUD_RUN_MAX_NAME_LENGTH) {
@@ -133,7 +141,7 @@ function checkVariables(ctx: z.RefinementCtx, v: Record<string, unknown>, name: 
         if (!isPlainObject(vars)) continue;
         for (const reserved of RESERVED_VARS.filter((k) => k in vars)) {
             const path = where === "services" ? ["services", name, "env", reserved] : ["secretEnv", name, reserved];
-            problem(ctx, path, "is set by Cloud Run itself in every instance and cannot be overridden; run `pulumi config rm --path '{key}'`");
+            problem(ctx, path, "is set by Cloud Run itself in every instance and cannot be overridden; run `{config} rm --path '{key}'`");
         }
     }
 }
@@ -155,7 +163,7 @@ function checkCapacity(ctx: z.RefinementCtx, g: TypedGcp, services: ModelInput["
             ctx,
             ["gcp", "cloudRun"],
             `the Cloud Run instances can open ${db.connections} connections to Cloud SQL (maxInstances × poolSize: ${pools}; plus the release jobs and the ops VM) but it takes ${db.available} (${limit}, less ${db.limit - db.available} kept for superusers); ` +
-                "lower `gcp.cloudRun.<service>.maxInstances` or `gcp.cloudRun.<service>.poolSize`, or raise the limit with `pulumi config set --path gcp.cloudRun.databaseMaxConnections <n>` (Cloud SQL restarts once)",
+                "lower `gcp.cloudRun.<service>.maxInstances` or `gcp.cloudRun.<service>.poolSize`, or raise the limit with `{config} set --path gcp.cloudRun.databaseMaxConnections <n>` (Cloud SQL restarts once)",
         );
     }
     if (report.redis.clients > report.redis.limit) {
@@ -170,7 +178,7 @@ function checkCapacity(ctx: z.RefinementCtx, g: TypedGcp, services: ModelInput["
         problem(
             ctx,
             ["gcp", "networkCidr"],
-            `${g.networkCidr} has ${report.subnet.usable} usable addresses but Cloud Run's instances can hold ${report.subnet.addresses} during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with \`pulumi config set --path gcp.networkCidr <cidr>\` or lower \`gcp.cloudRun.<service>.maxInstances\``,
+            `${g.networkCidr} has ${report.subnet.usable} usable addresses but Cloud Run's instances can hold ${report.subnet.addresses} during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with \`{config} set --path gcp.networkCidr <cidr>\` or lower \`gcp.cloudRun.<service>.maxInstances\``,
         );
     }
 }

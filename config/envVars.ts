@@ -77,8 +77,8 @@ export function envMap(kind: "plain" | "secret") {
     return z
         .record(z.string(), z.unknown(), {
             error: secret
-                ? "expected an object of VARIABLE: value; set one with `pulumi config set --secret --path '{key}.VARIABLE' <value>`"
-                : "expected an object of VARIABLE: value; set one with `pulumi config set --path '{key}.VARIABLE' <value>`",
+                ? "expected an object of VARIABLE: value; set one with `{config} set --secret --path '{key}.VARIABLE'`"
+                : "expected an object of VARIABLE: value; set one with `{config} set --path '{key}.VARIABLE' <value>`",
         })
         .superRefine((vars, ctx) => {
             for (const [name, v] of Object.entries(vars)) {
@@ -88,7 +88,7 @@ export function envMap(kind: "plain" | "secret") {
                     // A secret value is never repeated, not even when it has the wrong type.
                     problem(ctx, [name], `expected a string, number, boolean or list, got ${secret ? `a value of type ${typeof v}` : show(v)}`);
                 } else if (secret && v === "") {
-                    problem(ctx, [name], "is empty; set the value with `pulumi config set --secret --path '{key}' <value>`, or remove it with `{rm}`");
+                    problem(ctx, [name], "is empty; set the value with `{config} set --secret --path '{key}'`, or remove it with `{rm}`");
                 } else if (!secret && SETTING_VARS[name]) {
                     const { setting, check } = SETTING_VARS[name];
                     const why = check(v);

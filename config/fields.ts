@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 
-/** What the README's config table shows for a key. */
+/** What the config table of docs/configuration.md shows for a key. */
 export type FieldDoc = {
     description: string;
     /** Default as people read it, e.g. "`8080`" or "stack name". */
@@ -89,11 +89,11 @@ function shellWord(word: string): string {
 export function listCommands(value: unknown, split: RegExp = /[\s,]+/): string {
     const items = typeof value === "string" ? value.split(split).filter((w) => w !== "") : [];
     const shown = (items.length > 0 ? items : ["<value>"]).slice(0, 4);
-    const sets = shown.map((item, i) => `\`pulumi config set --path '{key}[${i}]' ${item === "<value>" ? item : shellWord(item)}\``);
+    const sets = shown.map((item, i) => `\`{config} set --path '{key}[${i}]' ${item === "<value>" ? item : shellWord(item)}\``);
     return `a list is set item by item: \`{rm}\`, then ${sets.join(", ")}${items.length > shown.length ? ", …" : ""}`;
 }
 
-/** A list of strings, as `pulumi config set --path 'key[0]' value` stores it. */
+/** A list of strings, as `{config} set --path 'key[0]' value` stores it. */
 export function stringList() {
     return z.array(z.string(), { error: (iss) => `expected a list of strings, got ${show(iss.input)}; ${listCommands(iss.input)}` });
 }
@@ -107,7 +107,7 @@ export function record<S extends z.ZodRawShape>(shape: S, unknownField: (field: 
     const known = Object.keys(shape);
     return z
         .looseObject(shape, {
-            error: (iss) => `expected an object, got ${show(iss.input)}; set its fields with \`pulumi config set --path '{key}.<field>' <value>\``,
+            error: (iss) => `expected an object, got ${show(iss.input)}; set its fields with \`{config} set --path '{key}.<field>' <value>\``,
         })
         .superRefine((obj, ctx) => {
             if (!isPlainObject(obj)) return;

@@ -43,7 +43,7 @@ export function checkRanges(ctx: z.RefinementCtx, g: Record<string, unknown>): v
             problem(
                 ctx,
                 [g[b] !== undefined ? b : a],
-                `${shown(b, cb)} overlaps ${shown(a, ca)}; choose ranges that share no address, e.g. \`pulumi config set --path gcp.${b} <cidr>\``,
+                `${shown(b, cb)} overlaps ${shown(a, ca)}; choose ranges that share no address, e.g. \`{config} set --path gcp.${b} <cidr>\``,
             );
         }
     }

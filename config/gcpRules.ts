@@ -10,15 +10,15 @@ export function gcpCrossFieldRules(v: Record<string, unknown>, gcp: Record<strin
         problem(
             r,
             ["registryPassword"],
-            "is set but gcp.registry is not, so nothing uses it; run `pulumi config set --path gcp.registry.server <registry host>` or `pulumi config rm registryPassword`",
+            "is set but gcp.registry is not, so nothing uses it; run `{config} set --path gcp.registry.server <registry host>` or `{config} rm registryPassword`",
         );
     }
     if (registry?.username !== undefined && v.registryPassword === undefined) {
         problem(
             r,
             ["gcp", "registry", "username"],
-            "is only used with a key in registryPassword; run `pulumi config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, " +
-                "or set the key with `pulumi config set --secret registryPassword <key>`",
+            "is only used with a key in registryPassword; run `{config} rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, " +
+                "or set the key with `{config} set --secret registryPassword`",
         );
     }
     const redis = isPlainObject(gcp.redis) ? gcp.redis : {};
@@ -28,7 +28,7 @@ export function gcpCrossFieldRules(v: Record<string, unknown>, gcp: Record<strin
         problem(
             r,
             ["redisPassword"],
-            "does nothing with gcp.redis.mode memorystore: Memorystore generates its AUTH string and the apps get that one; run `pulumi config rm redisPassword`",
+            "does nothing with gcp.redis.mode memorystore: Memorystore generates its AUTH string and the apps get that one; run `{config} rm redisPassword`",
         );
     }
     const rotations = isPlainObject(v.rotations) ? v.rotations : {};
@@ -38,7 +38,7 @@ export function gcpCrossFieldRules(v: Record<string, unknown>, gcp: Record<strin
             r,
             ["rotations", "redisPassword"],
             "does nothing with gcp.redis.mode memorystore (the AUTH string is Google's, not generated here); " +
-                "run `pulumi config rm --path rotations.redisPassword`, and rotate the AUTH string in Memorystore itself if you must",
+                "run `{config} rm --path rotations.redisPassword`, and rotate the AUTH string in Memorystore itself if you must",
         );
     }
 }

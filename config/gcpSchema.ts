@@ -68,9 +68,7 @@ function required(pattern: RegExp, what: string, opts: { echo?: boolean } = {}) 
     return z
         .string({
             error: (iss) =>
-                iss.input === undefined
-                    ? `is required: ${what}; run \`pulumi config set --path '{key}' <value>\``
-                    : `expected a string, got ${show(iss.input)}`,
+                iss.input === undefined ? `is required: ${what}; run \`{config} set --path '{key}' <value>\`` : `expected a string, got ${show(iss.input)}`,
         })
         .refine((v) => pattern.test(v), {
             // Some values must never be repeated: a private key pasted where the public one belongs.
@@ -163,7 +161,7 @@ export const gcpShape = {
     registry: registrySchema.optional(),
     runtime: documented(oneOf(["vm", "cloudrun"] as const), {
         description:
-            "where prod runs the apps: `vm` (Docker on the VM) or `cloudrun` (Cloud Run services behind an HTTPS load balancer; the VM keeps the observability stack, see [docs/scaling.md](docs/scaling.md))",
+            "where prod runs the apps: `vm` (Docker on the VM) or `cloudrun` (Cloud Run services behind an HTTPS load balancer; the VM keeps the observability stack, see [scaling.md](scaling.md))",
         default: "`vm`",
     }),
     cloudRun: documented(cloudRunSchema, { description: "per-service scaling on `cloudrun`: `gcp.cloudRun.<service>.<field>`" }),
@@ -208,7 +206,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
             ctx,
             ["sshSourceRanges"],
             "no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from " +
-                "with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
+                "with `{config} set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
         );
     }
     list.forEach((range, i) => {
@@ -220,7 +218,7 @@ function checkSshSourceRanges(ctx: z.RefinementCtx, ranges: unknown, allowAnywhe
                 ctx,
                 ["sshSourceRanges", i],
                 `${String(range)} opens SSH to (nearly) the whole internet; list the addresses you deploy from, ` +
-                    "or if you really mean it, also set `pulumi config set --path gcp.allowSshFromAnywhere true`",
+                    "or if you really mean it, also set `{config} set --path gcp.allowSshFromAnywhere true`",
             );
         }
     });

@@ -13,14 +13,19 @@ export function readRawConfig(): RawConfig {
     if (typeof isSecret !== "function") throw new Error("@pulumi/pulumi no longer exposes isConfigSecret; update config/load.ts");
     const values: Record<string, string> = {};
     const secretKeys = new Set<string>();
+    const otherKeys: string[] = [];
     for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
         const i = fullKey.indexOf(":");
-        if (i < 0 || fullKey.slice(0, i) !== NAMESPACE) continue;
+        if (i < 0 || fullKey.slice(0, i) !== NAMESPACE) {
+            // Other namespaces belong to providers, unless one is a typo of ours (parseConfig checks).
+            otherKeys.push(fullKey);
+            continue;
+        }
         const key = fullKey.slice(i + 1);
         values[key] = value;
         if (isSecret(fullKey)) secretKeys.add(key);
     }
-    return { values, secretKeys };
+    return { values, secretKeys, otherKeys };
 }
 
 /** The validated config of the running stack; throws ConfigError before any resource exists. */

@@ -18,14 +18,14 @@ const GCP_HOST_PORTS: Record<number, string> = {
 
 export function gcpPlatformRules(v: Record<string, unknown>, r: z.RefinementCtx): void {
     if (v.dockerHost !== undefined) {
-        problem(r, ["dockerHost"], "platform gcp deploys to the VM it creates and would ignore this address; run `pulumi config rm dockerHost`");
+        problem(r, ["dockerHost"], "platform gcp deploys to the VM it creates and would ignore this address; run `{config} rm dockerHost`");
     }
     const ports = isPlainObject(v.hostPorts) ? v.hostPorts : {};
     if (ports.dashboard !== undefined) {
         problem(
             r,
             ["hostPorts", "dashboard"],
-            "platform gcp publishes the dashboard only through the HTTPS proxy (https://<gcp.domain>), so this port would be ignored; run `pulumi config rm --path 'hostPorts.dashboard'`",
+            "platform gcp publishes the dashboard only through the HTTPS proxy (https://<gcp.domain>), so this port would be ignored; run `{config} rm --path 'hostPorts.dashboard'`",
         );
     }
     for (const name of ["grafana", "prometheus", "alertmanager"] as const) {
@@ -61,6 +61,6 @@ export function prodCorsRules(v: Record<string, unknown>, r: z.RefinementCtx): v
     }
     if (v.corsOrigins === undefined && v.platform !== "gcp") {
         // On gcp the default is the dashboard's own https://<gcp.domain>; elsewhere there is no safe guess.
-        problem(r, ["corsOrigins"], "prod has no default origin here; run `pulumi config set --path 'corsOrigins[0]' https://<the dashboard's address>`");
+        problem(r, ["corsOrigins"], "prod has no default origin here; run `{config} set --path 'corsOrigins[0]' https://<the dashboard's address>`");
     }
 }

@@ -25,17 +25,17 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
     // The values are parsed: boolean() has turned "true" into true.
     const allowUnpinned = v.allowUnpinnedImages === true;
     if (allowUnpinned && isProd) {
-        problem(r, ["allowUnpinnedImages"], "prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`");
+        problem(r, ["allowUnpinnedImages"], "prod never deploys `latest` or tagless images; run `{config} rm allowUnpinnedImages`");
     }
     if (v.services !== undefined && secret("services")) {
         problem(
             r,
             ["services"],
-            "holds a secret value, which would reach containers as a plain variable; move it under secretEnv with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
+            "holds a secret value, which would reach containers as a plain variable; move it under secretEnv with `{config} set --secret --path 'secretEnv.<service>.<VAR>'`",
         );
     }
     if (v.secretEnv !== undefined && !secret("secretEnv")) {
-        problem(r, ["secretEnv"], "is stored in plain text; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`");
+        problem(r, ["secretEnv"], "is stored in plain text; set each value with `{config} set --secret --path 'secretEnv.<service>.<VAR>'`");
     }
     for (const where of ["services", "secretEnv"] as const) {
         const obj = v[where];
@@ -55,7 +55,7 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
                 problem(
                     r,
                     ["services", name, "env", variable],
-                    `carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.${name}.${variable}' <value>\`, then \`pulumi config rm --path '{key}'\` (plain variables are stored and shown in clear)`,
+                    `carries a credential; set it as a secret with \`{config} set --secret --path 'secretEnv.${name}.${variable}'\`, then \`{config} rm --path '{key}'\` (plain variables are stored and shown in clear)`,
                 );
             }
         }
@@ -69,42 +69,42 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
                 problem(
                     r,
                     ["services", name, "image"],
-                    `prod runs real images only; run \`pulumi config set --path 'services.${name}.image' <registry>/${name}:<version>\``,
+                    `prod runs real images only; run \`{config} set --path 'services.${name}.image' <registry>/${name}:<version>\``,
                 );
             }
         }
     }
     if (v.slackWebhookUrl !== undefined && !secret("slackWebhookUrl")) {
-        problem(r, ["slackWebhookUrl"], "is stored in plain text; run `pulumi config set --secret slackWebhookUrl <url>`");
+        problem(r, ["slackWebhookUrl"], "is stored in plain text; run `{config} set --secret slackWebhookUrl`");
     }
     if (v.deadMansSwitchUrl !== undefined && !secret("deadMansSwitchUrl")) {
-        problem(r, ["deadMansSwitchUrl"], "is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`");
+        problem(r, ["deadMansSwitchUrl"], "is stored in plain text; run `{config} set --secret deadMansSwitchUrl`");
     }
     if (v.backupOffsiteCredentials !== undefined && !secret("backupOffsiteCredentials")) {
-        problem(r, ["backupOffsiteCredentials"], "is stored in plain text; run `pulumi config set --secret backupOffsiteCredentials <value>`");
+        problem(r, ["backupOffsiteCredentials"], "is stored in plain text; run `{config} set --secret backupOffsiteCredentials`");
     }
     const offsite = isPlainObject(v.backup) ? (v.backup as Record<string, unknown>).offsite : undefined;
     if (isPlainObject(offsite) && offsite.kind === "s3" && v.backupOffsiteCredentials === undefined) {
         problem(
             r,
             ["backupOffsiteCredentials"],
-            "backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`",
+            "backup.offsite is an s3:// bucket but no credentials are set; run `{config} set --secret backupOffsiteCredentials`",
         );
     }
     if (v.dockerHubToken !== undefined && !secret("dockerHubToken")) {
-        problem(r, ["dockerHubToken"], "is stored in plain text; run `pulumi config set --secret dockerHubToken <access token>`");
+        problem(r, ["dockerHubToken"], "is stored in plain text; run `{config} set --secret dockerHubToken`");
     }
     if (v.dockerHubUsername !== undefined && v.dockerHubToken === undefined) {
-        problem(r, ["dockerHubToken"], "dockerHubUsername is set but its token is not; run `pulumi config set --secret dockerHubToken <access token>`");
+        problem(r, ["dockerHubToken"], "dockerHubUsername is set but its token is not; run `{config} set --secret dockerHubToken`");
     }
     if (v.dockerHubToken !== undefined && v.dockerHubUsername === undefined) {
-        problem(r, ["dockerHubUsername"], "dockerHubToken is set but the account is not; run `pulumi config set dockerHubUsername <user>`");
+        problem(r, ["dockerHubUsername"], "dockerHubToken is set but the account is not; run `{config} set dockerHubUsername <user>`");
     }
     if (v.registryPassword !== undefined && !secret("registryPassword")) {
-        problem(r, ["registryPassword"], "is stored in plain text; run `pulumi config set --secret registryPassword <value>`");
+        problem(r, ["registryPassword"], "is stored in plain text; run `{config} set --secret registryPassword`");
     }
     if (v.platform === "gcp" && v.gcp === undefined) {
-        problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`");
+        problem(r, ["gcp"], "platform gcp needs the Google Cloud settings; start with `{config} set --path gcp.project <project-id>`");
     }
     if (v.platform === "gcp" && isPlainObject(v.gcp)) gcpCrossFieldRules(v, v.gcp, r);
     if (v.platform === "gcp") cloudRunCrossFieldRules(v, typeof v.environment === "string" ? v.environment : ctx.stack, r);
@@ -112,30 +112,26 @@ export function crossFieldRules(v: Record<string, unknown>, ctx: ParseContext, r
         const value = v[name];
         if (value === undefined) continue;
         if (!secret(name)) {
-            problem(
-                r,
-                [name],
-                `is stored in plain text; run \`pulumi config set --secret ${name} <value>\` (or \`pulumi config rm ${name}\` to let the program generate it)`,
-            );
+            problem(r, [name], `is stored in plain text; run \`{config} set --secret ${name}\` (or \`{config} rm ${name}\` to let the program generate it)`);
         }
         const rotation = isPlainObject(v.rotations) ? Number(v.rotations[name] ?? 0) : 0;
         if (rotation > 0) {
             problem(
                 r,
                 ["rotations", name],
-                `${name} is set by hand, so the program does not generate it and this counter would change nothing; rotate it by setting a new value with \`pulumi config set --secret ${name} <value>\`, or \`pulumi config rm ${name}\` to let the program generate it`,
+                `${name} is set by hand, so the program does not generate it and this counter would change nothing; rotate it by setting a new value with \`{config} set --secret ${name}\`, or \`{config} rm ${name}\` to let the program generate it`,
             );
         }
         const spec: SecretSpec = secretCatalog[name];
         if (spec.noWhitespace && typeof value === "string" && /\s/.test(value)) {
-            problem(r, [name], `contains whitespace; ${spec.noWhitespace}. Set another value, or \`pulumi config rm ${name}\` to generate one`);
+            problem(r, [name], `contains whitespace; ${spec.noWhitespace}. Set another value, or \`{config} rm ${name}\` to generate one`);
         }
         const { minLength } = spec;
         if (typeof value === "string" && value.length < minLength) {
             problem(
                 r,
                 [name],
-                `is ${value.length} characters long; it must have at least ${minLength}. Set a stronger value, or \`pulumi config rm ${name}\` to generate one`,
+                `is ${value.length} characters long; it must have at least ${minLength}. Set a stronger value, or \`{config} rm ${name}\` to generate one`,
             );
         }
     }
@@ -150,7 +146,7 @@ function checkServiceImage(r: z.RefinementCtx, service: string, value: unknown, 
     } else if (!opts.allowUnpinned && !isPinned(ref)) {
         const escape = opts.isProd
             ? "; prod always needs one (allowUnpinnedImages does not apply to prod)"
-            : "; or, to try it on this non-prod stack, `pulumi config set allowUnpinnedImages true`";
+            : "; or, to try it on this non-prod stack, `{config} set allowUnpinnedImages true`";
         problem(r, path, `${show(value)} is not pinned; give an explicit version tag (not latest) or a digest${escape}`);
     } else if (opts.isProd && movingTag(ref)) {
         problem(

@@ -4,8 +4,9 @@
 
 import { z } from "zod";
 import { secretCatalog, SecretName, secretNames } from "../facts/secrets";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
+import { DEFAULT_RUNBOOK_BASE_URL, DEFAULT_TIMEZONE } from "../facts/telemetry";
 import { serviceNames } from "../facts/services";
+import { MAINTENANCE } from "../facts/endpoints";
 import { parsePrometheusDuration } from "../facts/prometheusDuration";
 import { ENVIRONMENT, envMap, LOG_LEVELS, originsProblem } from "./envVars";
 import { always, boolean, documented, integer, isPlainObject, listCommands, oneOf, problem, record, show, stringList, suggestion, text } from "./fields";
@@ -78,7 +79,7 @@ const hostPortsSchema = record(hostPortsShape, (_, known) => `unknown published 
 );
 
 const rotationsSchema = z
-    .record(z.string(), z.unknown(), { error: "expected an object; set a counter with `pulumi config set --path 'rotations.<secret>' 1`" })
+    .record(z.string(), z.unknown(), { error: "expected an object; set a counter with `{config} set --path 'rotations.<secret>' 1`" })
     .pipe(
         z.looseObject(Object.fromEntries(secretNames.map((n) => [n, integer(0, 1_000_000).optional()]))).superRefine((obj, ctx) => {
             for (const name of Object.keys(obj)) {
@@ -90,6 +91,22 @@ const rotationsSchema = z
     )
     .optional()
     .meta({ description: "bump to generate a new value of that secret on the next `pulumi up`", default: "`0`" });
+
+/** The fields of `maintenance`. */
+export const maintenanceShape = {
+    enabled: documented(boolean(), {
+        description:
+            "the proxy answers the dashboard with 503 and the message while true (Grafana stays reachable); `scripts/stack.sh maintenance on` and `off`",
+        default: "`false`",
+    }),
+    message: documented(
+        text({
+            pattern: MAINTENANCE.message,
+            message: (v) => `must be one line of 1 to 300 characters without { } " or \\ (got ${show(v)})`,
+        }),
+        { description: "the text of the 503 answer", default: `\`${MAINTENANCE.defaultMessage}\`` },
+    ),
+};
 
 /** Fields shared by every platform; `services` and `secretEnv` are per service name. */
 const common = {
@@ -104,7 +121,7 @@ const common = {
         }),
         {
             description: "`ssh://user@host` (or `tcp://…`) to deploy to a remote Docker host; the provider and every docker CLI step use it",
-            default: "`DOCKER_HOST` (up-staging.sh sets it from the docker CLI's current context), else `unix:///var/run/docker.sock`",
+            default: "`DOCKER_HOST` (scripts/stack.sh sets it from the docker CLI's current context), else `unix:///var/run/docker.sock`",
         },
     ),
     dockerSshOpts: documented(stringList(), { description: 'extra ssh options, e.g. `["-i","~/.ssh/deploy"]`', default: "`[]`" }),
@@ -127,8 +144,9 @@ const common = {
             if (why) problem(ctx, [], why);
         }),
         {
-            description: "`TZ` of the apps: an IANA zone name as the containers' tzdata spells it (case-sensitive)",
-            default: "`America/Argentina/Buenos_Aires`",
+            description:
+                "the stack's time zone: `TZ` of the apps, and the time zone Grafana and the dashboards display; an IANA zone name as the containers' tzdata spells it (case-sensitive)",
+            default: `\`${DEFAULT_TIMEZONE}\``,
         },
     ),
     corsOrigins: documented(
@@ -143,19 +161,21 @@ const common = {
     ),
     dashboardForceHttps: documented(boolean(), { description: "`DASHBOARD_FORCE_HTTPS`", default: "`false` (`true` in prod)" }),
     services: z
-        .record(z.string(), z.unknown(), { error: "expected an object; set fields with `pulumi config set --path 'services.<service>.<field>' <value>`" })
+        .record(z.string(), z.unknown(), { error: "expected an object; set fields with `{config} set --path 'services.<service>.<field>' <value>`" })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, serviceSchema.optional()]))))
-        // No description of its own: the README table documents each field of services.<service>.
+        // No description of its own: the config table documents each field of services.<service>.
         .optional(),
     secretEnv: z
         .record(z.string(), z.unknown(), {
-            error: "expected an object; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
+            error: "expected an object; set each value with `{config} set --secret --path 'secretEnv.<service>.<VAR>'`",
         })
         .pipe(z.looseObject(Object.fromEntries(serviceNames.map((n) => [n, envMap("secret").optional()]))))
         .optional()
-        .meta({ description: "add or override a secret variable (`pulumi config set --secret --path`)" }),
-    // No description of its own: the README table documents each of hostPorts.<service>.
+        .meta({ description: "add or override a secret variable (`scripts/stack.sh config set --secret --path <key>`, which prompts)" }),
+    // No description of its own: the config table documents each of hostPorts.<service>.
     hostPorts: hostPortsSchema.optional(),
+    // No description of its own: the table documents maintenance.enabled and maintenance.message.
+    maintenance: record(maintenanceShape, (_, known) => `unknown field; the fields are ${known.join(", ")}`).optional(),
     rotations: rotationsSchema,
     slackWebhookUrl: documented(text({ pattern: /^https:\/\/\S+$/, message: () => "must be an https:// Slack incoming-webhook URL" }), {
         description: "secret Slack incoming-webhook URL for Alertmanager",
@@ -184,7 +204,7 @@ const common = {
     postgresMemoryMb: documented(integer(256, 65536), { description: "memory limit of the PostgreSQL container", default: "`1024`" }),
     redisMemoryMb: documented(integer(600, 65536), { description: "memory limit of Redis (maxmemory is 512mb)", default: "`768`" }),
     backup: documented(backupSchema, {
-        description: "PostgreSQL backups and restore drills on staging, disk snapshots on prod (see [Backups](#backups))",
+        description: "PostgreSQL backups and restore drills on staging, disk snapshots on prod (see [backups.md](backups.md))",
         default: "daily at 03:00 UTC, 7 daily + 4 weekly, daily drill",
     }),
     backupOffsiteCredentials: documented(z.string({ error: "expected a string" }), {
@@ -217,6 +237,6 @@ export const topLevelShape = {
         default: "`docker`",
     }),
     ...common,
-    gcp: documented(gcpSchema, { description: "prod platform settings", default: "see [Production on Google Cloud](#production-on-google-cloud)" }),
+    gcp: documented(gcpSchema, { description: "prod platform settings", default: "see [prod.md](prod.md)" }),
 };
 export const topLevelKeys: ReadonlySet<string> = new Set(Object.keys(topLevelShape));

@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { SecretName, secretNames } from "../facts/secrets";
 import { ServiceName, serviceNames } from "../facts/services";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../facts/telemetry";
+import { DEFAULT_RUNBOOK_BASE_URL, DEFAULT_TIMEZONE } from "../facts/telemetry";
+import { MAINTENANCE } from "../facts/endpoints";
 import { always, record } from "./fields";
 import { BackupConfig, defaultBackupConfig } from "./backupSchema";
 import { GcpConfig } from "./gcpSchema";
@@ -15,10 +16,7 @@ import { HostPorts, hostPortDefaults, serviceSchema, topLevelKeys, topLevelShape
 
 /** The schema of the whole `minimarket:*` namespace for one stack. */
 export function stackSchema(ctx: ParseContext) {
-    return record(
-        topLevelShape,
-        (k, _, hint) => `unknown key; remove it with \`pulumi config rm ${k}\`${hint} (known keys: ${[...topLevelKeys].sort().join(", ")})`,
-    )
+    return record(topLevelShape, (k, _, hint) => `unknown key; remove it with \`{config} rm ${k}\`${hint} (known keys: ${[...topLevelKeys].sort().join(", ")})`)
         .superRefine((values, rctx) => crossFieldRules(values as Record<string, unknown>, ctx, rctx), always)
         .transform((v) => toStackConfig(v as RawValues, ctx));
 }
@@ -64,6 +62,8 @@ interface CommonConfig {
     dashboardForceHttps: boolean;
     services: Record<ServiceName, ServiceConfig>;
     hostPorts: HostPorts;
+    /** While enabled, the proxy answers the dashboard with 503 and the message. */
+    maintenance: { enabled: boolean; message: string };
     secretOverrides: Partial<Record<SecretName, string>>;
     rotations: Record<SecretName, number>;
     slackWebhookUrl?: string;
@@ -112,12 +112,13 @@ function toStackConfig(v: RawValues, ctx: ParseContext): StackConfig {
         dockerHub: v.dockerHubUsername !== undefined && v.dockerHubToken !== undefined ? { username: v.dockerHubUsername, token: v.dockerHubToken } : undefined,
         allowUnpinnedImages: v.allowUnpinnedImages ?? false,
         logLevel: v.logLevel ?? "INFO",
-        timezone: v.timezone ?? "America/Argentina/Buenos_Aires",
+        timezone: v.timezone ?? DEFAULT_TIMEZONE,
         // On gcp the dashboard's own address; prod elsewhere must set it (crossFieldRules).
         corsOrigins: v.corsOrigins ?? (v.platform === "gcp" ? [`https://${(v.gcp as GcpConfig).domain}`] : ["http://localhost:8080"]),
         dashboardForceHttps: v.dashboardForceHttps ?? isProd,
         services,
         hostPorts: { ...hostPortDefaults, ...(v.hostPorts as Partial<HostPorts> | undefined) },
+        maintenance: { enabled: v.maintenance?.enabled ?? false, message: v.maintenance?.message ?? MAINTENANCE.defaultMessage },
         secretOverrides,
         rotations,
         slackWebhookUrl: v.slackWebhookUrl,

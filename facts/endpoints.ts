@@ -129,3 +129,13 @@ export const ROLES = {
     /** The staging container's superuser. */
     superuser: "postgres",
 } as const;
+
+/**
+ * Maintenance mode: the proxy answers the dashboard with 503 and this text. One line of up to 300
+ * characters without `{ } " \` or control characters, so it stays one token of the Caddyfile and
+ * no placeholder in it is expanded.
+ */
+export const MAINTENANCE = {
+    defaultMessage: "MiniMarket is down for maintenance. Please try again in a few minutes.",
+    message: /^[^\p{Cc}{}"\\]{1,300}$/u,
+} as const;

@@ -1,6 +1,6 @@
 // The secret catalog: one row per credential the program generates (or accepts with
 // `pulumi config set --secret <name>`), with its strength and the containers that read it.
-// Everything else (config keys, rotation counters, the README's tables, rotation-scope tests)
+// Everything else (config keys, rotation counters, the config docs' tables, rotation-scope tests)
 // is derived from this list.
 
 /** Who reads a secret; a rotation replaces or updates exactly these. */

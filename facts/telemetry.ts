@@ -78,5 +78,5 @@ export const DATASOURCE_UIDS = {
     alertmanager: "alertmanager",
 } as const;
 
-/** The time zone Grafana and the dashboards display. */
-export const GRAFANA_TIMEZONE = "America/Argentina/Buenos_Aires";
+/** The stack's time zone when `timezone` is not set: the apps' TZ, Grafana's and the dashboards' display. */
+export const DEFAULT_TIMEZONE = "America/Argentina/Buenos_Aires";

@@ -1,4 +1,5 @@
 // The Caddyfile of the reverse proxy in front of the dashboard and Grafana, rendered from data.
+// In maintenance mode a site answers 503 with the operator's message instead of proxying.
 // Prod: one site per public host name, with automatic HTTPS (Let's Encrypt via the HTTP-01/TLS-ALPN
 // challenges on ports 80/443). Staging: plain HTTP on the host ports people already use.
 //
@@ -9,6 +10,8 @@
 // (caddy v2.10.2 modules/caddyhttp/reverseproxy/healthchecks.go: "Active health checks do not run
 // for dynamic upstreams"), so passive ones mark a refusing upstream down between retries.
 
+import { MAINTENANCE } from "../facts/endpoints";
+
 export interface CaddySite {
     /** Public host name: HTTPS, Caddy obtains and renews its certificate. */
     host?: string;
@@ -16,6 +19,8 @@ export interface CaddySite {
     port?: number;
     /** `name:port` on the Docker network (a DNS alias). */
     upstream: string;
+    /** Maintenance mode: answer every request with 503 and this text instead of proxying. */
+    maintenance?: string;
 }
 
 export interface CaddyfileOptions {
@@ -26,7 +31,7 @@ export interface CaddyfileOptions {
     resolver?: string;
 }
 
-/** How the proxy rides out a replacement; README "Deploys without downtime" quotes these. */
+/** How the proxy rides out a replacement; docs/operations.md "Deploys without downtime" quotes these. */
 export const PROXY_RETRY = {
     /** Seconds a request may spend being retried across upstreams before it fails. */
     tryDuration: 5,
@@ -54,6 +59,10 @@ export function renderCaddyfile(o: CaddyfileOptions): string {
     for (const site of o.sites) {
         const address = siteAddress(site);
         if (!UPSTREAM.test(site.upstream)) throw new Error(`invalid upstream ${JSON.stringify(site.upstream)} (expected name:port)`);
+        // Stryker disable next-line ConditionalExpression: test(undefined) reads "undefined", which the rule accepts.
+        if (site.maintenance !== undefined && !MAINTENANCE.message.test(site.maintenance)) {
+            throw new Error(`invalid maintenance message ${JSON.stringify(site.maintenance)} (one line, no { } " or \\)`);
+        }
         if (seen.has(address)) throw new Error(`site ${address} is listed twice`);
         seen.add(address);
     }
@@ -83,6 +92,7 @@ function globalOptions(email: string | undefined): string {
 }
 
 function siteBlock(site: CaddySite, resolver: string | undefined): string {
+    if (site.maintenance !== undefined) return maintenanceBlock(site, site.maintenance);
     const [, name, , port] = UPSTREAM.exec(site.upstream)!;
     const r = PROXY_RETRY;
     return [
@@ -103,6 +113,22 @@ function siteBlock(site: CaddySite, resolver: string | undefined): string {
         `\t\t\tdial_timeout ${r.dialTimeout}s`,
         "\t\t}",
         "\t}",
+        "}",
+    ].join("\n");
+}
+
+/**
+ * The site while the operator works: every request gets 503 and the message as plain text, never
+ * cached. The message is one double-quoted token: MAINTENANCE.message keeps out the quote, the
+ * backslash and the braces of Caddy's placeholders.
+ */
+function maintenanceBlock(site: CaddySite, message: string): string {
+    return [
+        `${siteAddress(site)} {`,
+        "\tlog",
+        '\theader Content-Type "text/plain; charset=utf-8"',
+        '\theader Cache-Control "no-store"',
+        `\trespond "${message}" 503`,
         "}",
     ].join("\n");
 }

@@ -49,6 +49,7 @@ export function render(opts: Options): string[] {
         deadMansSwitchUrl: config.deadMansSwitchUrl,
         runbookBaseUrl: config.runbookBaseUrl,
         backups: scheduledBackups(config),
+        timezone: config.timezone,
     });
     const written: string[] = [];
     for (const [key, content] of Object.entries(files).sort()) {

@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
-# Restores a backup of the Docker stack's PostgreSQL (staging). Uses the docker CLI of this
-# machine: set DOCKER_HOST=ssh://deploy@host for a remote host, as for `pulumi up`.
+# Restores a backup of the Docker stack's PostgreSQL, on the stack's Docker daemon.
 #
-#   scripts/restore-staging.sh [--backup ID|latest] [--into scratch] [--name DB]
+#   scripts/stack.sh restore [--backup ID|latest] [--into scratch] [--name DB]
 #       Restores into a NEW database next to the live one (default
 #       inventario_retail_restore_<id>), for inspection or copying rows back. Apps keep running.
-#   scripts/restore-staging.sh [--backup ID|latest] --into live --confirm inventario_retail
+#   scripts/stack.sh restore [--backup ID|latest] --into live --confirm inventario_retail
 #       Replaces the stack's database: stops the app containers, restores and checks the backup,
 #       swaps it in (the previous database is kept as inventario_retail__before_restore_<time>),
 #       and starts the apps again, also when the restore fails.
 #
-# Options: --env NAME (default staging); --list shows the backups and exits.
+# Options: --list shows the backups and exits; --stack NAME for the team's stack.
 # Nothing is overwritten without --confirm naming the database. Exit 3: refused.
 set -euo pipefail
+# The stack's environment label and daemon come from the entry point; called directly, go through it.
+[ -n "${MINIMARKET_ENVIRONMENT:-}" ] || exec bash "$(dirname "$0")/stack.sh" restore "$@"
 
-env=staging backup=latest into=scratch name="" confirm="" list=""
+env=$MINIMARKET_ENVIRONMENT backup=latest into=scratch name="" confirm="" list=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --env) env=$2; shift 2 ;;
         --backup) backup=$2; shift 2 ;;
         --into) into=$2; shift 2 ;;
         --name) name=$2; shift 2 ;;

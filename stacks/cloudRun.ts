@@ -4,8 +4,7 @@
 // else. docs/scaling.md says when to choose it and what it costs.
 
 import * as pulumi from "@pulumi/pulumi";
-import { GcpStackConfig } from "../config";
-import { capacityReport } from "../config";
+import { capacityReport, GcpStackConfig, stackCommand } from "../config";
 import { cloudRunLogsName, cloudRunServiceName, resourcePrefix } from "../facts/endpoints";
 import { serviceNames } from "../facts/services";
 import { nextSteps } from "../components/gcp/dnsGate";
@@ -67,7 +66,7 @@ export function deployOnCloudRun(config: GcpStackConfig): StackOutputs {
         publicUrls: [`https://${g.domain}`, grafanaUrl],
         dnsRecords,
         nextSteps: dnsRecords.apply((records) => [
-            ...nextSteps(g.dnsReady, records),
+            ...nextSteps(g.dnsReady, records, stackCommand(config.stack)),
             `The dashboard's certificate is Google's: it is issued once ${g.domain} resolves to the load balancer (${records[g.domain]}), usually within the hour.`,
         ]),
         /** Each service's own URL (internal ingress), its latest ready revision, and what serves. */

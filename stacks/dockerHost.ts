@@ -63,21 +63,24 @@ export function deployOnDockerHost(config: DockerStackConfig): StackOutputs {
     });
     // People reach the dashboard and Grafana through the proxy, on the same host ports as before,
     // so a new dashboard container can start beside the old one (no host port of its own).
-    const entry = stagingEntry(config.hostPorts);
+    const entry = stagingEntry(config.hostPorts, config.maintenance.enabled ? config.maintenance.message : undefined);
     new CaddyProxy("proxy", { platform, sites: entry.map((e) => e.site), ports: entry.map((e) => e.port) });
     return outputs;
 }
 
-/** The staging proxy's plain-HTTP sites, each on its own port, published on the configured host port. */
-export function stagingEntry(hostPorts: {
-    dashboard: number;
-    grafana: number;
-}): Array<{ site: CaddySite; port: { internal: number; external: number; ip: string } }> {
+/**
+ * The staging proxy's plain-HTTP sites, each on its own port, published on the configured host port.
+ * In maintenance the dashboard's site answers 503 with the message; Grafana stays reachable.
+ */
+export function stagingEntry(
+    hostPorts: { dashboard: number; grafana: number },
+    maintenance?: string,
+): Array<{ site: CaddySite; port: { internal: number; external: number; ip: string } }> {
     const dashboard = serviceSpec("dashboard");
     const grafana = ENDPOINTS.grafana;
     return [
         {
-            site: { port: dashboard.port, upstream: `${dashboard.name}:${dashboard.port}` },
+            site: { port: dashboard.port, upstream: `${dashboard.name}:${dashboard.port}`, maintenance },
             port: { internal: dashboard.port, external: hostPorts.dashboard, ip: "0.0.0.0" },
         },
         { site: { port: grafana.port, upstream: hostPort(grafana) }, port: { internal: grafana.port, external: hostPorts.grafana, ip: "0.0.0.0" } },

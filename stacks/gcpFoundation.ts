@@ -184,10 +184,10 @@ function registryCredentials(config: GcpStackConfig) {
 }
 
 /** Public host names and where the proxy sends them. */
-export function publicSites(domain: string): Array<CaddySite & { host: string }> {
+export function publicSites(domain: string, maintenance?: string): Array<CaddySite & { host: string }> {
     const dashboard = serviceSpec("dashboard");
     return [
-        { host: domain, upstream: `${dashboard.name}:${dashboard.port}` },
+        { host: domain, upstream: `${dashboard.name}:${dashboard.port}`, maintenance },
         { host: `grafana.${domain}`, upstream: hostPort(ENDPOINTS.grafana) },
     ];
 }

@@ -1,4 +1,4 @@
-import { GcpStackConfig } from "../config";
+import { GcpStackConfig, stackCommand } from "../config";
 import { nextSteps } from "../components/gcp/dnsGate";
 import { deployOnCloudRun } from "./cloudRun";
 import { StackOutputs } from "./outputs";
@@ -21,7 +21,7 @@ function deployOnVm(config: GcpStackConfig): StackOutputs {
     const g = config.gcp;
     const { secrets, vm, platform, postgres, connections, redis, memorystoreCa } = gcpFoundation(config);
 
-    const sites = publicSites(g.domain);
+    const sites = publicSites(g.domain, config.maintenance.enabled ? config.maintenance.message : undefined);
     const grafanaUrl = `https://grafana.${g.domain}`;
     const { outputs } = declareWorkloads(config, {
         platform,
@@ -42,7 +42,7 @@ function deployOnVm(config: GcpStackConfig): StackOutputs {
         vmAddress: vm.publicIp,
         /** The A records to create at the domain's DNS provider. */
         dnsRecords,
-        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records)),
+        nextSteps: dnsRecords.apply((records) => nextSteps(g.dnsReady, records, stackCommand(config.stack))),
         dockerHost: vm.dockerHost,
         cloudSqlConnectionName: postgres.connectionName,
         cloudSqlPrivateIp: postgres.privateIpAddress,

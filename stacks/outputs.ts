@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
+import { ConfigError, configCommand, StackConfig } from "../config";
 import { remoteHostName, resolveDockerHost, sshDestination } from "../components/docker/daemon";
 import { defaultImages } from "../facts/images";
 import { ObservabilityStack } from "../components/observability/stack";
@@ -33,7 +33,13 @@ export function stackOutputs(
 
 /** The daemon a Docker-platform stack deploys to (config, else DOCKER_HOST, else the default socket). */
 export function stagingDockerHost(config: StackConfig): string | undefined {
-    return config.platform === "docker" ? resolveDockerHost(config.dockerHost, process.env) : undefined;
+    if (config.platform !== "docker") return undefined;
+    try {
+        return resolveDockerHost(config.dockerHost, process.env);
+    } catch (e) {
+        // A bad DOCKER_HOST is the operator's setting: reported like a config problem, before any resource.
+        throw new ConfigError([`${(e as Error).message}: \`${configCommand(config.stack)} set dockerHost ssh://user@host\``]);
+    }
 }
 
 /** URL of a port published on the Docker host: the remote machine of an ssh:// or tcp:// daemon, else localhost. */
@@ -58,6 +64,6 @@ export function observabilityOutputs(config: StackConfig, observability: Observa
         alertmanagerUrl: loopbackUrl(dockerHost, config.hostPorts.alertmanager),
         notifications: observability.notificationsEnabled
             ? "on: Slack"
-            : "off: alerts reach Alertmanager but no Slack webhook is set (pulumi config set --secret slackWebhookUrl <url>)",
+            : `off: alerts reach Alertmanager but no Slack webhook is set (${configCommand(config.stack)} set --secret slackWebhookUrl, which prompts for it)`,
     };
 }

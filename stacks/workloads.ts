@@ -84,6 +84,7 @@ export function declareObservability(
         slackWebhookUrl: config.slackWebhookUrl === undefined ? undefined : pulumi.secret(config.slackWebhookUrl),
         deadMansSwitchUrl: config.deadMansSwitchUrl === undefined ? undefined : pulumi.secret(config.deadMansSwitchUrl),
         runbookBaseUrl: config.runbookBaseUrl,
+        timezone: config.timezone,
         postgres: infra.postgres.monitor,
         redis: infra.redis,
         operator: { ip: "127.0.0.1", prometheusPort: config.hostPorts.prometheus, alertmanagerPort: config.hostPorts.alertmanager },

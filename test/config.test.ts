@@ -74,7 +74,12 @@ describe("stack configuration", () => {
     });
 
     const cases: Array<[string, Record<string, unknown>, string[], RegExp, string?]> = [
-        ["unknown top-level key", { redisPasword: "x" }, [], /minimarket:redisPasword: unknown key; remove it with `pulumi config rm redisPasword`/],
+        [
+            "unknown top-level key",
+            { redisPasword: "x" },
+            [],
+            /minimarket:redisPasword: unknown key; remove it with `scripts\/stack\.sh --stack staging config rm redisPasword`/,
+        ],
         [
             "unknown service name",
             { services: { "agente-deposit": { image: "a/b:1" } } },
@@ -109,14 +114,14 @@ describe("stack configuration", () => {
             "plain-text secret override",
             { jwtSecretMl: strong },
             [],
-            /minimarket:jwtSecretMl: is stored in plain text; run `pulumi config set --secret jwtSecretMl <value>`/,
+            /minimarket:jwtSecretMl: is stored in plain text; run `scripts\/stack\.sh --stack staging config set --secret jwtSecretMl`/,
         ],
         ["plain-text secretEnv", { secretEnv: { dashboard: { OPENAI_API_KEY: "x" } } }, [], /minimarket:secretEnv: is stored in plain text/],
         [
             "credential in plain env",
             { services: { dashboard: { env: { DATABASE_URL: "postgresql://x" } } } },
             [],
-            /minimarket:services\.dashboard\.env\.DATABASE_URL: carries a credential; set it as a secret with `pulumi config set --secret --path 'secretEnv\.dashboard\.DATABASE_URL'/,
+            /minimarket:services\.dashboard\.env\.DATABASE_URL: carries a credential; set it as a secret with `scripts\/stack\.sh --stack staging config set --secret --path 'secretEnv\.dashboard\.DATABASE_URL'/,
         ],
         [
             "bad env var name",

@@ -103,7 +103,9 @@ describe("Docker Hub credentials (anonymous pulls are rate-limited)", () => {
 
     it("refuses a token stored in plain text, and one half of the pair, before any resource", async () => {
         const plain = await withDockerHost(undefined, withConfig(realImages, { dockerHubUsername: "minimarket-ci", dockerHubToken: TOKEN }));
-        expect(plain.error?.message).to.include("minimarket:dockerHubToken: is stored in plain text; run `pulumi config set --secret dockerHubToken");
+        expect(plain.error?.message).to.include(
+            "minimarket:dockerHubToken: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret dockerHubToken",
+        );
         expect(plain.error?.message).not.to.include(TOKEN);
         const half = await withDockerHost(undefined, withConfig(realImages, { dockerHubUsername: "minimarket-ci" }));
         expect(half.error?.message).to.include("minimarket:dockerHubToken: dockerHubUsername is set but its token is not");

@@ -22,7 +22,7 @@ function cleanCopy(): { root: string; bin: string; log: string } {
     const stand = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> ${log}\n${body}\n`, { mode: 0o755 });
     // `npm ci` leaves what a real install leaves behind: node_modules/.package-lock.json.
     stand("npm", 'if [ "$1" = ci ]; then mkdir -p node_modules && echo "{}" > node_modules/.package-lock.json; fi\nexit 0');
-    stand("docker", 'case "$1" in context) echo unix:///var/run/docker.sock ;; version) exit 1 ;; esac\nexit 0');
+    stand("docker", 'case "$1" in context) echo unix:///var/run/docker.sock ;; info) exit 1 ;; esac\nexit 0');
     stand("pulumi", "exit 0");
     return { root, bin, log };
 }
@@ -43,7 +43,7 @@ describe("the README's two commands on a clean copy of the repository", () => {
         expect(r.stderr).to.contain("is not answering");
         const log = calls(copy.log);
         expect(log[0]).to.match(/^npm ci\b/);
-        expect(log.slice(1).some((l) => l.startsWith("docker version"))).to.equal(true);
+        expect(log.slice(1).some((l) => l.startsWith("docker info"))).to.equal(true);
         expect(fs.existsSync(path.join(copy.root, "node_modules", ".package-lock.json"))).to.equal(true);
     });
 

@@ -71,7 +71,7 @@ describe("npm run render", () => {
 
             it("passes promtool check config and check rules", function () {
                 const bins = requireBinaries(this, ["promtool"]);
-                // The README's command, as written: rule_files are relative to prometheus.yml, so the
+                // docs/observability.md's command, as written: rule_files are relative to prometheus.yml, so the
                 // rendered tree is checked as it is, rule files included.
                 const file = path.join(out, "prometheus/etc/prometheus/prometheus.yml");
                 const prom = parseYaml(fs.readFileSync(file, "utf8"));

@@ -7,7 +7,7 @@ const DAEMON_ADDRESS = /^(ssh|tcp|unix|npipe):\/\/\S+$/;
 
 /**
  * The one daemon address of the stack: `dockerHost` from config, else DOCKER_HOST (which
- * scripts/up-staging.sh sets from `docker context inspect`, so Docker Desktop, rootless Docker and
+ * scripts/stack.sh sets from `docker context inspect`, so Docker Desktop, rootless Docker and
  * Colima work), else the provider's default. The provider ignores the CLI's current context and
  * the CLI ignores the provider's settings, so both must be handed this same value.
  */
@@ -17,7 +17,7 @@ export function resolveDockerHost(configured: string | undefined, env: Readonly<
     if (!fromEnv) return DEFAULT_DOCKER_HOST;
     if (!DAEMON_ADDRESS.test(fromEnv)) {
         throw new Error(
-            `DOCKER_HOST=${JSON.stringify(fromEnv)} is not a Docker daemon address (unix://, ssh://, tcp://, npipe://); fix or unset it, or set one with \`pulumi config set dockerHost ssh://user@host\``,
+            `DOCKER_HOST=${JSON.stringify(fromEnv)} is not a Docker daemon address (unix://, ssh://, tcp://, npipe://); fix or unset it, or set the stack's dockerHost`,
         );
     }
     return fromEnv;

@@ -29,13 +29,13 @@ export function dnsCheckCommand(hosts: string[], ip: string, attempts = 30, inte
     return shellCommand(["node", "-e", CHECK_JS, ip, String(attempts), String(intervalSeconds), ...hosts]);
 }
 
-/** What to do next, as the stack output `nextSteps`. */
-export function nextSteps(dnsReady: boolean, records: Record<string, string>): string[] {
+/** What to do next, as the stack output `nextSteps`; `entryPoint` runs a command on the stack (`scripts/stack.sh --stack prod`). */
+export function nextSteps(dnsReady: boolean, records: Record<string, string>, entryPoint: string): string[] {
     const lines = Object.entries(records).map(([host, ip]) => `A record ${host} -> ${ip}`);
     return dnsReady
         ? [`HTTPS is served once these resolve (checked before Caddy starts): ${lines.join("; ")}`]
         : [
               `Create these DNS records at your DNS provider: ${lines.join("; ")}`,
-              "When they resolve (dig +short <name>), run `pulumi config set --path gcp.dnsReady true` and `pulumi up`: only then does Caddy start and ask Let's Encrypt for certificates.",
+              `When they resolve (dig +short <name>), run \`${entryPoint} config set --path gcp.dnsReady true\` and \`${entryPoint} up\`: only then does Caddy start and ask Let's Encrypt for certificates.`,
           ];
 }

@@ -51,6 +51,8 @@ export interface GrafanaArgs {
     secretKey: pulumi.Output<string>;
     /** The URL people open, for links and cookies. */
     rootUrl: string;
+    /** The time zone Grafana shows by default (the stack's `timezone`). */
+    timezone?: string;
     /** Host port for people; omit when only the proxy in front reaches it. */
     publish?: { port: number; ip: string };
     dependsOn?: pulumi.Input<pulumi.Resource>[];
@@ -73,7 +75,7 @@ export class Grafana extends UpstreamService {
                 role: "observability",
                 image: defaultImages.grafana,
                 memoryMb: 512,
-                env: grafanaEnv({ rootUrl: args.rootUrl, homeDashboardUid: "minimarket-system-overview" }),
+                env: grafanaEnv({ rootUrl: args.rootUrl, homeDashboardUid: "minimarket-system-overview", timezone: args.timezone }),
                 secretEnv: pulumi
                     .all([args.adminPassword, args.secretKey])
                     .apply(([password, key]): Record<string, string> => ({ GF_SECURITY_ADMIN_PASSWORD: password, GF_SECURITY_SECRET_KEY: key })),

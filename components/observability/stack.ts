@@ -19,6 +19,8 @@ export interface ObservabilityStackArgs {
     deadMansSwitchUrl?: pulumi.Output<string>;
     /** Base of the alerts' runbook links. */
     runbookBaseUrl?: string;
+    /** The stack's time zone: Grafana's default and the dashboards'. */
+    timezone: string;
     /** PostgreSQL as the monitoring role sees it. */
     postgres: PostgresConnection;
     redis: RedisConnection;
@@ -49,9 +51,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
 
         // Everything but Alertmanager's file is free of secrets: render it without the webhook
         // and the heartbeat URL, and Alertmanager's file, when it carries either, as a secret.
-        const { backups, runbookBaseUrl } = args;
+        const { backups, runbookBaseUrl, timezone } = args;
         const cloudRun = args.cloudRun && { projectId: args.cloudRun.projectId, logSubscription: args.cloudRun.logSubscription };
-        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl, cloudRun }).files;
+        const publicFiles = renderStackFiles({ environment, backups, runbookBaseUrl, cloudRun, timezone }).files;
         this.notificationsEnabled = args.slackWebhookUrl !== undefined;
         const alertmanagerFiles =
             args.slackWebhookUrl || args.deadMansSwitchUrl
@@ -104,6 +106,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
                 adminPassword: args.grafana.adminPassword,
                 secretKey: args.grafana.secretKey,
                 rootUrl: args.grafana.rootUrl,
+                timezone,
                 publish: args.grafana.ip === undefined ? undefined : { port: args.grafana.port, ip: args.grafana.ip },
                 dependsOn: [this.prometheus.container, this.loki.container],
             },

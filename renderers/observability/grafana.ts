@@ -1,7 +1,7 @@
 // Grafana provisioning files (datasources, dashboard provider) and its non-secret environment.
 import { stringify } from "yaml";
 import { ENDPOINTS, httpUrl } from "../../facts/endpoints";
-import { DATASOURCE_UIDS, GRAFANA_TIMEZONE } from "../../facts/telemetry";
+import { DATASOURCE_UIDS, DEFAULT_TIMEZONE } from "../../facts/telemetry";
 
 export const DASHBOARD_FOLDER = "MiniMarket";
 /**
@@ -107,6 +107,8 @@ export interface GrafanaEnvInput {
     adminUser?: string;
     /** Dashboard uid opened on the home page. */
     homeDashboardUid?: string;
+    /** The time zone Grafana shows by default (config `timezone`); default DEFAULT_TIMEZONE. */
+    timezone?: string;
 }
 
 /**
@@ -155,7 +157,7 @@ export function grafanaEnv(input: GrafanaEnvInput = {}): Record<string, string> 
         GF_USERS_ALLOW_SIGN_UP: "false",
         GF_USERS_ALLOW_ORG_CREATE: "false",
         ...GRAFANA_OFFLINE_ENV,
-        GF_DATE_FORMATS_DEFAULT_TIMEZONE: GRAFANA_TIMEZONE,
+        GF_DATE_FORMATS_DEFAULT_TIMEZONE: input.timezone ?? DEFAULT_TIMEZONE,
         GF_LOG_MODE: "console",
     };
     if (input.homeDashboardUid) {

@@ -24,6 +24,8 @@ export interface ObservabilityFilesInput {
     runtime?: AppRuntime;
     /** Cloud Run's logs arrive through Pub/Sub (cloudrun only). */
     cloudRunLogs?: AlloyConfigInput["cloudRunLogs"];
+    /** The time zone the dashboards show (config `timezone`); default DEFAULT_TIMEZONE. */
+    timezone?: string;
 }
 
 export type ObservabilityContainer = "grafana" | "loki" | "alloy";
@@ -47,7 +49,7 @@ export function renderObservabilityFiles(input: ObservabilityFilesInput): Record
         [at("loki", LOKI_CONFIG_PATH)]: renderLokiConfig(),
         [at("alloy", ALLOY_CONFIG_PATH)]: renderAlloyConfig(input),
     };
-    for (const d of dashboards(input.backups ?? null, input.runtime)) {
+    for (const d of dashboards(input.backups ?? null, input.runtime, input.timezone)) {
         files[at("grafana", `${DASHBOARDS_DIR}/${d.uid}.json`)] = d.json;
     }
     return files;

@@ -48,6 +48,8 @@ export interface StackFilesInput {
     backups?: { intervalHours: number; drillIntervalHours: number };
     /** The apps run on Cloud Run: their series arrive by remote write, their logs through Pub/Sub. */
     cloudRun?: CloudRunTelemetry;
+    /** The stack's time zone (config `timezone`): the dashboards show time in it. */
+    timezone?: string;
 }
 
 export interface StackFiles {
@@ -81,6 +83,7 @@ export function renderStackFiles(input: StackFilesInput): StackFiles {
         backups: thresholds,
         runtime,
         cloudRunLogs: input.cloudRun && { projectId: input.cloudRun.projectId, subscription: input.cloudRun.logSubscription },
+        timezone: input.timezone,
     });
     return { files: { ...monitoring.files, ...observability }, notificationsEnabled: monitoring.notificationsEnabled };
 }

@@ -162,7 +162,7 @@ export function deployFigures(resources: DeclaredResource[]): DeployFigures {
     return { freshDeploy, providerPollSeconds: freshDeploy.gates.length, unavailability: unavailability(resources) };
 }
 
-/** The README's table of unavailability per service: side-by-side ones first, then by name. */
+/** docs/operations.md's table of unavailability per service: side-by-side ones first, then by name. */
 export function unavailabilityTable(rows: Unavailability[]): string {
     const cell = (u: Unavailability | undefined) =>
         u === undefined

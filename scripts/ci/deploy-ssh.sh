@@ -11,8 +11,8 @@ mkdir -p "$ssh_dir"
 chmod 700 "$ssh_dir"
 (umask 077 && printf '%s\n' "$STAGING_SSH_KEY" >"$ssh_dir/minimarket-deploy")
 (umask 077 && printf '%s\n' "$STAGING_KNOWN_HOSTS" >>"$ssh_dir/known_hosts")
-# The docker CLI has no -i option for ssh://, so the key is named in ~/.ssh/config (README,
-# "Remote Docker host"); unknown host keys are refused rather than trusted on first use.
+# The docker CLI has no -i option for ssh://, so the key is named in ~/.ssh/config (docs/stacks.md,
+# "A remote Docker host"); unknown host keys are refused rather than trusted on first use.
 (umask 077 && cat >>"$ssh_dir/config" <<CONFIG
 Host *
     IdentityFile $ssh_dir/minimarket-deploy

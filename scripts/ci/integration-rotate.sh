@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 stack=$(integration_stack)
 pg="minimarket-$stack-postgres"
 redis="minimarket-$stack-redis"
-# What these two rotations replace (README, "Rotating a secret"): the four apps for
+# What these two rotations replace (docs/configuration.md, "Rotating a secret"): the four apps for
 # postgresPassword (the role's password changes in place), Redis and its exporter for redisPassword.
 expected_replaced="agente-deposito agente-negocio dashboard ml-service redis redis-exporter"
 

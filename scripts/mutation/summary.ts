@@ -1,7 +1,7 @@
 // Prints the mutation score of the last `npm run mutation` per module group and per file, and the
 // surviving mutants of the files given (all when none): `npm run mutation:summary -- [file...]`.
 // `--markdown` prints every surviving mutant with its line of code instead, as a Markdown list
-// (docs/mutation-survivors.md is that output for the run the README quotes).
+// (docs/mutation-survivors.md is that output for the run docs/testing.md quotes).
 // Reads reports/mutation/mutation.json (the Stryker JSON report).
 
 import * as fs from "fs";

@@ -1,4 +1,4 @@
-// scripts/restore-staging.sh and scripts/backup-staging.sh against a fake `docker` on PATH that
+// scripts/restore-staging.sh and scripts/backup-staging.sh (what scripts/stack.sh restore|backup run) against a fake `docker` on PATH that
 // records every call: what is stopped, restored and started, in which order, and what is refused.
 
 import { expect } from "chai";
@@ -52,7 +52,16 @@ describe("restore-staging.sh (fake docker)", () => {
     function run(script: string, args: string[], env: Record<string, string> = {}) {
         const r = spawnSync("bash", [script, ...args], {
             encoding: "utf8",
-            env: { PATH: `${dir}:${process.env.PATH}`, FAKE_LOG: logFile, FAKE_PYTHON: python3, FAKE_DOCKER_PY, FAKE_HOST: host, ...env },
+            // The entry point (scripts/stack.sh) hands the scripts the stack's environment label.
+            env: {
+                PATH: `${dir}:${process.env.PATH}`,
+                FAKE_LOG: logFile,
+                FAKE_PYTHON: python3,
+                FAKE_DOCKER_PY,
+                FAKE_HOST: host,
+                MINIMARKET_ENVIRONMENT: "staging",
+                ...env,
+            },
             timeout: 30_000,
         });
         const calls = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim().split("\n") : [];
@@ -112,8 +121,8 @@ describe("restore-staging.sh (fake docker)", () => {
         expect(r.calls[0]).to.match(/verify latest$/);
     });
 
-    it("uses the containers of --env", () => {
-        const r = run(RESTORE, ["--env", "demo", "--list"]);
+    it("uses the containers of the stack's environment", () => {
+        const r = run(RESTORE, ["--list"], { MINIMARKET_ENVIRONMENT: "demo" });
         expect(r.calls).to.deep.equal(["exec minimarket-demo-backup sh /opt/minimarket-backup/minimarket-backup.sh list"]);
     });
 

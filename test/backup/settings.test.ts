@@ -41,7 +41,7 @@ describe("backup settings", () => {
         expect(stack({ services: { dashboard: { image: "r.example/dashboard:1.0.0" } }, backup: { requireMigrationVersion: false } })).to.equal(false);
     });
 
-    it("accepts a full valid object, with strings as `pulumi config set --path` stores them", () => {
+    it("accepts a full valid object, with strings as `scripts/stack.sh --stack staging config set --path` stores them", () => {
         const { settings, problems } = read({
             intervalHours: "6",
             startTime: "01:30",

@@ -1,11 +1,12 @@
-# Stand-in `pulumi`, `docker`, `npm`, `gh`, `ssh-agent` and `ssh-add` for the dry run of the CI steps
+# Stand-in `pulumi`, `docker`, `npm`, `gh`, `ssh-agent`, `ssh-add` and `ssh` for the dry run of the CI steps
 # (installed under those names; the name called picks the behaviour). They share a JSON state file,
 # so `pulumi up` after a rotation changes the passwords and the container IDs that `docker` then
 # shows, as the program would, and `gh` keeps the issues it was asked to open. Every call is logged
 # (one JSON line: tool, args); secrets never come in through args.
 # Knobs (environment): FAKE_FAIL=<pulumi verb> makes it fail; FAKE_SMOKE_EXIT; FAKE_EXTRA_REPLACED
 # (a container the rotation also replaces); FAKE_KEEP_OLD_PG / FAKE_KEEP_OLD_REDIS (old password
-# still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG.
+# still accepted); FAKE_LOSE_DATA (the rotation loses the data); FAKE_DOCKER_DOWN; FAKE_DOCKER_HOST_CONFIG;
+# FAKE_ENGINE ("<version> <api>" of `docker version`).
 # `pulumi preview --json`: FAKE_PREVIEW_DIR holds <stack>.preview.json / .events.jsonl / .state.json
 # / .log to answer with (a preview with no change otherwise); FAKE_FAIL_STACK=<stack> fails that
 # stack's preview with its .log; with --expect-no-changes a preview with changes exits 255 after
@@ -22,7 +23,7 @@ env = os.environ
 APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"]
 CONTAINERS = APPS + ["postgres", "redis", "prometheus", "alertmanager", "node-exporter", "cadvisor",
                      "postgres-exporter", "redis-exporter", "grafana", "loki", "alloy"]
-# What the program replaces for each rotated secret (README, "Rotating a secret").
+# What the program replaces for each rotated secret (docs/configuration.md, "Rotating a secret").
 REPLACES = {"postgresPassword": APPS, "redisPassword": APPS + ["redis", "redis-exporter"]}
 SECRET_NAMES = ["postgresPassword", "redisPassword", "grafanaAdminPassword", "postgresAdminPassword"]
 
@@ -153,6 +154,8 @@ def pulumi(s):
         exported = fake_file(stack, "state.json")
         with open(opt("--file"), "w") as f:
             f.write(exported if exported is not None else json.dumps({"version": 3, "deployment": {"resources": []}}))
+    elif verb == "version":
+        print("v3.248.0")
     elif verb == "stack" and args[1] == "output" and args[-1] == "dashboardUrl":
         print(env.get("FAKE_DASHBOARD_URL", "http://127.0.0.1:9"))
     elif verb == "stack" and args[1] == "output":
@@ -207,6 +210,10 @@ def docker(s):
     stacks = s["stacks"]
     if verb == "info":
         print("Server Version: fake")
+    elif verb == "version":
+        print(env.get("FAKE_ENGINE", "27.5.1 1.47"))
+    elif verb == "image" and args[1] == "ls":
+        pass
     elif verb == "ps":
         # Every stack's containers on the one host, with the program's labels; the shared model
         # (test/support/fakeDocker.py) applies the filters, so a script asking for the wrong ones gets them.
@@ -260,6 +267,11 @@ def docker(s):
         s["volumes"] = [v for v in s.get("volumes", []) if v not in args[2:]]
     else:
         fail("fake docker: unexpected %s" % " ".join(args), 2)
+
+
+def ssh(_s):
+    # The shared connection of scripts/stack.sh (master, then `-O exit`): nothing to reach here.
+    pass
 
 
 def npm(_s):
@@ -321,5 +333,5 @@ def ssh_add(s):
 
 log()
 state = load()
-{"pulumi": pulumi, "docker": docker, "npm": npm, "gh": gh, "ssh-agent": ssh_agent, "ssh-add": ssh_add}[tool](state)
+{"pulumi": pulumi, "docker": docker, "npm": npm, "gh": gh, "ssh-agent": ssh_agent, "ssh-add": ssh_add, "ssh": ssh}[tool](state)
 save(state)

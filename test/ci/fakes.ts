@@ -9,7 +9,7 @@ import { Expressions, JobResult, runJob } from "./workflowRunner";
 import { FAKE_DOCKER_PY } from "../support/fakeDocker";
 
 export interface Call {
-    tool: "pulumi" | "docker" | "npm" | "gh" | "ssh-agent" | "ssh-add";
+    tool: "pulumi" | "docker" | "npm" | "gh" | "ssh-agent" | "ssh-add" | "ssh";
     args: string[];
 }
 
@@ -36,7 +36,7 @@ export class CiSandbox {
     constructor(python3: string) {
         for (const d of [this.bin, this.home, this.runnerTemp]) fs.mkdirSync(d, { recursive: true });
         const source = fs.readFileSync(path.join(__dirname, "fakeCli.py"), "utf8");
-        for (const tool of ["pulumi", "docker", "npm", "gh", "ssh-agent", "ssh-add"])
+        for (const tool of ["pulumi", "docker", "npm", "gh", "ssh-agent", "ssh-add", "ssh"])
             fs.writeFileSync(path.join(this.bin, tool), `#!${python3}\n${source}`, { mode: 0o755 });
         // The host's `docker ps` filters, which fakeCli.py imports from its own directory.
         fs.copyFileSync(FAKE_DOCKER_PY, path.join(this.bin, "fakeDocker.py"));

@@ -104,7 +104,8 @@ export function runJob(
             cwd: options.cwd ?? repoRoot,
             env: { ...options.env, ...carried, ...stepEnv, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_ENV: githubEnv, GITHUB_ACTIONS: "true" },
             encoding: "utf8",
-            timeout: 60_000,
+            // Generous: a step may compile TypeScript (ts-node) on a busy machine.
+            timeout: 240_000,
         });
         carried = { ...carried, ...readGithubEnv(githubEnv) };
         const ok = r.status === 0;

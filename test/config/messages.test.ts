@@ -35,7 +35,7 @@ describe("config messages", () => {
     describe("allowUnpinnedImages is mentioned where it applies", () => {
         it("outside prod, an unpinned image names the setting that allows it", () => {
             expect(refusal({ services: { dashboard: { image: "minimarket/dashboard:latest" } } })).to.match(
-                /services\.dashboard\.image: .* is not pinned; .*`pulumi config set allowUnpinnedImages true`/,
+                /services\.dashboard\.image: .* is not pinned; .*`scripts\/stack\.sh --stack staging config set allowUnpinnedImages true`/,
             );
         });
         it("in prod, the message says the setting does not apply rather than suggesting it", () => {
@@ -45,7 +45,7 @@ describe("config messages", () => {
                 { stack: "prod" },
             );
             expect(text).to.match(/services\.dashboard\.image: .* is not pinned; .*allowUnpinnedImages does not apply to prod/);
-            expect(text).not.to.include("pulumi config set allowUnpinnedImages");
+            expect(text).not.to.include("scripts/stack.sh --stack staging config set allowUnpinnedImages");
         });
     });
 
@@ -53,27 +53,29 @@ describe("config messages", () => {
         it("top-level list: remove the string, then set each of its items by --path", () => {
             expect(refusal({ corsOrigins: "https://a.example.com, https://b.example.com" })).to.include(
                 'minimarket:corsOrigins: expected a list of strings, got "https://a.example.com, https://b.example.com"; a list is set item by item: ' +
-                    "`pulumi config rm corsOrigins`, then `pulumi config set --path 'corsOrigins[0]' https://a.example.com`, " +
-                    "`pulumi config set --path 'corsOrigins[1]' https://b.example.com`",
+                    "`scripts/stack.sh --stack staging config rm corsOrigins`, then `scripts/stack.sh --stack staging config set --path 'corsOrigins[0]' https://a.example.com`, " +
+                    "`scripts/stack.sh --stack staging config set --path 'corsOrigins[1]' https://b.example.com`",
             );
         });
         it("an item that starts with a dash is passed after --, so the CLI does not take it for a flag", () => {
             expect(refusal({ dockerSshOpts: "-i ~/.ssh/deploy" })).to.include(
-                "`pulumi config set --path 'dockerSshOpts[0]' -- -i`, `pulumi config set --path 'dockerSshOpts[1]' '~/.ssh/deploy'`",
+                "`scripts/stack.sh --stack staging config set --path 'dockerSshOpts[0]' -- -i`, `scripts/stack.sh --stack staging config set --path 'dockerSshOpts[1]' '~/.ssh/deploy'`",
             );
         });
         it("nested list: the remove command takes --path too", () => {
             const text = refusal(prodValues({ gcp: { ...(prodValues().gcp as object), sshSourceRanges: "203.0.113.7/32" } }), { stack: "prod" });
-            expect(text).to.include("`pulumi config rm --path 'gcp.sshSourceRanges'`, then `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`");
+            expect(text).to.include(
+                "`scripts/stack.sh --stack prod config rm --path 'gcp.sshSourceRanges'`, then `scripts/stack.sh --stack prod config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
+            );
         });
         it("a release command given as one string is split into its arguments", () => {
             expect(refusal({ services: { dashboard: { migrationCommand: "alembic upgrade head" } } })).to.include(
-                "`pulumi config set --path 'services.dashboard.migrationCommand[0]' alembic`, `pulumi config set --path 'services.dashboard.migrationCommand[1]' upgrade`",
+                "`scripts/stack.sh --stack staging config set --path 'services.dashboard.migrationCommand[0]' alembic`, `scripts/stack.sh --stack staging config set --path 'services.dashboard.migrationCommand[1]' upgrade`",
             );
         });
         it("a list variable override given as a plain string", () => {
             expect(refusal({ services: { dashboard: { env: { CORS_ORIGINS: "https://a.example.com" } } } })).to.include(
-                "`pulumi config set --path 'services.dashboard.env.CORS_ORIGINS[0]' https://a.example.com`",
+                "`scripts/stack.sh --stack staging config set --path 'services.dashboard.env.CORS_ORIGINS[0]' https://a.example.com`",
             );
         });
     });

@@ -79,3 +79,33 @@ describe("config messages never repeat a secret", () => {
         expect(errorOf({ timezone: "Mars/Olympus" }).message).to.include('"Mars/Olympus"');
     });
 });
+
+describe("fix commands never put a secret value on a command line", () => {
+    // Every message a person may copy: a `--secret` command ends at its key, and pulumi prompts
+    // for the value (or reads standard input). Read from the sources, so a new message is held too.
+    const fs = require("fs") as typeof import("fs");
+    const path = require("path") as typeof import("path");
+    const root = path.join(__dirname, "..", "..");
+    const sources = ["config", "stacks", "components", "scripts"].flatMap((dir) =>
+        (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => /\.(ts|sh)$/.test(f)).map((f) => path.join(dir, f)),
+    );
+    const withValue = /set --secret (?:--path )?'?[\w<${][\w.<>${}-]*'? +[^\s`'"#|)(]/g;
+
+    it("finds a value after `--secret KEY` (the check can fail)", () => {
+        expect("run `{config} set --secret dockerHubToken <access token>`".match(withValue)).to.have.length(1);
+        expect("`{config} set --secret --path 'secretEnv.a.B' <value>`".match(withValue)).to.have.length(1);
+        expect("run `{config} set --secret dockerHubToken` (it prompts)".match(withValue)).to.equal(null);
+    });
+
+    it("in every message of config/, stacks/, components/ and scripts/", () => {
+        const offending = sources.flatMap((f) => (fs.readFileSync(path.join(root, f), "utf8").match(withValue) ?? []).map((m) => `${f}: ${m}`));
+        expect(offending).to.deep.equal([]);
+    });
+
+    it("in the messages a refused config prints", () => {
+        const e = errorOf({ dockerHubUsername: "ana", slackWebhookUrl: "https://hooks.slack.com/x", secretEnv: { dashboard: { X: "plain" } } });
+        expect(e.message).to.include("`scripts/stack.sh --stack staging config set --secret dockerHubToken`");
+        expect(e.message).to.include("`scripts/stack.sh --stack staging config set --secret slackWebhookUrl`");
+        expect(e.message.match(withValue)).to.equal(null);
+    });
+});

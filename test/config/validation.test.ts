@@ -23,7 +23,7 @@ describe("config validation gaps (issue 10, item 9)", () => {
         ]) {
             it(`refuses ${name}`, () => {
                 expect(refusal({ services: { "ml-service": { env: { [name]: "x" } } } })).to.include(
-                    `minimarket:services.ml-service.env.${name}: carries a credential; set it as a secret with \`pulumi config set --secret --path 'secretEnv.ml-service.${name}' <value>\``,
+                    `minimarket:services.ml-service.env.${name}: carries a credential; set it as a secret with \`scripts/stack.sh --stack staging config set --secret --path 'secretEnv.ml-service.${name}'\``,
                 );
             });
         }
@@ -70,10 +70,10 @@ describe("config validation gaps (issue 10, item 9)", () => {
         it("refuses dockerHost and hostPorts.dashboard, which it would ignore", () => {
             const text = refusal(prodValues({ dockerHost: "ssh://deploy@203.0.113.7", hostPorts: { dashboard: 8081 } }), { stack: "prod" });
             expect(text).to.include(
-                "minimarket:dockerHost: platform gcp deploys to the VM it creates and would ignore this address; run `pulumi config rm dockerHost`",
+                "minimarket:dockerHost: platform gcp deploys to the VM it creates and would ignore this address; run `scripts/stack.sh --stack prod config rm dockerHost`",
             );
             expect(text).to.include("minimarket:hostPorts.dashboard: platform gcp publishes the dashboard only through the HTTPS proxy");
-            expect(text).to.include("`pulumi config rm --path 'hostPorts.dashboard'`");
+            expect(text).to.include("`scripts/stack.sh --stack prod config rm --path 'hostPorts.dashboard'`");
         });
         it("refuses http:// CORS origins, in the setting and in an override", () => {
             const text = refusal(
@@ -97,7 +97,7 @@ describe("config validation gaps (issue 10, item 9)", () => {
         });
         it("prod on the Docker platform has no domain to default to: corsOrigins is required", () => {
             expect(refusal({ platform: "docker", services: prodServices }, { stack: "prod" })).to.include(
-                "minimarket:corsOrigins: prod has no default origin here; run `pulumi config set --path 'corsOrigins[0]' https://<the dashboard's address>`",
+                "minimarket:corsOrigins: prod has no default origin here; run `scripts/stack.sh --stack prod config set --path 'corsOrigins[0]' https://<the dashboard's address>`",
             );
         });
         for (const tag of ["main", "stable", "edge", "2", "v2", "1.4", "17-bookworm"]) {
@@ -155,7 +155,7 @@ describe("config validation gaps (issue 10, item 9)", () => {
 
     it("refuses an empty secretEnv value", () => {
         expect(refusal({ secretEnv: { dashboard: { OPENAI_API_KEY: "" } } }, { secretKeys: ["secretEnv"] })).to.include(
-            "minimarket:secretEnv.dashboard.OPENAI_API_KEY: is empty; set the value with `pulumi config set --secret --path 'secretEnv.dashboard.OPENAI_API_KEY' <value>`, or remove it with `pulumi config rm --path 'secretEnv.dashboard.OPENAI_API_KEY'`",
+            "minimarket:secretEnv.dashboard.OPENAI_API_KEY: is empty; set the value with `scripts/stack.sh --stack staging config set --secret --path 'secretEnv.dashboard.OPENAI_API_KEY'`, or remove it with `scripts/stack.sh --stack staging config rm --path 'secretEnv.dashboard.OPENAI_API_KEY'`",
         );
     });
 });

@@ -1,5 +1,5 @@
 // The deploy figures of the declared stacks: probe wait on a fresh deploy's critical path, and
-// each service's unavailability for an image bump or a rotation. The README quotes them.
+// each service's unavailability for an image bump or a rotation. docs/operations.md quotes them.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
@@ -11,7 +11,7 @@ import { declaredResources } from "./declared";
 
 const CONTAINER = "docker:index/container:Container";
 const APPS = ["agente-deposito", "agente-negocio", "ml-service", "dashboard"];
-const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+const operations = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
 
 /** A container as the program declares one, for hand-built graphs. */
 function container(name: string, deps: string[], hc: { interval: string; startInterval?: string }, dbr?: boolean): DeclaredResource {
@@ -123,11 +123,11 @@ describe("deploy figures, computed from the declared resources", () => {
         expect(waitTimeoutSeconds(PROBE_TIMING.app)).to.equal(60 + 3 * 15 + 5);
     });
 
-    it("README quotes the figures the function computes", () => {
+    it("docs/operations.md quotes the figures the function computes", () => {
         const f = deployFigures(declaredResources(staging));
-        expect(readme).to.include(`${f.freshDeploy.probeWait} s of probe wait`);
-        expect(readme).to.include("was 55 s");
-        expect(readme).to.include(unavailabilityTable(f.unavailability));
-        expect(readme).to.match(/\| `dashboard` \| create-before-delete \| 0 s \| 0 s \|/);
+        expect(operations).to.include(`${f.freshDeploy.probeWait} s of probe wait`);
+        expect(operations).to.include("was 55 s");
+        expect(operations).to.include(unavailabilityTable(f.unavailability));
+        expect(operations).to.match(/\| `dashboard` \| create-before-delete \| 0 s \| 0 s \|/);
     });
 });

@@ -33,7 +33,7 @@ describe("readGcpConfig", () => {
         expect(readGcp(undefined, { required: false })).to.deep.equal({ gcp: undefined, problems: [] });
         const { problems } = readGcp(undefined, { required: true });
         expect(problems).to.have.length(1);
-        expect(problems[0]).to.match(/^minimarket:gcp: .*pulumi config set --path gcp\.project/);
+        expect(problems[0]).to.match(/^minimarket:gcp: .*scripts\/stack\.sh --stack prod config set --path gcp\.project/);
     });
 
     it("reports every missing required field at once, each with the command to set it", () => {
@@ -41,7 +41,7 @@ describe("readGcpConfig", () => {
         for (const key of ["project", "sshPublicKey", "domain", "sshSourceRanges"]) {
             expect(problemsAt(problems, key), key).to.have.length(1);
         }
-        expect(problemsAt(problems, "project")[0]).to.include("pulumi config set --path 'gcp.project'");
+        expect(problemsAt(problems, "project")[0]).to.include("scripts/stack.sh --stack prod config set --path 'gcp.project'");
     });
 
     it("refuses SSH from anywhere unless allowSshFromAnywhere is set", () => {
@@ -82,7 +82,7 @@ describe("readGcpConfig", () => {
         }
     });
 
-    it("accepts values as `pulumi config set --path` stores them (strings)", () => {
+    it("accepts values as `scripts/stack.sh --stack staging config set --path` stores them (strings)", () => {
         const { gcp, problems } = readGcp(
             minimalGcp({
                 bootDiskGb: "30",

@@ -48,11 +48,11 @@ describe("Memorystore clients trust its CA (item 15)", () => {
         const memorystore = { redis: { mode: "memorystore" } };
         expect(() => prodConfig({ rotations: { redisPassword: 1 } }, memorystore)).to.throw(
             ConfigError,
-            /minimarket:rotations\.redisPassword: does nothing with gcp\.redis\.mode memorystore.*pulumi config rm --path rotations\.redisPassword/,
+            /minimarket:rotations\.redisPassword: does nothing with gcp\.redis\.mode memorystore.*scripts\/stack\.sh --stack prod config rm --path rotations\.redisPassword/,
         );
         expect(() => prodConfig({ redisPassword: "x".repeat(40) }, memorystore)).to.throw(
             ConfigError,
-            /minimarket:redisPassword: does nothing .*pulumi config rm redisPassword/,
+            /minimarket:redisPassword: does nothing .*scripts\/stack\.sh --stack prod config rm redisPassword/,
         );
         expect(() => prodConfig({ rotations: { redisPassword: 1 } })).not.to.throw();
     });
@@ -225,8 +225,7 @@ describe("pinned address ranges (item 22)", () => {
 
 describe("SSH claims match what the deploy does (item 20)", () => {
     it("does not promise SSH through IAP: the deploy connects to the VM's public address", async () => {
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-        const prod = readme.slice(readme.indexOf("## Production on Google Cloud"));
+        const prod = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "prod.md"), "utf8");
         expect(prod).not.to.match(/IAP range `?35\.235\.240\.0\/20`? works/);
         expect(prod).to.include("IAP TCP\n  forwarding is not supported");
         const run = await deploy();

@@ -39,7 +39,7 @@ describe("prod stack from Pulumi.prod.yaml", () => {
         expect(byType(run, CONTAINER).map((c) => c.name)).not.to.include("proxy");
         const steps = (run.outputs.nextSteps as string[]).join("\n");
         expect(steps).to.include(`A record minimarket.example.com.ar -> ${MOCK_CLOUD.vmAddress}`);
-        expect(steps).to.include("pulumi config set --path gcp.dnsReady true");
+        expect(steps).to.include("run `scripts/stack.sh --stack prod config set --path gcp.dnsReady true` and `scripts/stack.sh --stack prod up`");
     });
 
     it("rejects a latest image", async () => {

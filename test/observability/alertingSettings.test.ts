@@ -40,7 +40,9 @@ describe("alerting settings: validation", () => {
 
     it("refuses a heartbeat URL stored in plain text, naming the key and the fix", () => {
         const problems = problemsOf({ deadMansSwitchUrl: HEARTBEAT }).join("\n");
-        expect(problems).to.match(/minimarket:deadMansSwitchUrl: is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`/);
+        expect(problems).to.match(
+            /minimarket:deadMansSwitchUrl: is stored in plain text; run `scripts\/stack\.sh --stack staging config set --secret deadMansSwitchUrl`/,
+        );
         expect(problems).not.to.include(TOKEN);
     });
 

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { PanelSummary, dashboards, listPanels } from "../../renderers/observability/dashboards";
+import { DEFAULT_TIMEZONE } from "../../facts/telemetry";
+import { grafanaEnv, renderStackFiles } from "../../renderers/observability";
 
 const EXPECTED = [
     { uid: "minimarket-system-overview", title: "MiniMarket - System overview", panels: 6 },
@@ -204,5 +206,21 @@ describe("observability dashboards", () => {
                 expect(t.expr).to.contain('container_label_com_minimarket_service="ml-service"');
             }
         });
+    });
+});
+
+describe("dashboards and Grafana in the stack's time zone (config `timezone`)", () => {
+    it("renders every dashboard and Grafana's default in the time zone given, Buenos Aires when none is", () => {
+        expect(DEFAULT_TIMEZONE).to.equal("America/Argentina/Buenos_Aires");
+        expect(dashboards(null, "docker", "Europe/Madrid").map((d) => [d.model.timezone, JSON.parse(d.json).timezone])).to.deep.equal(
+            Array.from({ length: 4 }, () => ["Europe/Madrid", "Europe/Madrid"]),
+        );
+        expect(dashboards().map((d) => d.model.timezone)).to.deep.equal(Array.from({ length: 4 }, () => DEFAULT_TIMEZONE));
+        expect(grafanaEnv({ timezone: "UTC" }).GF_DATE_FORMATS_DEFAULT_TIMEZONE).to.equal("UTC");
+        expect(grafanaEnv().GF_DATE_FORMATS_DEFAULT_TIMEZONE).to.equal(DEFAULT_TIMEZONE);
+        const files = renderStackFiles({ environment: "staging", timezone: "Asia/Kolkata" }).files;
+        const boards = Object.entries(files).filter(([k]) => k.startsWith("grafana/") && k.endsWith(".json"));
+        expect(boards).to.have.length(4);
+        for (const [, json] of boards) expect(JSON.parse(json).timezone).to.equal("Asia/Kolkata");
     });
 });

@@ -7,7 +7,7 @@ import { formatIssues } from "../../config/parse";
 
 function backup(value: unknown) {
     const r = backupSchema.safeParse(value);
-    return r.success ? { config: r.data, problems: [] as string[] } : { config: undefined, problems: formatIssues(r.error.issues, ["backup"]) };
+    return r.success ? { config: r.data, problems: [] as string[] } : { config: undefined, problems: formatIssues(r.error.issues, "staging", ["backup"]) };
 }
 
 const offsite = (o: Record<string, unknown>) => backup({ offsite: o });

@@ -80,18 +80,26 @@ describe("unit: gcp.runtime cloudrun", () => {
             'minimarket:gcp.runtime: must be one of vm, cloudrun, got "gke"',
         ]);
         expect(problemsOf(prodValues({ gcp: { ...(prodValues().gcp as object), cloudRun: { dashboard: { maxInstances: 2 } } } }), prod)).to.deep.equal([
-            "minimarket:gcp.cloudRun: is only read with gcp.runtime cloudrun; run `pulumi config set --path gcp.runtime cloudrun`, or `pulumi config rm --path gcp.cloudRun`",
+            "minimarket:gcp.cloudRun: is only read with gcp.runtime cloudrun; run `scripts/stack.sh --stack prod config set --path gcp.runtime cloudrun`, or `scripts/stack.sh --stack prod config rm --path gcp.cloudRun`",
         ]);
+    });
+
+    it("refuses maintenance mode, which only the proxy in front of a VM can serve, and keeps it on vm", () => {
+        expect(problemsOf(cloudRun({}, { maintenance: { enabled: true } }), prod)).to.deep.equal([
+            "minimarket:maintenance.enabled: has no effect with gcp.runtime cloudrun: the dashboard is served by the load balancer, not by the proxy that answers 503; run `scripts/stack.sh --stack prod config set --path maintenance.enabled false`, and route traffic with `gcp.cloudRun.<service>.serveRevision` instead",
+        ]);
+        expect(problemsOrNone(cloudRun({}, { maintenance: { enabled: "false" } }), prod)).to.deep.equal([]);
+        expect(parsed(prodValues({ maintenance: { enabled: "true" } }), prod).maintenance.enabled).to.equal(true);
     });
 
     it("needs Memorystore and a subnet Direct VPC egress can draw from", () => {
         expect(problemsOf(cloudRun({ redis: { mode: "container" }, networkCidr: "10.20.0.0/27" }), prod)).to.have.members([
-            "minimarket:gcp.networkCidr: is a /27, but Cloud Run's Direct VPC egress needs a /26 or larger; set a wider range with `pulumi config set --path gcp.networkCidr <cidr>`",
-            "minimarket:gcp.redis.mode: must be memorystore with gcp.runtime cloudrun: Cloud Run's instances share one Redis, reached over Direct VPC egress; run `pulumi config set --path gcp.redis.mode memorystore`",
+            "minimarket:gcp.networkCidr: is a /27, but Cloud Run's Direct VPC egress needs a /26 or larger; set a wider range with `scripts/stack.sh --stack prod config set --path gcp.networkCidr <cidr>`",
+            "minimarket:gcp.redis.mode: must be memorystore with gcp.runtime cloudrun: Cloud Run's instances share one Redis, reached over Direct VPC egress; run `scripts/stack.sh --stack prod config set --path gcp.redis.mode memorystore`",
         ]);
         // A /26 is wide enough for Google, not for four services and their jobs (the capacity check says so).
         expect(problemsOf(cloudRun({ networkCidr: "10.20.0.0/26" }), prod)).to.deep.equal([
-            "minimarket:gcp.networkCidr: 10.20.0.0/26 has 59 usable addresses but Cloud Run's instances can hold 192 during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with `pulumi config set --path gcp.networkCidr <cidr>` or lower `gcp.cloudRun.<service>.maxInstances`",
+            "minimarket:gcp.networkCidr: 10.20.0.0/26 has 59 usable addresses but Cloud Run's instances can hold 192 during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with `scripts/stack.sh --stack prod config set --path gcp.networkCidr <cidr>` or lower `gcp.cloudRun.<service>.maxInstances`",
         ]);
     });
 
@@ -128,8 +136,8 @@ describe("unit: gcp.runtime cloudrun", () => {
                 secretKeys: ["secretEnv"],
             }),
         ).to.have.members([
-            "minimarket:secretEnv.ml-service.K_SERVICE: is set by Cloud Run itself in every instance and cannot be overridden; run `pulumi config rm --path 'secretEnv.ml-service.K_SERVICE'`",
-            "minimarket:services.dashboard.env.PORT: is set by Cloud Run itself in every instance and cannot be overridden; run `pulumi config rm --path 'services.dashboard.env.PORT'`",
+            "minimarket:secretEnv.ml-service.K_SERVICE: is set by Cloud Run itself in every instance and cannot be overridden; run `scripts/stack.sh --stack prod config rm --path 'secretEnv.ml-service.K_SERVICE'`",
+            "minimarket:services.dashboard.env.PORT: is set by Cloud Run itself in every instance and cannot be overridden; run `scripts/stack.sh --stack prod config rm --path 'services.dashboard.env.PORT'`",
         ]);
         const reserved = problemsOf(cloudRun({}, services({ "agente-negocio": { env: { K_REVISION: "r", K_CONFIGURATION: "c", K_SERVICES: "fine" } } })), prod);
         expect(reserved.map((p) => p.slice(0, p.indexOf(":", 11)))).to.deep.equal([
@@ -182,7 +190,7 @@ describe("unit: gcp.runtime cloudrun", () => {
         const big = { cloudRun: { dashboard: { maxInstances: 5, poolSize: 10 } } };
         expect(problemsOf(cloudRun(big), prod)).to.deep.equal([
             "minimarket:gcp.cloudRun: the Cloud Run instances can open 122 connections to Cloud SQL (maxInstances × poolSize: agente-deposito 3×5, agente-negocio 3×5, ml-service 3×5, dashboard 5×10; plus the release jobs and the ops VM) but it takes 97 (the 100 Google gives db-custom-2-7680 by default, less 3 kept for superusers); " +
-                "lower `gcp.cloudRun.<service>.maxInstances` or `gcp.cloudRun.<service>.poolSize`, or raise the limit with `pulumi config set --path gcp.cloudRun.databaseMaxConnections <n>` (Cloud SQL restarts once)",
+                "lower `gcp.cloudRun.<service>.maxInstances` or `gcp.cloudRun.<service>.poolSize`, or raise the limit with `scripts/stack.sh --stack prod config set --path gcp.cloudRun.databaseMaxConnections <n>` (Cloud SQL restarts once)",
         ]);
         // Raising max_connections, or lowering the pools, makes it fit.
         expect(problemsOrNone(cloudRun({ cloudRun: { ...big.cloudRun, databaseMaxConnections: 125 } }), prod)).to.deep.equal([]);
@@ -223,7 +231,7 @@ describe("unit: gcp.runtime cloudrun", () => {
 
     it("refuses more instances than the subnet has addresses for during a rollout", () => {
         expect(problemsOf(cloudRun({ cloudRun: { dashboard: { maxInstances: 20, poolSize: 1 } } }), prod)).to.deep.equal([
-            "minimarket:gcp.networkCidr: 10.20.0.0/24 has 251 usable addresses but Cloud Run's instances can hold 256 during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with `pulumi config set --path gcp.networkCidr <cidr>` or lower `gcp.cloudRun.<service>.maxInstances`",
+            "minimarket:gcp.networkCidr: 10.20.0.0/24 has 251 usable addresses but Cloud Run's instances can hold 256 during a rollout (16-address blocks, 2 per instance, old and new revision); widen it with `scripts/stack.sh --stack prod config set --path gcp.networkCidr <cidr>` or lower `gcp.cloudRun.<service>.maxInstances`",
         ]);
         expect(problemsOrNone(cloudRun({ networkCidr: "10.20.0.0/23", cloudRun: { dashboard: { maxInstances: 20, poolSize: 1 } } }), prod)).to.deep.equal([]);
     });

@@ -71,7 +71,7 @@ describe("unit: config formats", () => {
         expect(problemsOf("slackWebhookUrl", "https://a b", true)).to.have.length(1);
     });
 
-    it("platform: docker or gcp; `pulumi config set platform docker` is accepted, not only the default", () => {
+    it("platform: docker or gcp; `scripts/stack.sh --stack staging config set platform docker` is accepted, not only the default", () => {
         accepts("platform", ["docker"]);
         expect(problemsOf("platform", "aws")).to.deep.equal(['minimarket:platform: must be "docker" or "gcp", got "aws"']);
     });

@@ -4,12 +4,12 @@
 import { expect } from "chai";
 import { z } from "zod";
 import { boolean, editDistance, integer, isPlainObject, oneOf, record, stringList, suggestion, text } from "../../config/fields";
-import { ConfigError, decodeValues, formatIssues, keyOf, parseGcpConfig } from "../../config/parse";
+import { ConfigError, configCommand, decodeValues, formatIssues, keyOf, misspelledNamespaceProblems, parseConfig, parseGcpConfig } from "../../config/parse";
 
 /** The problems a schema reports for a value, formatted as the operator sees them. */
 function problems(schema: z.ZodType, value: unknown, prefix: PropertyKey[] = []): string[] {
     const result = schema.safeParse(value);
-    return result.success ? [] : formatIssues(result.error.issues, prefix);
+    return result.success ? [] : formatIssues(result.error.issues, "staging", prefix);
 }
 
 describe("unit: config values and messages", () => {
@@ -34,18 +34,62 @@ describe("unit: config values and messages", () => {
     it("names the key in each message, with `config set` for a top-level key and `--path` below it", () => {
         const schema = z.object({ top: boolean(), nested: z.object({ flag: boolean() }) });
         expect(problems(schema, { top: "yes", nested: { flag: 1 } })).to.deep.equal([
-            'minimarket:top: expected true or false, got "yes"; run `pulumi config set top true`',
-            "minimarket:nested.flag: expected true or false, got 1; run `pulumi config set --path 'nested.flag' true`",
+            'minimarket:top: expected true or false, got "yes"; run `scripts/stack.sh --stack staging config set top true`',
+            "minimarket:nested.flag: expected true or false, got 1; run `scripts/stack.sh --stack staging config set --path 'nested.flag' true`",
         ]);
         expect(problems(z.object({ flag: boolean() }), { flag: "no" }, ["gcp"])).to.deep.equal([
-            "minimarket:gcp.flag: expected true or false, got \"no\"; run `pulumi config set --path 'gcp.flag' true`",
+            "minimarket:gcp.flag: expected true or false, got \"no\"; run `scripts/stack.sh --stack staging config set --path 'gcp.flag' true`",
         ]);
-        expect(problems(boolean(), "x")).to.deep.equal(['minimarket: expected true or false, got "x"; run `pulumi config set  true`']);
+        expect(problems(boolean(), "x")).to.deep.equal([
+            'minimarket: expected true or false, got "x"; run `scripts/stack.sh --stack staging config set  true`',
+        ]);
+        const issue = { code: "custom", path: ["a"], message: "run `{config} rm {key}` or `{rm}`", input: 1 } as unknown as z.core.$ZodIssue;
+        expect(formatIssues([issue], "dev-ana")).to.deep.equal([
+            "minimarket:a: run `scripts/stack.sh --stack dev-ana config rm a` or `scripts/stack.sh --stack dev-ana config rm a`",
+        ]);
+    });
+
+    it("names the entry point with the stack in every fix command", () => {
+        expect(configCommand("staging")).to.equal("scripts/stack.sh --stack staging config");
+        expect(configCommand("dev-ana")).to.equal("scripts/stack.sh --stack dev-ana config");
+    });
+
+    it("reports keys of a namespace that looks like a typo of minimarket, and leaves the providers' alone", () => {
+        expect(misspelledNamespaceProblems(["minimarkt:logLevel"], "dev-ana")).to.deep.equal([
+            'minimarkt:logLevel: the namespace "minimarkt" is not "minimarket", so the program never reads this key; move it: ' +
+                "`scripts/stack.sh --stack dev-ana config rm minimarkt:logLevel`, then `scripts/stack.sh --stack dev-ana config set logLevel <value>` " +
+                "(for a secret, `scripts/stack.sh --stack dev-ana config set --secret logLevel`, which prompts)",
+        ]);
+        // One or two edits away, or another letter case, is a typo; further is another namespace.
+        for (const ns of ["MiniMarket", "mini-market", "minimarkets", "mnimarkt", "minimarket2x"]) {
+            expect(misspelledNamespaceProblems([`${ns}:x`], "s"), ns).to.have.length(1);
+        }
+        // A key without a namespace, or with an empty one or no key, is not something the CLI stores.
+        for (const key of [
+            "gcp:project",
+            "docker:host",
+            "pulumi:template",
+            "random:x",
+            "command:y",
+            "minimark3ts2:x",
+            "minimarket:logLevel",
+            "nonamespace",
+            "minimarkXX",
+            ":x",
+            "minimarkt:",
+        ]) {
+            expect(misspelledNamespaceProblems([key], "s"), key).to.deep.equal([]);
+        }
+        expect(() => parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["minimarkt:logLevel", "gcp:project"] }, "s")).to.throw(
+            ConfigError,
+            /^Invalid stack configuration \(1 problem\); nothing was changed:\n {2}- minimarkt:logLevel: /,
+        );
+        expect(parseConfig({ values: {}, secretKeys: new Set(), otherKeys: ["gcp:project"] }, "s").logLevel).to.equal("INFO");
     });
 
     it("reports a repeated problem once", () => {
         const issue = { code: "custom", path: ["a"], message: "bad {key}", input: 1 } as unknown as z.core.$ZodIssue;
-        expect(formatIssues([issue, issue])).to.deep.equal(["minimarket:a: bad a"]);
+        expect(formatIssues([issue, issue], "staging")).to.deep.equal(["minimarket:a: bad a"]);
     });
 
     it("counts the problems in the error's first line", () => {
@@ -82,19 +126,19 @@ describe("unit: config values and messages", () => {
     it("lists the allowed values and how to set a list", () => {
         expect(problems(oneOf(["a", "b"]), "c")).to.deep.equal(['minimarket: must be one of a, b, got "c"']);
         expect(problems(z.object({ l: stringList() }), { l: "x" })).to.deep.equal([
-            "minimarket:l: expected a list of strings, got \"x\"; a list is set item by item: `pulumi config rm l`, then `pulumi config set --path 'l[0]' x`",
+            "minimarket:l: expected a list of strings, got \"x\"; a list is set item by item: `scripts/stack.sh --stack staging config rm l`, then `scripts/stack.sh --stack staging config set --path 'l[0]' x`",
         ]);
     });
 
     it("reports each unknown field of a record next to its other problems", () => {
         const r = record({ a: boolean(), b: boolean().optional() }, (field, known) => `unknown ${field} (known: ${known.join("/")})`);
         expect(problems(r, { a: "x", c: 1, d: 2 })).to.deep.equal([
-            'minimarket:a: expected true or false, got "x"; run `pulumi config set a true`',
+            'minimarket:a: expected true or false, got "x"; run `scripts/stack.sh --stack staging config set a true`',
             "minimarket:c: unknown c (known: a/b); did you mean `a`?",
             "minimarket:d: unknown d (known: a/b); did you mean `a`?",
         ]);
         expect(problems(z.object({ r }), { r: [] })).to.deep.equal([
-            "minimarket:r: expected an object, got []; set its fields with `pulumi config set --path 'r.<field>' <value>`",
+            "minimarket:r: expected an object, got []; set its fields with `scripts/stack.sh --stack staging config set --path 'r.<field>' <value>`",
         ]);
         expect(r.parse({ a: "true" })).to.deep.equal({ a: true });
         // A string is not taken apart into "unknown fields" 0, 1, ...
@@ -126,7 +170,7 @@ describe("unit: config values and messages", () => {
     it("reads the gcp settings alone, also from their JSON text", () => {
         expect(parseGcpConfig(undefined, { required: false })).to.deep.equal({ gcp: undefined, problems: [] });
         expect(parseGcpConfig(undefined, { required: true }).problems).to.deep.equal([
-            "minimarket:gcp: platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`",
+            "minimarket:gcp: platform gcp needs the Google Cloud settings; start with `scripts/stack.sh --stack prod config set --path gcp.project <project-id>`",
         ]);
         const fromText = parseGcpConfig('{"project": 5}', { required: true });
         expect(fromText.gcp).to.equal(undefined);

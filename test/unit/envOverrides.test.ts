@@ -48,10 +48,10 @@ describe("unit: env overrides at their edges", () => {
 
     it("says how to set a variable map given as something else, with --secret for secretEnv", () => {
         expect(env([1])).to.deep.equal([
-            "minimarket:services.dashboard.env: expected an object of VARIABLE: value; set one with `pulumi config set --path 'services.dashboard.env.VARIABLE' <value>`",
+            "minimarket:services.dashboard.env: expected an object of VARIABLE: value; set one with `scripts/stack.sh --stack staging config set --path 'services.dashboard.env.VARIABLE' <value>`",
         ]);
         expect(problems({ secretEnv: { dashboard: [1] } }, ["secretEnv"])).to.deep.equal([
-            "minimarket:secretEnv.dashboard: expected an object of VARIABLE: value; set one with `pulumi config set --secret --path 'secretEnv.dashboard.VARIABLE' <value>`",
+            "minimarket:secretEnv.dashboard: expected an object of VARIABLE: value; set one with `scripts/stack.sh --stack staging config set --secret --path 'secretEnv.dashboard.VARIABLE'`",
         ]);
     });
 

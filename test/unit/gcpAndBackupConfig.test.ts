@@ -19,7 +19,7 @@ function gcpProblems(extra: Record<string, unknown>): string[] {
 
 function backup(value: unknown) {
     const r = backupSchema.safeParse(value);
-    return r.success ? { config: r.data, problems: [] as string[] } : { config: undefined, problems: formatIssues(r.error.issues, ["backup"]) };
+    return r.success ? { config: r.data, problems: [] as string[] } : { config: undefined, problems: formatIssues(r.error.issues, "staging", ["backup"]) };
 }
 
 describe("unit: gcp settings", () => {
@@ -34,7 +34,7 @@ describe("unit: gcp settings", () => {
         expect(bad).to.include('minimarket:gcp.sshSourceRanges[1]: "nope" is not an IPv4 CIDR such as 203.0.113.7/32');
         expect(bad).to.include("minimarket:gcp.sshSourceRanges[2]: 5 is not an IPv4 CIDR such as 203.0.113.7/32");
         expect(gcpProblems({ sshSourceRanges: [] })).to.deep.equal([
-            "minimarket:gcp.sshSourceRanges: no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from with `pulumi config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
+            "minimarket:gcp.sshSourceRanges: no address may reach SSH, but deploys drive Docker over ssh://; list the CIDRs you deploy from with `scripts/stack.sh --stack prod config set --path 'gcp.sshSourceRanges[0]' 203.0.113.7/32`",
         ]);
         expect(gcpProblems({ sshSourceRanges: "203.0.113.7/32" })).to.have.length(1);
         expect(parseGcpConfig({ ...MINIMAL, sshSourceRanges: undefined }, { required: true }).problems[0]).to.match(
@@ -46,7 +46,7 @@ describe("unit: gcp settings", () => {
         for (const ok of ["10.128.0.0/9", "192.168.1.0/29", "172.20.0.0/14"]) expect(gcpProblems({ networkCidr: ok }), ok).to.deep.equal([]);
         // A /8 is a valid subnet but takes in the default private-services range of Cloud SQL.
         expect(gcpProblems({ networkCidr: "10.0.0.0/8" })).to.deep.equal([
-            "minimarket:gcp.networkCidr: privateServicesRange (10.21.0.0/20, the default) overlaps networkCidr (10.0.0.0/8); choose ranges that share no address, e.g. `pulumi config set --path gcp.privateServicesRange <cidr>`",
+            "minimarket:gcp.networkCidr: privateServicesRange (10.21.0.0/20, the default) overlaps networkCidr (10.0.0.0/8); choose ranges that share no address, e.g. `scripts/stack.sh --stack prod config set --path gcp.privateServicesRange <cidr>`",
         ]);
         for (const [bad, why] of [
             ["10.0.0.0/7", "is not an IPv4 CIDR from /8 to /29, e.g. 10.20.0.0/24"],
@@ -85,7 +85,7 @@ describe("unit: gcp settings", () => {
         expect(found[0]).not.to.include('secret"');
         expect(gcpProblems({ domain: "no_underscores.example" })[0]).to.match(/^minimarket:gcp\.domain: "no_underscores\.example" is not the public DNS name/);
         expect(parseGcpConfig({ sshSourceRanges: ["1.2.3.4/32"] }, { required: true }).problems).to.include(
-            "minimarket:gcp.project: is required: a Google Cloud project id (6-30 lowercase letters, digits, dashes); run `pulumi config set --path 'gcp.project' <value>`",
+            "minimarket:gcp.project: is required: a Google Cloud project id (6-30 lowercase letters, digits, dashes); run `scripts/stack.sh --stack prod config set --path 'gcp.project' <value>`",
         );
         expect(gcpProblems({ project: 42 })[0]).to.equal("minimarket:gcp.project: expected a string, got 42");
     });

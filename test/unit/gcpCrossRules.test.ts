@@ -28,7 +28,7 @@ const memorystore = { ...GCP, redis: { mode: "memorystore" } };
 describe("unit: gcp rules across keys", () => {
     it("refuses a registry key when no registry is configured, naming both ways out", () => {
         expect(problems({ platform: "gcp", gcp: GCP, registryPassword: "k3y" }, ["registryPassword"])).to.deep.equal([
-            "minimarket:registryPassword: is set but gcp.registry is not, so nothing uses it; run `pulumi config set --path gcp.registry.server <registry host>` or `pulumi config rm registryPassword`",
+            "minimarket:registryPassword: is set but gcp.registry is not, so nothing uses it; run `scripts/stack.sh --stack staging config set --path gcp.registry.server <registry host>` or `scripts/stack.sh --stack staging config rm registryPassword`",
         ]);
         // The docker platform has no gcp.registry: the rule is gcp's.
         expect(problems({ gcp: GCP, registryPassword: "k3y" }, ["registryPassword"])).to.deep.equal([]);
@@ -36,7 +36,7 @@ describe("unit: gcp rules across keys", () => {
 
     it("refuses a redisPassword with Memorystore, which generates its own AUTH string", () => {
         expect(problems({ platform: "gcp", gcp: memorystore, redisPassword: REDIS_PASSWORD }, ["redisPassword"])).to.deep.equal([
-            "minimarket:redisPassword: does nothing with gcp.redis.mode memorystore: Memorystore generates its AUTH string and the apps get that one; run `pulumi config rm redisPassword`",
+            "minimarket:redisPassword: does nothing with gcp.redis.mode memorystore: Memorystore generates its AUTH string and the apps get that one; run `scripts/stack.sh --stack staging config rm redisPassword`",
         ]);
         // The Redis container takes it.
         for (const gcp of [GCP, { ...GCP, redis: { mode: "container" } }]) {
@@ -47,7 +47,7 @@ describe("unit: gcp rules across keys", () => {
     it("refuses a redisPassword rotation with Memorystore unless the counter is 0", () => {
         const fix =
             "minimarket:rotations.redisPassword: does nothing with gcp.redis.mode memorystore (the AUTH string is Google's, not generated here); " +
-            "run `pulumi config rm --path rotations.redisPassword`, and rotate the AUTH string in Memorystore itself if you must";
+            "run `scripts/stack.sh --stack staging config rm --path rotations.redisPassword`, and rotate the AUTH string in Memorystore itself if you must";
         expect(problems({ platform: "gcp", gcp: memorystore, rotations: { redisPassword: 1 } })).to.deep.equal([fix]);
         expect(problems({ platform: "gcp", gcp: memorystore, rotations: { redisPassword: 0 } })).to.deep.equal([]);
         expect(problems({ platform: "gcp", gcp: memorystore, rotations: { grafanaAdminPassword: 2 } })).to.deep.equal([]);

@@ -299,7 +299,7 @@ describe("unit: gcp formats at their edges", () => {
 describe("unit: gcp values as they arrive", () => {
     it("reports an empty block (YAML `cloudSql:` with nothing below is null) as one problem, not a crash", () => {
         expect(problemsOf("cloudSql", null)).to.deep.equal([
-            "minimarket:gcp.cloudSql: expected an object, got null; set its fields with `pulumi config set --path 'gcp.cloudSql.<field>' <value>`",
+            "minimarket:gcp.cloudSql: expected an object, got null; set its fields with `scripts/stack.sh --stack prod config set --path 'gcp.cloudSql.<field>' <value>`",
         ]);
     });
 

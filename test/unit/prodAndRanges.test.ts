@@ -71,7 +71,7 @@ describe("unit: prod rules and network ranges", () => {
 
     it("reports an overlap at the range the operator set, not at a default", () => {
         expect(gcpProblems({ privateServicesRange: "10.20.0.0/16" })).to.deep.equal([
-            "minimarket:gcp.privateServicesRange: privateServicesRange (10.20.0.0/16) overlaps networkCidr (10.20.0.0/24, the default); choose ranges that share no address, e.g. `pulumi config set --path gcp.privateServicesRange <cidr>`",
+            "minimarket:gcp.privateServicesRange: privateServicesRange (10.20.0.0/16) overlaps networkCidr (10.20.0.0/24, the default); choose ranges that share no address, e.g. `scripts/stack.sh --stack prod config set --path gcp.privateServicesRange <cidr>`",
         ]);
     });
 

@@ -76,10 +76,10 @@ describe("unit: top-level keys at their edges", () => {
 
     it("objects given as something else say how to set their fields", () => {
         expect(problems({ rotations: [1] })).to.deep.equal([
-            "minimarket:rotations: expected an object; set a counter with `pulumi config set --path 'rotations.<secret>' 1`",
+            "minimarket:rotations: expected an object; set a counter with `scripts/stack.sh --stack staging config set --path 'rotations.<secret>' 1`",
         ]);
         expect(problems({ secretEnv: [1] }, ["secretEnv"])).to.deep.equal([
-            "minimarket:secretEnv: expected an object; set each value with `pulumi config set --secret --path 'secretEnv.<service>.<VAR>' <value>`",
+            "minimarket:secretEnv: expected an object; set each value with `scripts/stack.sh --stack staging config set --secret --path 'secretEnv.<service>.<VAR>'`",
         ]);
         expect(problems({ timezone: ["UTC"] })).to.deep.equal(['minimarket:timezone: expected a string, got ["UTC"]']);
         expect(problems({ logLevel: ["INFO"] })).to.deep.equal(['minimarket:logLevel: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got ["INFO"]']);
@@ -89,8 +89,8 @@ describe("unit: top-level keys at their edges", () => {
         const what = 'expected a list of arguments such as ["alembic","upgrade","head"], or false to skip the release step';
         expect(problems({ services: { dashboard: { migrationCommand: 5 } } })).to.deep.equal([`minimarket:services.dashboard.migrationCommand: ${what}`]);
         expect(problems({ services: { dashboard: { migrationCommand: "alembic upgrade" } } })[0]).to.equal(
-            `minimarket:services.dashboard.migrationCommand: ${what}; a list is set item by item: \`pulumi config rm --path 'services.dashboard.migrationCommand'\`, ` +
-                "then `pulumi config set --path 'services.dashboard.migrationCommand[0]' alembic`, `pulumi config set --path 'services.dashboard.migrationCommand[1]' upgrade`",
+            `minimarket:services.dashboard.migrationCommand: ${what}; a list is set item by item: \`scripts/stack.sh --stack staging config rm --path 'services.dashboard.migrationCommand'\`, ` +
+                "then `scripts/stack.sh --stack staging config set --path 'services.dashboard.migrationCommand[0]' alembic`, `scripts/stack.sh --stack staging config set --path 'services.dashboard.migrationCommand[1]' upgrade`",
         );
     });
 
@@ -131,25 +131,25 @@ describe("unit: cross-key rules at their edges", () => {
     it("environment prod makes any stack prod", () => {
         const values = { environment: "prod", allowUnpinnedImages: "true", services: PINNED, corsOrigins: ["https://shop.example.com"] };
         expect(problems(values)).to.deep.equal([
-            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`",
+            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `scripts/stack.sh --stack staging config rm allowUnpinnedImages`",
         ]);
     });
 
     it("names the key of a heartbeat URL or Docker Hub token stored in plain text, without the value", () => {
         expect(problems({ deadMansSwitchUrl: "https://hc-ping.com/plain-uuid" })).to.deep.equal([
-            "minimarket:deadMansSwitchUrl: is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`",
+            "minimarket:deadMansSwitchUrl: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret deadMansSwitchUrl`",
         ]);
         expect(problems({ dockerHubUsername: "minimarket4ci", dockerHubToken: "dckr_pat_plain" })).to.deep.equal([
-            "minimarket:dockerHubToken: is stored in plain text; run `pulumi config set --secret dockerHubToken <access token>`",
+            "minimarket:dockerHubToken: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret dockerHubToken`",
         ]);
     });
 
     it("wants the Docker Hub account and its token together", () => {
         expect(problems({ dockerHubUsername: "minimarket4ci" })).to.deep.equal([
-            "minimarket:dockerHubToken: dockerHubUsername is set but its token is not; run `pulumi config set --secret dockerHubToken <access token>`",
+            "minimarket:dockerHubToken: dockerHubUsername is set but its token is not; run `scripts/stack.sh --stack staging config set --secret dockerHubToken`",
         ]);
         expect(problems({ dockerHubToken: "dckr_pat_x" }, ["dockerHubToken"])).to.deep.equal([
-            "minimarket:dockerHubUsername: dockerHubToken is set but the account is not; run `pulumi config set dockerHubUsername <user>`",
+            "minimarket:dockerHubUsername: dockerHubToken is set but the account is not; run `scripts/stack.sh --stack staging config set dockerHubUsername <user>`",
         ]);
     });
 
@@ -171,7 +171,7 @@ describe("unit: cross-key rules at their edges", () => {
         };
         expect(problems({ gcp })).to.deep.equal([]);
         expect(problems({ platform: "gcp", gcp })).to.deep.equal([
-            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `pulumi config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `pulumi config set --secret registryPassword <key>`",
+            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `scripts/stack.sh --stack staging config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `scripts/stack.sh --stack staging config set --secret registryPassword`",
         ]);
     });
 });

@@ -171,7 +171,7 @@ describe("unit: stack config", () => {
         const unknown = problems({ logLevle: "INFO" });
         expect(unknown).to.have.length(1);
         expect(unknown[0]).to.match(
-            /^minimarket:logLevle: unknown key; remove it with `pulumi config rm logLevle`; did you mean `logLevel`\? \(known keys: .*\)$/,
+            /^minimarket:logLevle: unknown key; remove it with `scripts\/stack\.sh --stack staging config rm logLevle`; did you mean `logLevel`\? \(known keys: .*\)$/,
         );
         expect(unknown[0]).to.include("allowUnpinnedImages, ");
         expect(problems({ services: { dashboard: { imag: "x" } } })[0]).to.match(
@@ -187,13 +187,13 @@ describe("unit: stack config", () => {
         expect(problems({ secretEnv: { dashboard: { A: "b" } } })[0]).to.match(/^minimarket:secretEnv: is stored in plain text/);
         expect(problems({ secretEnv: { dashboard: { A: "b" } } }, { secret: ["secretEnv"] })).to.deep.equal([]);
         expect(problems({ slackWebhookUrl: "https://hooks.slack.com/x" })).to.deep.equal([
-            "minimarket:slackWebhookUrl: is stored in plain text; run `pulumi config set --secret slackWebhookUrl <url>`",
+            "minimarket:slackWebhookUrl: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret slackWebhookUrl`",
         ]);
         expect(problems({ backupOffsiteCredentials: "a:b" })).to.deep.equal([
-            "minimarket:backupOffsiteCredentials: is stored in plain text; run `pulumi config set --secret backupOffsiteCredentials <value>`",
+            "minimarket:backupOffsiteCredentials: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret backupOffsiteCredentials`",
         ]);
         expect(problems({ registryPassword: "pw" })).to.deep.equal([
-            "minimarket:registryPassword: is stored in plain text; run `pulumi config set --secret registryPassword <value>`",
+            "minimarket:registryPassword: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret registryPassword`",
         ]);
         expect(
             problems(
@@ -207,17 +207,17 @@ describe("unit: stack config", () => {
             "services.dashboard.env.MY_TOKEN",
             "services.dashboard.env.DB_PASSWORD_FILE",
         ]);
-        expect(leaks[0]).to.include("pulumi config set --secret --path 'secretEnv.dashboard.DATABASE_URL' <value>");
+        expect(leaks[0]).to.include("scripts/stack.sh --stack staging config set --secret --path 'secretEnv.dashboard.DATABASE_URL'");
     });
 
     it("reads secret overrides only when stored as secrets and long enough", () => {
         const c = parse({ redisPassword: STRONG }, { secret: ["redisPassword"] });
         expect(c.secretOverrides).to.deep.equal({ redisPassword: STRONG });
         expect(problems({ redisPassword: STRONG })).to.deep.equal([
-            "minimarket:redisPassword: is stored in plain text; run `pulumi config set --secret redisPassword <value>` (or `pulumi config rm redisPassword` to let the program generate it)",
+            "minimarket:redisPassword: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret redisPassword` (or `scripts/stack.sh --stack staging config rm redisPassword` to let the program generate it)",
         ]);
         expect(problems({ redisPassword: "short" }, { secret: ["redisPassword"] })).to.deep.equal([
-            "minimarket:redisPassword: is 5 characters long; it must have at least 32. Set a stronger value, or `pulumi config rm redisPassword` to generate one",
+            "minimarket:redisPassword: is 5 characters long; it must have at least 32. Set a stronger value, or `scripts/stack.sh --stack staging config rm redisPassword` to generate one",
         ]);
         expect(problems({ redisPassword: "x".repeat(32) }, { secret: ["redisPassword"] })).to.deep.equal([]);
     });
@@ -243,7 +243,7 @@ describe("unit: stack config", () => {
             { stack: "prod" },
         );
         expect(prod).to.deep.equal([
-            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`",
+            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `scripts/stack.sh --stack prod config rm allowUnpinnedImages`",
             'minimarket:services.dashboard.image: "r/d:latest" is not pinned; give an explicit version tag (not latest) or a digest; prod always needs one (allowUnpinnedImages does not apply to prod)',
         ]);
         const missing = problems(
@@ -255,12 +255,12 @@ describe("unit: stack config", () => {
             "minimarket:services.agente-negocio.image",
             "minimarket:services.ml-service.image",
         ]);
-        expect(missing[0]).to.include("pulumi config set --path 'services.agente-deposito.image' <registry>/agente-deposito:<version>");
+        expect(missing[0]).to.include("scripts/stack.sh --stack prod config set --path 'services.agente-deposito.image' <registry>/agente-deposito:<version>");
     });
 
     it("needs the gcp settings on the gcp platform; a registry key is optional (the deployer's token by default)", () => {
         expect(problems({ platform: "gcp" })).to.deep.equal([
-            "minimarket:gcp: platform gcp needs the Google Cloud settings; start with `pulumi config set --path gcp.project <project-id>`",
+            "minimarket:gcp: platform gcp needs the Google Cloud settings; start with `scripts/stack.sh --stack staging config set --path gcp.project <project-id>`",
         ]);
         const gcp = parse({ platform: "gcp", gcp: GCP });
         expect(gcp.platform).to.equal("gcp");
@@ -268,7 +268,7 @@ describe("unit: stack config", () => {
         expect(parse({ gcp: GCP }).platform).to.equal("docker");
         const registry = { ...GCP, registry: { server: "southamerica-east1-docker.pkg.dev", username: "_json_key" } };
         expect(problems({ platform: "gcp", gcp: registry })).to.deep.equal([
-            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `pulumi config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `pulumi config set --secret registryPassword <key>`",
+            "minimarket:gcp.registry.username: is only used with a key in registryPassword; run `scripts/stack.sh --stack staging config rm --path gcp.registry.username` to pull with the deployer's short-lived gcloud token, or set the key with `scripts/stack.sh --stack staging config set --secret registryPassword`",
         ]);
         expect(problems({ platform: "gcp", gcp: { ...GCP, registry: { server: "southamerica-east1-docker.pkg.dev" } } })).to.deep.equal([]);
         expect(problems({ platform: "gcp", gcp: registry, registryPassword: "pw" }, { secret: ["registryPassword"] })).to.deep.equal([]);
@@ -276,7 +276,7 @@ describe("unit: stack config", () => {
 
     it("wants credentials for an s3:// offsite bucket only", () => {
         expect(problems({ backup: { offsite: { url: "s3://mm-backups/p" } } })).to.deep.equal([
-            "minimarket:backupOffsiteCredentials: backup.offsite is an s3:// bucket but no credentials are set; run `pulumi config set --secret backupOffsiteCredentials '<access key id>:<secret access key>'`",
+            "minimarket:backupOffsiteCredentials: backup.offsite is an s3:// bucket but no credentials are set; run `scripts/stack.sh --stack staging config set --secret backupOffsiteCredentials`",
         ]);
         expect(problems({ backup: { offsite: { url: "gs://mm-backups/p" } } })).to.deep.equal([]);
         expect(

@@ -33,7 +33,7 @@ describe("unit: stack values passed on", () => {
 
     it("applies prod's rules when environment is prod, whatever the stack is called", () => {
         expect(problems({ environment: "prod", allowUnpinnedImages: "true" }, { stack: "eu-1" })).to.include(
-            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `pulumi config rm allowUnpinnedImages`",
+            "minimarket:allowUnpinnedImages: prod never deploys `latest` or tagless images; run `scripts/stack.sh --stack eu-1 config rm allowUnpinnedImages`",
         );
         expect(parse({ environment: "prod-like", allowUnpinnedImages: "true" }, { stack: "eu-1" }).isProd).to.equal(false);
     });
@@ -41,7 +41,7 @@ describe("unit: stack values passed on", () => {
     it("wants the dead man's switch URL stored as a secret (it lets anyone silence the heartbeat)", () => {
         const url = "https://hc-ping.com/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
         expect(problems({ deadMansSwitchUrl: url })).to.deep.equal([
-            "minimarket:deadMansSwitchUrl: is stored in plain text; run `pulumi config set --secret deadMansSwitchUrl <url>`",
+            "minimarket:deadMansSwitchUrl: is stored in plain text; run `scripts/stack.sh --stack staging config set --secret deadMansSwitchUrl`",
         ]);
         expect(parse({ deadMansSwitchUrl: url }, { secret: ["deadMansSwitchUrl"] }).deadMansSwitchUrl).to.equal(url);
     });

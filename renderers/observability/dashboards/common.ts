@@ -7,7 +7,7 @@ import * as gauge from "@grafana/grafana-foundation-sdk/gauge";
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { serviceNames } from "../../../facts/services";
-import { CADVISOR_SERVICE_LABEL, DATASOURCE_UIDS, GRAFANA_TIMEZONE, INTERVALS, RECORDING_RULES } from "../../../facts/telemetry";
+import { CADVISOR_SERVICE_LABEL, DATASOURCE_UIDS, DEFAULT_TIMEZONE, INTERVALS, RECORDING_RULES } from "../../../facts/telemetry";
 
 export const PROMETHEUS: common.DataSourceRef = { type: "prometheus", uid: DATASOURCE_UIDS.prometheus };
 
@@ -132,7 +132,8 @@ export function buildDashboard(meta: DashboardMeta, panels: cog.Builder<dashboar
         .uid(meta.uid)
         .description(meta.description)
         .tags(["minimarket", ...meta.tags])
-        .timezone(GRAFANA_TIMEZONE)
+        // dashboards() sets the stack's own time zone.
+        .timezone(DEFAULT_TIMEZONE)
         .time({ from: meta.from, to: "now" })
         .refresh(meta.refresh)
         .tooltip(dashboard.DashboardCursorSync.Crosshair)

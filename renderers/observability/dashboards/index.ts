@@ -5,6 +5,7 @@ import { businessKpisDashboard } from "./businessKpis";
 import { mlServiceDashboard } from "./mlService";
 import { performanceDashboard } from "./performance";
 import { BackupPanelOptions } from "./backups";
+import { DEFAULT_TIMEZONE } from "../../../facts/telemetry";
 import { systemOverviewDashboard } from "./systemOverview";
 
 export { BUSINESS_KPIS_UID } from "./businessKpis";
@@ -23,11 +24,16 @@ export interface RenderedDashboard {
 /**
  * The dashboards of a stack. `backups`: the Backups panel's thresholds where the backup container
  * runs (the default: every panel there is), or null where it does not (the panel would only say
- * "no data").
+ * "no data"). `timezone`: the stack's time zone (config `timezone`), in which they show time.
  */
-export function dashboards(backups: BackupPanelOptions | null = {}, runtime: AppRuntime = "docker"): RenderedDashboard[] {
+export function dashboards(
+    backups: BackupPanelOptions | null = {},
+    runtime: AppRuntime = "docker",
+    timezone: string = DEFAULT_TIMEZONE,
+): RenderedDashboard[] {
     return [systemOverviewDashboard(backups), businessKpisDashboard(), performanceDashboard(runtime), mlServiceDashboard(runtime)].map((model) => {
         if (!model.uid) throw new Error(`dashboard "${model.title}" has no uid`);
+        model.timezone = timezone;
         return { uid: model.uid, title: model.title ?? model.uid, model, json: JSON.stringify(model, null, 2) + "\n" };
     });
 }
