@@ -59,6 +59,7 @@ export default {
         "test/gcp/caddyfile.test.ts",
         // Each policy both ways (the program under mocks once per process, then pure evaluation).
         "test/policy/policies.test.ts",
+        "test/policy/rules.test.ts",
     ],
     // These run the whole Pulumi program under mocks (seconds each) and would rerun for every
     // config mutant; the config tests next to them cover the same rules directly.

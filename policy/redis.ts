@@ -7,6 +7,7 @@ import { CONTAINER, containerView, finding, known, knownItems, MEMORYSTORE, Prop
 
 /** `--requirepass <value>` in a command line (one argument or inside an `sh -c` script), or undefined. */
 export function requirepassArgument(command: string[]): string | undefined {
+    // Stryker disable next-line EqualityOperator: command[command.length] is undefined, neither the flag nor a script.
     for (let i = 0; i < command.length; i++) {
         if (command[i] === "--requirepass") return command[i + 1] ?? "";
         const inScript = /--requirepass\s+("[^"]*"|'[^']*'|\S+)/.exec(command[i]);
