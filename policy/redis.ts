@@ -32,6 +32,7 @@ function checkContainer(props: Props, args: ResourceValidationArgs, report: Repo
     );
     if (!isRedis(props, args, command)) return;
     const argument = requirepassArgument(command);
+    // Stryker disable next-line ConditionalExpression: undefined reads as the text "undefined", which is no `$NAME` either.
     const variable = argument === undefined ? undefined : referencedVariable(argument);
     const env = knownItems(
         () => props.envs,

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { requirepassArgument } from "../../policy/redis";
 import { isUnknown, known } from "../../policy/resources";
 import { UnknownValueError } from "../../policy/sdk";
-import { made, violationsOf } from "./support";
+import { made, UNKNOWN, violationsOf } from "./support";
 
 const CONTAINER = "docker:index/container:Container";
 const COMMAND = "command:local:Command";
@@ -38,6 +38,9 @@ describe("policy rules on made resources", () => {
         it("a Redis found by its command, whatever its service is called; other containers are not Redis", () => {
             expect(messages("redis-requires-password", [container("cache", { command: ["redis-server", "--appendonly", "yes"] })])).to.have.length(1);
             expect(messages("redis-requires-password", [container("grafana", { command: ["grafana", "server"] })])).to.deep.equal([]);
+            // The redis service is Redis whatever its command; other resources are neither.
+            expect(messages("redis-requires-password", [container("redis", { command: ["valkey-server"] })])).to.have.length(1);
+            expect(messages("redis-requires-password", [made(FIREWALL, "fw", {})])).to.deep.equal([]);
         });
 
         it("a literal password passes; a $NAME is looked up in the env by its exact name, and must be set", () => {
@@ -72,6 +75,14 @@ describe("policy rules on made resources", () => {
             expect(() => isUnknown(broken)).to.throw(TypeError);
         });
 
+        it("a Docker volume mounted is no host path", () => {
+            const mounts = [
+                { type: "volume", source: "grafana-data", target: "/var/lib/grafana" },
+                { type: "tmpfs", target: "/tmp" },
+            ];
+            expect(messages("host-access-granted", [container("grafana", { mounts })])).to.deep.equal([]);
+        });
+
         it("a container policy leaves other types alone; a one-off task (rm, attach, mustRun false) needs no guards", () => {
             expect(messages("container-memory-limit", [made(FIREWALL, "fw", {})])).to.deep.equal([]);
             expect(
@@ -97,6 +108,9 @@ describe("policy rules on made resources", () => {
                     made(CONTAINER, "db", { networksAdvanced: [{ name: "n", aliases: ["postgres"] }], ...published }),
                 ])[0],
             ).to.match(/`postgres` publishes/);
+            expect(messages("data-services-publish-no-host-port", [made(CONTAINER, "db", { hostname: "postgres", ports: [{ internal: 5432 }] })])[0]).to.match(
+                /publishes 0\.0\.0\.0:\(any\)->5432\/tcp/,
+            );
             expect(messages("data-services-publish-no-host-port", [made(CONTAINER, "db", published)])[0]).to.match(
                 /`db` \(port 5432 is a data service's or an exporter's\) publishes/,
             );
@@ -129,6 +143,11 @@ describe("policy rules on made resources", () => {
         it("images: other types are not applicable; a RemoteImage without a name is left for up; a reference that is no reference is named", () => {
             expect(messages("images-pinned-on-prod", [made(FIREWALL, "fw", { name: "x:latest" })], "prod")).to.deep.equal([]);
             expect(messages("images-pinned-on-prod", [made(IMAGE, "img", {})], "prod")).to.deep.equal([]);
+            // A disk's `image` is a cloud image family, not a container image.
+            expect(messages("images-pinned-on-prod", [made("gcp:compute/disk:Disk", "boot", { image: "debian-cloud/debian-12" })], "prod")).to.deep.equal([]);
+            expect(messages("images-pinned-outside-prod", [made(IMAGE, "img", { name: "x:latest" })])[0]).to.match(
+                /Why: two deploys of the same commit can run different code/,
+            );
             expect(messages("images-pinned-outside-prod", [made(IMAGE, "img", { name: "Not A Reference!" })])[0]).to.match(
                 /the image `Not A Reference!`, which is not a valid image reference/,
             );
@@ -157,6 +176,8 @@ describe("policy rules on made resources", () => {
         it("each missing protection named: no private network, authorized networks, backups off, PITR without backups, 7 backups is enough", () => {
             const ip = (c: Record<string, unknown>) => messages("cloudsql-private-ip-only", [sql({ ...good, ipConfiguration: c })], "prod");
             expect(ip({ ipv4Enabled: false })).to.have.length(1);
+            // A network this preview creates has no name yet: checked at up.
+            expect(ip({ ipv4Enabled: false, privateNetwork: UNKNOWN })).to.deep.equal([]);
             expect(ip({ ipv4Enabled: false })[0]).to.match(/`postgres` is on no private network/);
             expect(ip({ ...good.ipConfiguration, authorizedNetworks: [{ value: "1.2.3.4/32" }, { value: "5.6.7.0/24" }] })[0]).to.match(
                 /`postgres` authorizes 1\.2\.3\.4\/32, 5\.6\.7\.0\/24\. Why/,
@@ -183,7 +204,7 @@ describe("policy rules on made resources", () => {
             );
             expect(firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp" }] })[0]).to.match(/opens every port \(tcp\)/);
             expect(firewall({ direction: "EGRESS", sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["5432"] }] })).to.deep.equal([]);
-            expect(firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["5432"] }] })).to.have.length(1);
+            expect(firewall({ sourceRanges: ["0.0.0.0/0"], allows: [{ protocol: "tcp", ports: ["5432", "6379"] }] })[0]).to.match(/opens 5432, 6379 \(tcp\)/);
         });
 
         it("SSH from tagged sources, service accounts or named ranges passes; a range list with 0.0.0.0/0 in it is the internet", () => {
@@ -244,6 +265,22 @@ describe("policy rules on made resources", () => {
             // `API_TOKEN` without a value names nothing: the 8 characters after it are not its value.
             const bare = container("api", { envs: ["API_TOKEN", "API_TOKENabcdefgh"] });
             expect(messages("credentials-only-in-secret-places", [bare, container("web", { command: ["abcdefgh", "API_TOKE"] })])).to.deep.equal([]);
+        });
+
+        it("only a RandomPassword's result is a generated secret; one not known yet, or a number in a command's environment, is no error", () => {
+            const other = made("random:index/randomId:RandomId", "id", { result: "not-a-secret-value" });
+            expect(messages("credentials-only-in-secret-places", [other, container("web", { command: ["not-a-secret-value"] })])).to.deep.equal([]);
+            expect(
+                messages("credentials-only-in-secret-places", [made(PASSWORD, "p", { result: UNKNOWN }), container("web", { command: ["x"] })]),
+            ).to.deep.equal([]);
+            expect(messages("credentials-only-in-secret-places", [generated, made(COMMAND, "x", { environment: { PORT: 5432, DEBUG: true } })])).to.deep.equal(
+                [],
+            );
+        });
+
+        it("an env entry without a name, or without `=`, names no variable, whatever it holds", () => {
+            const odd = container("web", { envs: ["=generated-0123456789", "generated-0123456789"] });
+            expect(messages("credentials-only-in-secret-places", [generated, odd])).to.deep.equal([]);
         });
 
         it("null and missing values are no credentials and no error", () => {
