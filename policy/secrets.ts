@@ -24,8 +24,11 @@ const COMMAND_CREDENTIAL_PLACES = ["environment", "stdin"];
 /** Every known string leaf of `value` with its path, e.g. `healthcheck.tests[2]`. */
 function leaves(value: unknown, path: string, out: Array<[string, string]>): void {
     const v = known(() => value);
-    if (typeof v === "string") out.push([path, v]);
-    else if (Array.isArray(v))
+    if (typeof v === "string") {
+        out.push([path, v]);
+        return;
+    }
+    if (Array.isArray(v)) {
         // Stryker disable next-line EqualityOperator: v[v.length] is undefined, which has no leaves.
         for (let i = 0; i < v.length; i++)
             leaves(
@@ -33,8 +36,10 @@ function leaves(value: unknown, path: string, out: Array<[string, string]>): voi
                 `${path}[${i}]`,
                 out,
             );
+        return;
+    }
     // Stryker disable next-line ConditionalExpression: a number or boolean has no keys, so it has no leaves either way.
-    else if (typeof v === "object" && v !== null)
+    if (typeof v === "object" && v !== null)
         for (const k of Object.keys(v))
             leaves(
                 known(() => (v as Props)[k]),
