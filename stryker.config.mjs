@@ -60,6 +60,7 @@ export default {
         "test/gcp/caddyfile.test.ts",
         // Each policy both ways (the program under mocks once per process, then pure evaluation).
         "test/policy/policies.test.ts",
+        "test/policy/rules.test.ts",
         "test/monitoring/cloudRunRules.test.ts",
         "test/observability/cloudRun.test.ts",
     ],

@@ -114,6 +114,7 @@ export const cloudSqlBackupsRetained: ResourceValidationPolicy = {
         if (known(() => backup.enabled) !== true) problems.push("takes no automated backups");
         const retained = known(() => backup.backupRetentionSettings?.retainedBackups);
         // The API keeps 7 when nothing is set.
+        // Stryker disable next-line ConditionalExpression: retained is a number or undefined, and undefined < 7 is false.
         if (typeof retained === "number" && retained < MIN_RETAINED_BACKUPS) problems.push(`keeps only ${retained} backups`);
         if (known(() => settings.retainBackupsOnDelete) !== true) problems.push("deletes its backups with the instance (`retainBackupsOnDelete` is not on)");
         for (const p of problems) {

@@ -75,6 +75,7 @@ export const containerLogRotation: ResourceValidationPolicy = {
     validateResource: longRunning((props, view, args, report) => {
         const driver = known(() => props.logDriver) as string | undefined;
         const maxSize = known(() => props.logOpts?.["max-size"]) as string | undefined;
+        // Stryker disable next-line StringLiteral: any text that is no driver's name is as absent as "".
         if ((driver === "json-file" && maxSize) || SELF_ROTATING.includes(driver ?? "")) return;
         const what =
             driver === undefined
@@ -102,6 +103,7 @@ export const containerRestartPolicy: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: longRunning((props, view, args, report) => {
         const restart = known(() => props.restart) as string | undefined;
+        // Stryker disable next-line StringLiteral: any text that is no restart policy is as absent as "".
         if (RESTARTING.includes(restart ?? "")) return;
         report(
             finding(

@@ -52,7 +52,7 @@ export const HOST_GRANTS: Readonly<Record<string, HostGrant>> = {
 };
 
 /** Everything of the host a container reaches, each as a short phrase for the message. */
-function hostAccess(props: Props, grant: HostGrant): string[] {
+function hostAccess(props: Props, grant: Omit<HostGrant, "reason">): string[] {
     const found: string[] = [];
     for (const ns of HOST_NAMESPACES) {
         if (known(() => props[ns]) === "host" && !grant.namespaces.includes(ns)) found.push(`\`${ns}: host\``);
@@ -86,7 +86,7 @@ export const hostAccessGranted: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: forType(CONTAINER, (props, args, report) => {
         const view = containerView(props, args.urn);
-        const found = hostAccess(props, HOST_GRANTS[view.service] ?? { ...NONE, reason: "" });
+        const found = hostAccess(props, HOST_GRANTS[view.service] ?? NONE);
         if (found.length === 0) return;
         report(
             finding(

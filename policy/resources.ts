@@ -60,6 +60,7 @@ export function forType(
     validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
 ): (args: ResourceValidationArgs, report: ReportViolation) => void {
     const fn = (args: ResourceValidationArgs, report: ReportViolation) =>
+        // Stryker disable next-line ConditionalExpression,StringLiteral: the SDK (and evaluate.ts) never call a typed validation for another type.
         args.type === type ? validate(args.props, args, report) : args.notApplicable(`Policy only applies to resources of type '${type}'`);
     // The SDK skips other types without a call when a validation carries its type (policy.ts getPulumiType).
     return Object.assign(fn, { __pulumiType: type });
@@ -141,6 +142,7 @@ export function portsOf(props: Props): PortMapping[] {
 
 /** A host address only the host itself reaches (operator access through an SSH tunnel). */
 export function isLoopback(ip: string | undefined): boolean {
+    // Stryker disable next-line ConditionalExpression: undefined reads as the text "undefined", which matches none of them either.
     return ip !== undefined && (/^127\./.test(ip) || ip === "::1" || ip === "localhost");
 }
 
