@@ -45,6 +45,7 @@ describe("errors that read as errors (issue 21)", () => {
             stack: "dev-ana",
             config: { "minimarket:logLevel": "LOUD", "minimarket:hostPorts": '{"grafana":"x"}', "minimarkt:timezone": "UTC" },
         });
+        expect(run.timedOut, "the runner finished before its deadline").to.equal(false);
         const shown = [run.stdout, run.stderr, ...run.logs.filter((l) => l.severity > 0).map((l) => l.message)].join("\n");
         const errors = run.logs.filter((l) => l.severity === 3);
         expect(errors, shown).to.have.length(1);

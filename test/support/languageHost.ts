@@ -25,6 +25,8 @@ export interface HostRun {
     logs: Array<{ severity: number; message: string }>;
     /** Types of the resources the program registered, in order (the stack's root included). */
     registered: string[];
+    /** The runner was killed at the deadline (a busy machine, or a hang), so nothing above is complete. */
+    timedOut: boolean;
 }
 
 type Callback = (err: grpc.ServiceError | null, value?: unknown) => void;
@@ -120,10 +122,15 @@ export async function runThroughLanguageHost(opts: {
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
         child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-        const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 120_000);
+        // A generous deadline: loading the program with ts-node takes a minute on a busy 2-core machine.
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+        }, opts.timeoutMs ?? 240_000);
         const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
         clearTimeout(timer);
-        return { code, stdout, stderr, logs, registered };
+        return { code, stdout, stderr, logs, registered, timedOut };
     } finally {
         server.forceShutdown();
     }

@@ -24,6 +24,9 @@ describe("maintenance mode: config", () => {
         expect(() => parse({ maintenance: JSON.stringify({ enabled: true, mesage: "x" }) })).to.throw(
             /minimarket:maintenance\.mesage: unknown field.*did you mean `message`/,
         );
+        expect(() => parse({ maintenance: JSON.stringify({ enabled: true, until: "14:00" }) })).to.throw(
+            /minimarket:maintenance\.until: unknown field; the fields are enabled, message$/m,
+        );
         expect(() => renderCaddyfile({ sites: [{ port: 8080, upstream: "dashboard:8080", maintenance: 'a"b' }] })).to.throw(/invalid maintenance message/);
     });
 });
