@@ -7,7 +7,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { CLOUD_MONITORING_EXPORTER, hostPort } from "../../facts/endpoints";
 import { JOBS } from "../../facts/telemetry";
-import { alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
+import { alertRuleGroups, alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
 import { stackdriverName } from "../../renderers/cloudRunMeasures";
 import { agentStartScript, renderAgentConfig } from "../../renderers/observability/metricsAgent";
 import { parseAlloy } from "../support/alloySyntax";
@@ -36,6 +36,14 @@ describe("observability of a cloudrun stack", () => {
         for (const job of named.filter((j) => j !== JOBS.apps)) expect(jobs, job).to.have.property(job);
         expect(prometheusFlags({ retention: "30d", remoteWriteReceiver: true })).to.include("--web.enable-remote-write-receiver");
         expect(prometheusFlags({ retention: "30d" })).not.to.include("--web.enable-remote-write-receiver");
+    });
+
+    it("writes the alert rules with Cloud Run's measures into the ops VM's Prometheus, the Docker host's without them", () => {
+        const rules = (f: Record<string, string>) => f["prometheus/etc/prometheus/rules/alerts.yml"];
+        const onCloudRun = YAML.stringify({ groups: alertRuleGroups({ runtime: "cloudrun" }) });
+        expect(rules(files())).to.include(alertRules({ runtime: "cloudrun" }).find((r) => r.alert === "MemoryPressure")!.expr);
+        expect(rules(files())).not.to.equal(rules(renderStackFiles({ environment: "prod" }).files));
+        expect(YAML.parse(rules(files()))).to.deep.equal(YAML.parse(onCloudRun));
     });
 
     it("pulls Cloud Run's logs from Pub/Sub into the same Loki, labelled like the containers' lines", () => {
