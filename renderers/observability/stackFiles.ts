@@ -62,7 +62,8 @@ export interface StackFiles {
 export function renderStackFiles(input: StackFilesInput): StackFiles {
     const e = ENDPOINTS;
     const thresholds = input.backups ? staleThresholds(input.backups.intervalHours, input.backups.drillIntervalHours) : undefined;
-    const runtime = input.cloudRun ? "cloudrun" : "docker";
+    // Without Cloud Run each renderer keeps its default, the Docker host's measures.
+    const runtime = input.cloudRun ? "cloudrun" : undefined;
     const monitoring = renderMonitoring({
         environment: input.environment,
         runtime,

@@ -7,7 +7,8 @@ import * as path from "path";
 import YAML from "yaml";
 import { CLOUD_MONITORING_EXPORTER, hostPort } from "../../facts/endpoints";
 import { JOBS } from "../../facts/telemetry";
-import { alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
+import { scrapeTargets } from "../../renderers/observability/stackFiles";
+import { alertRuleGroups, alertRules, dashboards, listPanels, prometheusFlags, renderStackFiles } from "../../renderers/observability";
 import { stackdriverName } from "../../renderers/cloudRunMeasures";
 import { agentStartScript, renderAgentConfig } from "../../renderers/observability/metricsAgent";
 import { parseAlloy } from "../support/alloySyntax";
@@ -25,6 +26,9 @@ describe("observability of a cloudrun stack", () => {
         const config = YAML.parse(files()["prometheus/etc/prometheus/prometheus.yml"]);
         const jobs = Object.fromEntries((config.scrape_configs as Obj[]).map((j) => [j.job_name, j]));
         expect(jobs).not.to.have.property(JOBS.apps);
+        // Without the flag (the smoke check's expectations), the Docker host's targets: the apps scraped.
+        expect(scrapeTargets()).to.deep.equal(scrapeTargets(false));
+        expect(scrapeTargets().apps).not.to.deep.equal(scrapeTargets(true).apps);
         expect(jobs[JOBS.cloudMonitoring]).to.deep.equal({
             job_name: "cloud-monitoring",
             scrape_interval: "60s",
@@ -38,6 +42,14 @@ describe("observability of a cloudrun stack", () => {
         expect(prometheusFlags({ retention: "30d" })).not.to.include("--web.enable-remote-write-receiver");
     });
 
+    it("writes the alert rules with Cloud Run's measures into the ops VM's Prometheus, the Docker host's without them", () => {
+        const rules = (f: Record<string, string>) => f["prometheus/etc/prometheus/rules/alerts.yml"];
+        const onCloudRun = YAML.stringify({ groups: alertRuleGroups({ runtime: "cloudrun" }) });
+        expect(rules(files())).to.include(alertRules({ runtime: "cloudrun" }).find((r) => r.alert === "MemoryPressure")!.expr);
+        expect(rules(files())).not.to.equal(rules(renderStackFiles({ environment: "prod" }).files));
+        expect(YAML.parse(rules(files()))).to.deep.equal(YAML.parse(onCloudRun));
+    });
+
     it("pulls Cloud Run's logs from Pub/Sub into the same Loki, labelled like the containers' lines", () => {
         const text = files()["alloy/etc/alloy/config.alloy"];
         const nodes = parseAlloy(text);
@@ -46,6 +58,61 @@ describe("observability of a cloudrun stack", () => {
         expect(text).to.include('project_id             = "minimarket-prod-4711"').and.include('subscription           = "minimarket-prod-cloud-run-logs"');
         expect(text).to.include('regex         = "(?:.*-)?(agente-deposito|agente-negocio|ml-service|dashboard)"');
         expect(text).to.include('expressions = {\n      level = "jsonPayload.level",');
+        // The whole Cloud Run pipeline, written out: the service label as the containers' lines have it, the
+        // whole name as `container`, the environment, the level from the apps' JSON, lower-cased, into the same Loki.
+        expect(text).to.include(
+            [
+                'loki.relabel "cloud_run" {',
+                "  forward_to = []",
+                "",
+                "  rule {",
+                '    source_labels = ["__gcp_resource_labels_service_name"]',
+                '    regex         = "(?:.*-)?(agente-deposito|agente-negocio|ml-service|dashboard)"',
+                '    target_label  = "service"',
+                "  }",
+                "",
+                "  rule {",
+                '    source_labels = ["__gcp_resource_labels_service_name"]',
+                '    target_label  = "container"',
+                "  }",
+                "}",
+                "",
+                'loki.source.gcplog "cloud_run" {',
+                "  pull {",
+                '    project_id             = "minimarket-prod-4711"',
+                '    subscription           = "minimarket-prod-cloud-run-logs"',
+                "    use_incoming_timestamp = true",
+                "    labels                 = {",
+                '      environment = "prod",',
+                "    }",
+                "  }",
+                "",
+                "  relabel_rules = loki.relabel.cloud_run.rules",
+                "  forward_to    = [loki.process.cloud_run.receiver]",
+                "}",
+                "",
+                'loki.process "cloud_run" {',
+                "  stage.json {",
+                "    expressions = {",
+                '      level = "jsonPayload.level",',
+                "    }",
+                "  }",
+                "",
+                "  stage.template {",
+                '    source   = "level"',
+                '    template = "{{ if .Value }}{{ ToLower .Value }}{{ end }}"',
+                "  }",
+                "",
+                "  stage.labels {",
+                "    values = {",
+                '      level = "",',
+                "    }",
+                "  }",
+                "",
+                "  forward_to = [loki.write.loki.receiver]",
+                "}",
+            ].join("\n"),
+        );
         // The Docker host's own containers still ship as before.
         expect(text).to.include('loki.source.docker "containers"');
         expect(renderStackFiles({ environment: "prod" }).files["alloy/etc/alloy/config.alloy"]).not.to.include("gcplog");
@@ -62,6 +129,23 @@ describe("observability of a cloudrun stack", () => {
         expect(cloudrun.length).to.equal(4);
         expect(cloudrun.find((t) => t.startsWith("ML service"))).to.include('service_name=~"(?:.*-)?(ml-service)"');
         expect(panels("docker").filter((t) => t.includes("stackdriver"))).to.deep.equal([]);
+        // Each series named and sampled at its source's pace: cAdvisor's 30 s, Cloud Monitoring's 60 s.
+        const legends = (runtime: "docker" | "cloudrun") =>
+            dashboards({}, runtime).flatMap((d) =>
+                ((d.model.panels ?? []) as Array<{ title?: string; targets?: Array<{ legendFormat?: string; interval?: string }> }>)
+                    .filter((p) => /CPU|memory/.test(p.title ?? ""))
+                    .map((p) => [p.title, (p.targets ?? []).map((t) => `${t.legendFormat} @${t.interval}`)]),
+            );
+        expect(legends("docker")).to.deep.equal([
+            ["Container CPU (% of limit)", ["{{name}} @30s"]],
+            ["Container memory (% of limit)", ["{{name}} @30s"]],
+            ["ML service CPU and memory (% of limit)", ["CPU @30s", "memory @30s"]],
+        ]);
+        expect(legends("cloudrun")).to.deep.equal([
+            ["Container CPU (% of limit)", ["{{name}} @30s", "{{service_name}} @60s"]],
+            ["Container memory (% of limit)", ["{{name}} @30s", "{{service_name}} @60s"]],
+            ["ML service CPU and memory (% of limit)", ["CPU @60s", "memory @60s"]],
+        ]);
     });
 });
 

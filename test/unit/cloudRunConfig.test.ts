@@ -75,6 +75,14 @@ describe("unit: gcp.runtime cloudrun", () => {
         expect(text.gcp.cloudRun.databaseMaxConnections).to.equal(300);
     });
 
+    it("checks Cloud Run's limits on platform gcp only: the Docker platform reads no gcp block", () => {
+        const values = cloudRun({}, services({ dashboard: { cpus: 0.5 } }));
+        expect(problemsOf(values, prod)).to.include(
+            "minimarket:services.dashboard.cpus: 0.5 CPUs is not a Cloud Run size; use 1, 2, 4, 6, 8 (below 1 needs request-based billing, which the metrics sidecar cannot run under)",
+        );
+        expect(problemsOrNone({ ...values, platform: "docker", dockerHost: "ssh://deploy@10.0.0.5" }, prod)).to.deep.equal([]);
+    });
+
     it("refuses a runtime it does not know, and gcp.cloudRun on the vm runtime", () => {
         expect(problemsOf(prodValues({ gcp: { ...(prodValues().gcp as object), runtime: "gke" } }), prod)).to.deep.equal([
             'minimarket:gcp.runtime: must be one of vm, cloudrun, got "gke"',
