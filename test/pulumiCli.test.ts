@@ -145,7 +145,7 @@ describe("the real Pulumi CLI on a local backend", function () {
             .filter((f) => f.endsWith(".md"))
             .map((f) => path.join("docs", f));
         const commands = docs.flatMap((doc) =>
-            [...fs.readFileSync(path.join(REPO, doc), "utf8").matchAll(/(?:pulumi|scripts\/pulumi-staging\.sh) config set ([^`\n]*)/g)].map((m) => ({
+            [...fs.readFileSync(path.join(REPO, doc), "utf8").matchAll(/(?:pulumi|scripts\/stack\.sh(?: --stack \S+)?|scripts\/pulumi-staging\.sh) config set ([^`\n]*)/g)].map((m) => ({
                 doc,
                 args: words(m[1].replace(/\s+#.*$/, "")),
             })),
@@ -232,17 +232,16 @@ describe("the real Pulumi CLI on a local backend", function () {
             expect(preview.status, preview.output).to.equal(1);
             expect(preview.output).to.include("Invalid stack configuration (2 problems); nothing was changed:");
             expect(preview.output).to.include('minimarket:logLevel: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"');
-            expect(preview.output).to.match(/minimarket:postgresMonitorPassword: contains whitespace; .*`pulumi config rm postgresMonitorPassword`/);
+            expect(preview.output).to.match(/minimarket:postgresMonitorPassword: contains whitespace; .*`scripts\/stack\.sh --stack staging config rm postgresMonitorPassword`/);
             expect(preview.output).not.to.include(secret);
             expect(preview.output).not.to.match(/^\s+\+\s+(docker|command|random):/m);
         });
 
-        it("prints as main prints it today: as an unhandled exception, with a stack trace and the problems twice", () => {
-            // Issue 21 turns config errors into pulumi.RunError: printed once, without a stack trace.
-            // When that lands, this test must say so instead (the integrator updates it with it).
-            expect(preview.output).to.include("failed with an unhandled exception:");
-            expect(preview.output).to.match(/^\s+at parseConfig \(.*config\/parse\.ts:\d+:\d+\)$/m);
-            expect(preview.output.split("minimarket:logLevel: must be one of").length - 1).to.equal(2);
+        it("prints as the program's error: once, without a stack trace or an unhandled exception", () => {
+            // Config errors are pulumi.RunError (index.ts): the language host prints the message alone.
+            expect(preview.output).not.to.include("unhandled exception");
+            expect(preview.output).not.to.match(/^\s+at \S+ \(.*\.ts:\d+:\d+\)$/m);
+            expect(preview.output.split("minimarket:logLevel: must be one of").length - 1).to.equal(1);
         });
     });
 });

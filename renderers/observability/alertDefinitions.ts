@@ -1,6 +1,7 @@
 // The alerts of MiniMarket as data: what each watches, its threshold, how long it must hold,
 // and what the page says. rules.ts turns them into Prometheus rule files. Pure.
 import { CLOUD_RUN_SHORT_LIVED_INSTANCES, cloudRunLimitShare } from "../cloudRunMeasures";
+import { absentOnceScraping, withServiceLabel } from "./promql";
 import {
     CADVISOR_RESTART_COUNT_LABEL,
     CADVISOR_ROLE_LABEL,
@@ -17,11 +18,6 @@ const SERVICE_LABEL = CADVISOR_SERVICE_LABEL;
 const ROLE_LABEL = CADVISOR_ROLE_LABEL;
 /** The four application containers; data and observability containers carry a service label too. */
 const APP = `${ROLE_LABEL}="app"`;
-
-/** Copies the Docker service label of a cAdvisor series into `service`, for inhibition and routing. */
-function withServiceLabel(expr: string): string {
-    return `label_replace(${expr}, "service", "$1", "${SERVICE_LABEL}", "(.+)")`;
-}
 
 /**
  * Host filesystems that can fill up: no pseudo, in-memory, image or container-layer filesystems.
@@ -43,16 +39,6 @@ const LOKI_LINES = "loki_distributor_lines_received_total";
 /** Alloy's loki.write counter (grafana/alloy v1.18.1 internal/component/common/loki/client/metrics.go). */
 const ALLOY_SENT = `loki_write_sent_entries_total{job="${JOBS.alloy}"}`;
 const lokiLines = (range: string) => `sum(rate(${LOKI_LINES}[${range}]))`;
-
-/**
- * `absent(expr)` once this Prometheus has been scraping for 5 minutes (it has `up` samples from
- * then). A fresh one evaluates its rules before its first scrapes: every series would be absent
- * for a moment and a new stack would start with pending alerts (seen by the engine tests' quiet
- * window). A restarted one keeps its data and sees absence at once.
- */
-export function absentOnceScraping(expr: string): string {
-    return `(absent(${expr}) and on() count(up offset 5m) > 0)`;
-}
 
 // ---- alerts ------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
  * metrics come from the backup container's textfile-collector files, read by node-exporter.
  */
 import { BACKUP_METRICS as METRIC } from "../../facts/telemetry";
-import { absentOnceScraping } from "./alertDefinitions";
+import { absentOnceScraping } from "./promql";
 import { AlertRule, DEFAULT_RUNBOOK_BASE_URL, RuleGroup, runbookUrl } from "./rules";
 import { toYaml } from "./yaml";
 
