@@ -27,8 +27,12 @@ start)
     [ "$(id -u)" -eq 0 ] || { echo "engine: dockerd needs root" >&2; exit 1; }
     mkdir -p "$dir/data" "$dir/exec" "$dir/run"
     rm -f "$pidfile" "$sock"
-    # setsid: the daemon outlives this script and leaves with `stop` only.
-    setsid /usr/sbin/dockerd \
+    # setsid: the daemon outlives this script and leaves with `stop` only. unshare: a mount
+    # namespace of its own in which / is shared, as systemd makes it on every Docker host.
+    # node-exporter binds / with rslave (as its upstream documents), which the engine allows only
+    # from a shared or slave mount; this machine (no systemd) has / private, and its own mounts
+    # stay as they are.
+    setsid unshare --mount --propagation shared /usr/sbin/dockerd \
         --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$pidfile" -H "$host" \
         --containerd-namespace minimarket-engine --containerd-plugins-namespace minimarket-engine-plugins \
         --log-level warn >"$dir/dockerd.log" 2>&1 </dev/null &

@@ -8,7 +8,7 @@
  * and checks that RedisDown reaches #minimarket-alerts-critical and resolves when Redis is
  * back; same for PostgreSQL and DatabaseDown. Each notification's delay is printed.
  *
- * Timing: the rules keep their deployed `for: 1m`; scrape and evaluation run every 1s.
+ * Timing: the rules keep their deployed `for: 1m`; rules are evaluated every 1s, targets scraped every 5s (test/drill/stack.ts renderDrillFiles says why).
  * A firing notification takes ~1m (the `for`) plus a few seconds; a resolved one waits for
  * the next flush of the alert group (critical group_interval 1m), so up to ~1m.
  * The whole drill takes about 4-5 minutes. Set SKIP_FIRE_DRILL=1 to skip it locally.

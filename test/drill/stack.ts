@@ -290,7 +290,12 @@ export interface DrillConfig {
 
 /**
  * Renders the deployed configuration with loopback addresses: same rules and `for`
- * durations; only scrape/evaluation intervals are shortened to 1s.
+ * durations; only the intervals are shortened: rules are evaluated every 1s, targets scraped
+ * every 5s. The global scrape interval caps the scrape timeout (Prometheus lowers the default 10s
+ * timeout to it), and postgres_exporter answers a scrape with its database stopped (pg_up 0) only
+ * after its connection attempts fail, 1-2 s on a busy machine: with 1s scrapes that scrape timed
+ * out, no pg_up was stored, and DatabaseDown could only come from absent(pg_up), which counts once
+ * Prometheus has scraped for 5 minutes (seen: no DatabaseDown within the drill's 100 s).
  */
 export function renderDrillFiles(
     dir: string,
@@ -298,8 +303,8 @@ export function renderDrillFiles(
 ): { prometheusConfig: string; alertmanagerConfig: string; prometheusRoot: string; alertmanagerRoot: string } {
     const files = renderMonitoringFiles({
         environment: "drill",
-        scrapeInterval: "1s",
-        exporterScrapeInterval: "1s",
+        scrapeInterval: "5s",
+        exporterScrapeInterval: "5s",
         evaluationInterval: "1s",
         alertmanagers: [c.alertmanagerAddress],
         targets: {

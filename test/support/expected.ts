@@ -23,4 +23,6 @@ export const observabilityResources = [
     `${COMMAND}/alloy-ready`,
     `${COMMAND}/alloy-shipping`,
     `${COMMAND}/grafana-admin-password`,
+    // node-exporter's textfile directory, made by the program before the containers that read it.
+    `${COMMAND}/host-dir-textfile`,
 ];
