@@ -145,7 +145,11 @@ describe("the real Pulumi CLI on a local backend", function () {
             .filter((f) => f.endsWith(".md"))
             .map((f) => path.join("docs", f));
         const commands = docs.flatMap((doc) =>
-            [...fs.readFileSync(path.join(REPO, doc), "utf8").matchAll(/(?:pulumi|scripts\/stack\.sh(?: --stack \S+)?|scripts\/pulumi-staging\.sh) config set ([^`\n]*)/g)].map((m) => ({
+            [
+                ...fs
+                    .readFileSync(path.join(REPO, doc), "utf8")
+                    .matchAll(/(?:pulumi|scripts\/stack\.sh(?: --stack \S+)?|scripts\/pulumi-staging\.sh) config set ([^`\n]*)/g),
+            ].map((m) => ({
                 doc,
                 args: words(m[1].replace(/\s+#.*$/, "")),
             })),
@@ -232,7 +236,9 @@ describe("the real Pulumi CLI on a local backend", function () {
             expect(preview.status, preview.output).to.equal(1);
             expect(preview.output).to.include("Invalid stack configuration (2 problems); nothing was changed:");
             expect(preview.output).to.include('minimarket:logLevel: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"');
-            expect(preview.output).to.match(/minimarket:postgresMonitorPassword: contains whitespace; .*`scripts\/stack\.sh --stack staging config rm postgresMonitorPassword`/);
+            expect(preview.output).to.match(
+                /minimarket:postgresMonitorPassword: contains whitespace; .*`scripts\/stack\.sh --stack staging config rm postgresMonitorPassword`/,
+            );
             expect(preview.output).not.to.include(secret);
             expect(preview.output).not.to.match(/^\s+\+\s+(docker|command|random):/m);
         });

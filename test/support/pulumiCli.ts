@@ -70,7 +70,7 @@ export class PulumiCli {
             ...(options.passphrase === undefined ? {} : { PULUMI_CONFIG_PASSPHRASE: options.passphrase }),
             ...options.env,
         };
-        const r = spawnSync(path.join(this.bin, "pulumi"), [...args, "--non-interactive"], {
+        const r = spawnSync(path.join(this.bin, "pulumi"), withFlag(args, "--non-interactive"), {
             cwd,
             env,
             input: options.stdin ?? "",
@@ -84,4 +84,10 @@ export class PulumiCli {
     remove(): void {
         fs.rmSync(this.root, { recursive: true, force: true });
     }
+}
+
+/** `flag` among the flags: before a `--` that ends them (`config set --path k -- -i`), else last. */
+function withFlag(args: string[], flag: string): string[] {
+    const end = args.indexOf("--");
+    return end < 0 ? [...args, flag] : [...args.slice(0, end), flag, ...args.slice(end)];
 }
