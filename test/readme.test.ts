@@ -66,7 +66,8 @@ describe("README", () => {
 describe("the operator's pages", () => {
     // CI's pages describe what the workflows run on their own stacks; research and contributor
     // pages quote commands as found.
-    const notForOperators = /^docs\/(?:research\/|ci\.md|ci-integration\.md|testing\.md|mutation\.md|architecture\.md|upstream-tools\.md|engine-tests\.md|renovate\.md)/;
+    const notForOperators =
+        /^docs\/(?:research\/|ci\.md|ci-integration\.md|testing\.md|mutation\.md|architecture\.md|upstream-tools\.md|engine-tests\.md|renovate\.md)/;
 
     it("give every command on a stack through scripts/stack.sh, never a bare `pulumi` without its context", () => {
         const bare: string[] = [];
