@@ -93,6 +93,10 @@ describe("unit: gcp.runtime cloudrun", () => {
     });
 
     it("refuses maintenance mode, which only the proxy in front of a VM can serve, and keeps it on vm", () => {
+        // As `config set --path maintenance.enabled true` stores it (a boolean), and as a string.
+        expect(problemsOf(cloudRun({}, { maintenance: { enabled: "true" } }), prod)).to.deep.equal(
+            problemsOf(cloudRun({}, { maintenance: { enabled: true } }), prod),
+        );
         expect(problemsOf(cloudRun({}, { maintenance: { enabled: true } }), prod)).to.deep.equal([
             "minimarket:maintenance.enabled: has no effect with gcp.runtime cloudrun: the dashboard is served by the load balancer, not by the proxy that answers 503; run `scripts/stack.sh --stack prod config set --path maintenance.enabled false`, and route traffic with `gcp.cloudRun.<service>.serveRevision` instead",
         ]);
