@@ -6,17 +6,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { defaultImages } from "../facts/images";
-import { IMAGE_DIR } from "../scripts/engine/imageSet";
+import { IMAGE_DIR, NOT_ON_THE_ENGINE } from "../scripts/engine/imageSet";
 import { containerRequest, goDurationNanos, networkRequest, parseCpus, tarOf } from "./support/engine/containerSpec";
 import { ProgramRun, runProgram, unwrap } from "./support/program";
 import { requireBinaries } from "./support/processes";
 
 const MB = 1024 * 1024;
-
-/** Pins no engine-tested stack runs (staging, prod on vm), with why (docs/engine-tests.md). */
-const NOT_ON_THE_ENGINE: Partial<Record<keyof typeof defaultImages, string>> = {
-    stackdriverExporter: "only prod's cloudrun runtime runs it, on the ops VM; it reads Cloud Monitoring, which no test here can reach",
-};
 
 describe("the program's containers as Docker Engine API requests (as terraform-provider-docker v4.5.0 sends them)", function () {
     let run: ProgramRun;

@@ -5,6 +5,14 @@ import * as path from "path";
 /** The Dockerfile folders, one per key of facts/images.ts defaultImages, plus `app`. */
 export const IMAGE_DIR = path.join(__dirname, "..", "..", "test", "engine", "images");
 
+/**
+ * Pins of facts/images.ts that no engine-tested stack (staging, prod on vm) runs, with why: they get
+ * no image (docs/engine-tests.md; test/engineSpec.test.ts checks staging never pulls them).
+ */
+export const NOT_ON_THE_ENGINE: Readonly<Record<string, string>> = {
+    stackdriverExporter: "only prod's cloudrun runtime runs it, on the ops VM; it reads Cloud Monitoring, which no test here can reach",
+};
+
 /** Debian 13: PostgreSQL 17 (the pinned major) exists there, not in Debian 12. */
 export const BASE_SUITE = "trixie";
 /** In the base of every image: what the program's probes and steps call (sh, wget, seq, grep, python3 for the stand-ins). */

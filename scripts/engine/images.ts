@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultImages } from "../../facts/images";
-import { BASE_IMAGE, BASE_PACKAGES, BASE_SUITE, buildTag, IMAGE_DIR, TEST_APP_IMAGE, UPSTREAM_BINARIES } from "./imageSet";
+import { BASE_IMAGE, BASE_PACKAGES, BASE_SUITE, buildTag, IMAGE_DIR, NOT_ON_THE_ENGINE, TEST_APP_IMAGE, UPSTREAM_BINARIES } from "./imageSet";
 
 const root = path.join(__dirname, "..", "..");
 const cacheDir = process.env.MINIMARKET_ENGINE_CACHE ?? path.join(process.env.MINIMARKET_ENGINE_DIR ?? "/var/tmp/minimarket-engine", "cache");
@@ -156,7 +156,7 @@ function main(): void {
         console.log(`images: base and cAdvisor ready in ${Math.round((Date.now() - started) / 1000)} s`);
         return;
     }
-    const pins = Object.entries(defaultImages).filter(([key]) => !only || only.includes(key));
+    const pins = Object.entries(defaultImages).filter(([key]) => !(key in NOT_ON_THE_ENGINE) && (!only || only.includes(key)));
     const upstream = upstreamBinaries([...new Set(pins.flatMap(([key]) => UPSTREAM_BINARIES[key] ?? []))]);
     if (pins.some(([key]) => key === "cadvisor") && !upstream.paths.cadvisor) upstream.paths.cadvisor = cadvisorFromLibrary();
     const built: Built[] = [];
